@@ -1,0 +1,156 @@
+// Shared helpers, prepended to every pass at build time. No bindings here.
+
+const PI: f32 = 3.14159265;
+const TAU: f32 = 6.2831853;
+const HAIRLINE_SAMPLES: u32 = 128u;
+const MAX_ZONES: u32 = 8u;
+// Fixed-point scale of the pigment accumulation buffers.
+const PIGMENT_SCALE: f32 = 4096.0;
+
+// One pigment impression: 24 bytes.
+struct Impression {
+    px: f32, py: f32, pz: f32,
+    normal_oct: u32,   // octahedral unit normal, snorm16 × 2
+    diameter_mm: f32,
+    packed: u32,       // session (bits 0-7), darkness ×128 (bits 8-15)
+}
+
+// Mirrors `hairline::CoverageUniform`.
+struct Coverage {
+    center: vec4<f32>,
+    band: vec4<f32>,        // band_mm, irregularity_mm, irregularity_scale_mm, noise seed bits
+    region: vec4<f32>,      // preset, depth_mm, feather_mm, crown_radius_mm
+    crown_point: vec4<f32>,
+    counts: vec4<f32>,      // zone count, max coverage
+    zone_points: array<vec4<f32>, 8>,
+    zone_params: array<vec4<f32>, 8>,
+    hairline: array<vec4<f32>, 32>,
+}
+
+// Per view: camera, lights, skin and pigment looks. Mirrors `gpu::frame::FrameUniform`.
+struct Frame {
+    view_proj: mat4x4<f32>,
+    view: mat4x4<f32>,
+    camera_pos: vec4<f32>,      // xyz, focal length in pixels
+    viewport: vec4<f32>,        // width, height, 1/width, 1/height
+    light_dir: array<vec4<f32>, 3>,    // toward the light, world; w unused
+    light_color: array<vec4<f32>, 3>,  // linear rgb × intensity
+    ambient_sky: vec4<f32>,
+    ambient_ground: vec4<f32>,
+    skin: vec4<f32>,            // linear albedo, detail
+    eye_left: vec4<f32>,        // centre, radius
+    eye_right: vec4<f32>,
+    session_look: array<vec4<f32>, 4>,  // seen linear rgb, edge softness
+    params: vec4<f32>,          // exposure, noise seed bits, 0, 0
+    background_top: vec4<f32>,
+    background_bottom: vec4<f32>,
+}
+
+// PCG-style hash; identical to `hairline::hash_u32`.
+fn hash_u32(x: u32) -> u32 {
+    let state = x * 747796405u + 2891336453u;
+    let word = ((state >> ((state >> 28u) + 4u)) ^ state) * 277803737u;
+    return (word >> 22u) ^ word;
+}
+
+fn lattice(i: vec3<i32>, seed: u32) -> f32 {
+    let h = hash_u32(u32(i.x) ^ hash_u32(u32(i.y) ^ hash_u32(u32(i.z) ^ seed)));
+    return f32(h >> 8u) / 16777216.0 * 2.0 - 1.0;
+}
+
+// Smooth value noise in [-1, 1]; identical to `hairline::value_noise`.
+fn value_noise(p: vec3<f32>, seed: u32) -> f32 {
+    let f = floor(p);
+    let t = p - f;
+    let w = t * t * (vec3<f32>(3.0) - 2.0 * t);
+    let i = vec3<i32>(f);
+    let x00 = mix(lattice(i, seed), lattice(i + vec3<i32>(1, 0, 0), seed), w.x);
+    let x10 = mix(lattice(i + vec3<i32>(0, 1, 0), seed), lattice(i + vec3<i32>(1, 1, 0), seed), w.x);
+    let x01 = mix(lattice(i + vec3<i32>(0, 0, 1), seed), lattice(i + vec3<i32>(1, 0, 1), seed), w.x);
+    let x11 = mix(lattice(i + vec3<i32>(0, 1, 1), seed), lattice(i + vec3<i32>(1, 1, 1), seed), w.x);
+    return mix(mix(x00, x10, w.y), mix(x01, x11, w.y), w.z);
+}
+
+// A small counter-based random stream.
+fn rng_next(state: ptr<function, u32>) -> f32 {
+    *state = hash_u32(*state);
+    return f32(*state >> 8u) / 16777216.0;
+}
+
+fn rng_seed(index: u32, seed: u32) -> u32 {
+    return hash_u32(index * 0x9e3779b9u ^ hash_u32(seed));
+}
+
+fn rng_gaussian(state: ptr<function, u32>) -> f32 {
+    let u1 = max(rng_next(state), 1e-7);
+    let u2 = rng_next(state);
+    return sqrt(-2.0 * log(u1)) * cos(TAU * u2);
+}
+
+fn ramp(x: f32, width: f32) -> f32 {
+    if (width > 0.0) { return clamp(x / width, 0.0, 1.0); }
+    return select(0.0, 1.0, x >= 0.0);
+}
+
+fn hairline_elevation(cov: Coverage, azimuth: f32) -> f32 {
+    let n = f32(HAIRLINE_SAMPLES);
+    let x = (azimuth + PI) / TAU * n;
+    let i0 = floor(x);
+    let t = x - i0;
+    let ia = u32((i32(i0) % 128 + 128) % 128);
+    let ib = (ia + 1u) % HAIRLINE_SAMPLES;
+    let a = cov.hairline[ia / 4u][ia % 4u];
+    let b = cov.hairline[ib / 4u][ib % 4u];
+    return a + (b - a) * t;
+}
+
+// Relative density at p; mirrors `CoverageModel::coverage`.
+fn coverage(cov: Coverage, p: vec3<f32>) -> f32 {
+    let v = p - cov.center.xyz;
+    let az = atan2(v.x, v.z);
+    let el = atan2(v.y, length(v.xz));
+    let s = max(cov.band.z, 1e-3);
+    let seed = bitcast<u32>(cov.band.w);
+    let wander = value_noise(p / s, seed) + 0.5 * value_noise(p / (0.37 * s), seed ^ 0xa5a5u);
+    let d = (el - hairline_elevation(cov, az)) * length(v) + cov.band.y * wander / 1.5;
+    var hair = select(0.0, 1.0, d >= 0.0);
+    if (cov.band.x > 0.0) { hair = clamp(d / cov.band.x, 0.0, 1.0); }
+    var region = 1.0;
+    let preset = u32(cov.region.x);
+    if (preset == 1u) {
+        let side = 1.0 - ramp(abs(degrees(az)) - 62.0, 16.0);
+        region = (1.0 - ramp(d - cov.region.y, cov.region.z)) * side;
+    } else if (preset == 2u) {
+        region = 1.0 - ramp(length(p - cov.crown_point.xyz) - cov.region.w, cov.region.z);
+    }
+    var scale = 1.0;
+    for (var z = 0u; z < u32(cov.counts.x); z++) {
+        let zp = cov.zone_points[z];
+        let w = 1.0 - ramp(length(p - zp.xyz) - zp.w, cov.zone_params[z].x);
+        scale *= 1.0 + (cov.zone_params[z].y - 1.0) * w;
+    }
+    return hair * region * scale;
+}
+
+// Octahedral normal encoding.
+fn oct_wrap(v: vec2<f32>) -> vec2<f32> {
+    return (1.0 - abs(v.yx)) * select(vec2<f32>(-1.0), vec2<f32>(1.0), v >= vec2<f32>(0.0));
+}
+
+fn pack_normal(n: vec3<f32>) -> u32 {
+    var p = n.xy / (abs(n.x) + abs(n.y) + abs(n.z));
+    if (n.z < 0.0) { p = oct_wrap(p); }
+    return pack2x16snorm(p);
+}
+
+fn unpack_normal(bits: u32) -> vec3<f32> {
+    let p = unpack2x16snorm(bits);
+    var n = vec3<f32>(p, 1.0 - abs(p.x) - abs(p.y));
+    if (n.z < 0.0) { n = vec3<f32>(oct_wrap(n.xy), n.z); }
+    return normalize(n);
+}
+
+// Flattened invocation index for 2D dispatches of 256-wide workgroups.
+fn flat_index(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
+    return gid.x + gid.y * groups.x * 256u;
+}

@@ -1,0 +1,209 @@
+// The head: a depth pre-pass (linear view depth, for the pigment splat's
+// occlusion test) and the shading pass (skin with pigment under it, eyes),
+// plus the studio backdrop.
+
+@group(0) @binding(0) var<uniform> frame: Frame;
+@group(0) @binding(1) var<storage, read> pigment: array<u32>;
+
+struct VertexIn {
+    @location(0) position_mm: vec3<f32>,
+    @location(1) normal: vec3<f32>,
+    @location(2) uv: vec2<f32>,
+    @location(3) material: u32,
+}
+
+struct VertexOut {
+    @builtin(position) clip: vec4<f32>,
+    @location(0) world: vec3<f32>,
+    @location(1) normal: vec3<f32>,
+    @location(2) view_depth: f32,
+    @location(3) @interpolate(flat) material: u32,
+}
+
+@vertex
+fn vs_head(v: VertexIn) -> VertexOut {
+    var out: VertexOut;
+    out.clip = frame.view_proj * vec4<f32>(v.position_mm, 1.0);
+    out.world = v.position_mm;
+    out.normal = v.normal;
+    out.view_depth = -(frame.view * vec4<f32>(v.position_mm, 1.0)).z;
+    out.material = v.material;
+    return out;
+}
+
+@fragment
+fn fs_depth(in: VertexOut) -> @location(0) vec4<f32> {
+    return vec4<f32>(in.view_depth, 0.0, 0.0, 1.0);
+}
+
+// ---- lighting -------------------------------------------------------------
+
+fn ggx(n_dot_h: f32, roughness: f32) -> f32 {
+    let a2 = roughness * roughness * roughness * roughness;
+    let d = n_dot_h * n_dot_h * (a2 - 1.0) + 1.0;
+    return a2 / (PI * d * d);
+}
+
+fn specular(n: vec3<f32>, v: vec3<f32>, l: vec3<f32>, roughness: f32, f0: f32) -> f32 {
+    let h = normalize(v + l);
+    let n_dot_l = max(dot(n, l), 0.0);
+    let n_dot_v = max(dot(n, v), 1e-3);
+    let k = roughness * roughness * 0.5;
+    let vis = 0.25 / ((n_dot_l * (1.0 - k) + k) * (n_dot_v * (1.0 - k) + k));
+    let fresnel = f0 + (1.0 - f0) * pow(1.0 - max(dot(v, h), 0.0), 5.0);
+    return ggx(max(dot(n, h), 0.0), roughness) * vis * fresnel * n_dot_l;
+}
+
+// Wrapped diffuse with more wrap in red: light scattered under the skin
+// softens the terminator and warms it.
+fn skin_diffuse(n_dot_l: f32) -> vec3<f32> {
+    let wrap = vec3<f32>(0.42, 0.22, 0.16);
+    return max((vec3<f32>(n_dot_l) + wrap) / ((1.0 + wrap) * (1.0 + wrap)), vec3<f32>(0.0));
+}
+
+fn ambient(n: vec3<f32>) -> vec3<f32> {
+    return mix(frame.ambient_ground.rgb, frame.ambient_sky.rgb, 0.5 + 0.5 * n.y);
+}
+
+// Khronos PBR Neutral tone mapping: keeps skin and pigment hues true.
+fn tone_map(color: vec3<f32>) -> vec3<f32> {
+    let start = 0.8 - 0.04;
+    let desat = 0.15;
+    let x = min(color.r, min(color.g, color.b));
+    let offset = select(0.04, x - 6.25 * x * x, x < 0.08);
+    var c = color - offset;
+    let peak = max(c.r, max(c.g, c.b));
+    if (peak < start) { return c; }
+    let d = 1.0 - start;
+    let new_peak = 1.0 - d * d / (peak + d - start);
+    c *= new_peak / peak;
+    let g = 1.0 - 1.0 / (desat * (peak - new_peak) + 1.0);
+    return mix(c, vec3<f32>(new_peak), g);
+}
+
+// ---- skin -----------------------------------------------------------------
+
+// Pigment under this pixel: (coverage, seen colour).
+fn pigment_at(frag: vec4<f32>) -> vec4<f32> {
+    let w = u32(frame.viewport.x);
+    let plane = w * u32(frame.viewport.y);
+    let idx = u32(frag.y) * w + u32(frag.x);
+    let cover = f32(pigment[idx]) / PIGMENT_SCALE;
+    if (cover <= 0.0) { return vec4<f32>(0.0); }
+    let rgb = vec3<f32>(f32(pigment[plane + idx]), f32(pigment[2u * plane + idx]), f32(pigment[3u * plane + idx]));
+    return vec4<f32>(min(cover, 1.0), rgb / PIGMENT_SCALE / cover);
+}
+
+struct SkinSurface {
+    albedo: vec3<f32>,
+    normal: vec3<f32>,
+    roughness: f32,
+}
+
+// Mottling and pores, faded out where a pixel spans more than a pore so
+// they never alias into sparkle.
+fn skin_surface(world: vec3<f32>, n: vec3<f32>, footprint_mm: f32) -> SkinSurface {
+    let detail = frame.skin.w;
+    let seed = bitcast<u32>(frame.params.y);
+    var albedo = frame.skin.rgb;
+    let blotch = value_noise(world / 16.0, seed) + 0.5 * value_noise(world / 6.0, seed ^ 7u);
+    albedo *= 1.0 + 0.045 * detail * blotch;
+    albedo.r *= 1.0 + 0.035 * detail * value_noise(world / 24.0, seed ^ 31u);
+    let pore_scale = 0.42;
+    let pore_fade = detail * (1.0 - smoothstep(0.18, 0.55, footprint_mm));
+    var normal = n;
+    var roughness = 0.46;
+    if (pore_fade > 0.0) {
+        let q = world / pore_scale;
+        let p0 = value_noise(q, seed ^ 99u);
+        let e = 0.35;
+        let grad = vec3<f32>(value_noise(q + vec3<f32>(e, 0.0, 0.0), seed ^ 99u) - p0,
+                             value_noise(q + vec3<f32>(0.0, e, 0.0), seed ^ 99u) - p0,
+                             value_noise(q + vec3<f32>(0.0, 0.0, e), seed ^ 99u) - p0) / e;
+        let tangential = grad - n * dot(grad, n);
+        normal = normalize(n - 0.10 * pore_fade * tangential);
+        albedo *= 1.0 - 0.05 * pore_fade * max(p0, 0.0);
+        roughness += 0.08 * pore_fade * p0;
+    }
+    return SkinSurface(albedo, normal, roughness);
+}
+
+fn shade_skin(in: VertexOut, frag: vec4<f32>) -> vec3<f32> {
+    let n_geo = normalize(in.normal);
+    let v = normalize(frame.camera_pos.xyz - in.world);
+    let footprint = length(fwidth(in.world));
+    var s = skin_surface(in.world, n_geo, footprint);
+    // Ink sits under the epidermis: it replaces the albedo, the sheen stays.
+    let ink = pigment_at(frag);
+    let albedo = mix(s.albedo, ink.yzw, ink.x);
+    var color = ambient(s.normal) * albedo;
+    for (var k = 0u; k < 3u; k++) {
+        let l = frame.light_dir[k].xyz;
+        let radiance = frame.light_color[k].rgb;
+        let n_dot_l = dot(s.normal, l);
+        color += radiance * albedo * skin_diffuse(n_dot_l);
+        color += radiance * (specular(s.normal, v, l, s.roughness, 0.028) + 0.35 * specular(s.normal, v, l, 0.75, 0.028));
+    }
+    return color;
+}
+
+// ---- eyes -----------------------------------------------------------------
+
+fn shade_eye(in: VertexOut) -> vec3<f32> {
+    let left = in.world.x > 0.0;
+    let eye = select(frame.eye_right, frame.eye_left, left);
+    let local = (in.world - eye.xyz) / eye.w;
+    let n = normalize(in.normal);
+    let v = normalize(frame.camera_pos.xyz - in.world);
+    let front = normalize(local).z;
+    let iris_edge = 0.86;
+    let pupil_edge = 0.975;
+    var albedo = vec3<f32>(0.62, 0.58, 0.55);
+    if (front > iris_edge) {
+        let radial = value_noise(local * 18.0, 5u);
+        albedo = mix(vec3<f32>(0.10, 0.06, 0.035), vec3<f32>(0.20, 0.12, 0.06), 0.5 + 0.5 * radial);
+        albedo *= smoothstep(iris_edge, iris_edge + 0.02, front) * 0.6 + 0.4;
+    }
+    if (front > pupil_edge) { albedo = vec3<f32>(0.008); }
+    // Lids shade the upper and outer eyeball.
+    let occlusion = 0.35 + 0.65 * smoothstep(0.2, 0.9, front);
+    var color = ambient(n) * albedo * occlusion;
+    for (var k = 0u; k < 3u; k++) {
+        let l = frame.light_dir[k].xyz;
+        let radiance = frame.light_color[k].rgb;
+        color += radiance * (albedo * max(dot(n, l), 0.0) * occlusion + specular(n, v, l, 0.12, 0.03));
+    }
+    return color;
+}
+
+@fragment
+fn fs_shade(in: VertexOut) -> @location(0) vec4<f32> {
+    var color: vec3<f32>;
+    if (in.material == 1u) {
+        color = shade_eye(in);
+    } else {
+        color = shade_skin(in, in.clip);
+    }
+    return vec4<f32>(tone_map(color * frame.params.x), 1.0);
+}
+
+// ---- backdrop -------------------------------------------------------------
+
+struct BackdropOut {
+    @builtin(position) clip: vec4<f32>,
+    @location(0) t: f32,
+}
+
+@vertex
+fn vs_backdrop(@builtin(vertex_index) i: u32) -> BackdropOut {
+    let uv = vec2<f32>(f32((i << 1u) & 2u), f32(i & 2u));
+    var out: BackdropOut;
+    out.clip = vec4<f32>(uv * 2.0 - 1.0, 0.0, 1.0);
+    out.t = uv.y * 0.5;
+    return out;
+}
+
+@fragment
+fn fs_backdrop(in: BackdropOut) -> @location(0) vec4<f32> {
+    return vec4<f32>(mix(frame.background_bottom.rgb, frame.background_top.rgb, clamp(in.t, 0.0, 1.0)), 1.0);
+}

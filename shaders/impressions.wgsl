@@ -1,0 +1,208 @@
+// Placing pigment impressions on the scalp.
+//
+// 1. generate_candidates: area-weighted points on the support triangles, kept
+//    with probability coverage / max coverage (the plan's density field); each
+//    candidate's index is its priority (the stream is random, so index order
+//    is a random order).
+// 2. bin into a hashed grid of cells one spacing wide (count, scan, scatter).
+// 3. Rounds of accept/reject compute the greedy dart-throwing result in
+//    priority order: a candidate is accepted once no lower-index live
+//    candidate or accepted impression lies within the spacing, rejected once an
+//    accepted one does. The outcome depends on nothing but the indices, so it
+//    is the same bit for bit whatever the thread order.
+// 4. The first N accepted (in priority order) become impressions; sessions take
+//    consecutive ranks, so later sessions fill the gaps left by earlier ones.
+
+const DEAD: u32 = 0u;
+const UNDECIDED: u32 = 1u;
+const ACCEPTED: u32 = 2u;
+const NO_CELL: u32 = 0xffffffffu;
+
+struct GenParams {
+    candidate_count: u32,
+    support_triangles: u32,
+    table_mask: u32,
+    seed: u32,
+    spacing_mm: f32,
+    coverage_max: f32,
+    target_total: u32,
+    session_count: u32,
+    session_end: vec4<u32>,
+    diameter_mm: vec4<f32>,
+    diameter_spread: vec4<f32>,
+    shade_spread: vec4<f32>,
+}
+
+@group(0) @binding(0) var<uniform> gen: GenParams;
+@group(0) @binding(1) var<uniform> cov: Coverage;
+@group(0) @binding(2) var<storage, read> head_vertices: array<f32>;
+@group(0) @binding(3) var<storage, read> head_indices: array<u32>;
+@group(0) @binding(4) var<storage, read> support_cdf: array<f32>;
+@group(0) @binding(5) var<storage, read> support_tris: array<u32>;
+@group(0) @binding(6) var<storage, read_write> cand_pos: array<vec4<f32>>;
+@group(0) @binding(7) var<storage, read_write> cand_cell: array<u32>;
+@group(0) @binding(8) var<storage, read_write> cand_state: array<u32>;
+@group(0) @binding(9) var<storage, read_write> cell_count: array<atomic<u32>>;
+@group(0) @binding(10) var<storage, read_write> cell_start: array<u32>;
+@group(0) @binding(11) var<storage, read_write> cell_items: array<u32>;
+@group(0) @binding(12) var<storage, read_write> rank: array<u32>;
+@group(0) @binding(13) var<storage, read_write> impressions: array<Impression>;
+@group(0) @binding(14) var<storage, read_write> round_counts: array<atomic<u32>>;
+@group(0) @binding(15) var<storage, read_write> draw_args: array<u32>;
+@group(0) @binding(16) var<uniform> round_index: vec4<u32>;
+
+const VERTEX_FLOATS: u32 = 10u;
+
+fn vertex_position(i: u32) -> vec3<f32> {
+    let b = i * VERTEX_FLOATS;
+    return vec3<f32>(head_vertices[b], head_vertices[b + 1u], head_vertices[b + 2u]);
+}
+
+fn vertex_normal(i: u32) -> vec3<f32> {
+    let b = i * VERTEX_FLOATS + 3u;
+    return vec3<f32>(head_vertices[b], head_vertices[b + 1u], head_vertices[b + 2u]);
+}
+
+fn cell_of(p: vec3<f32>) -> vec3<i32> {
+    return vec3<i32>(floor(p / gen.spacing_mm));
+}
+
+fn cell_hash(c: vec3<i32>) -> u32 {
+    return hash_u32(u32(c.x) * 73856093u ^ u32(c.y) * 19349663u ^ u32(c.z) * 83492791u) & gen.table_mask;
+}
+
+@compute @workgroup_size(256)
+fn generate_candidates(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = flat_index(gid, groups);
+    if (i >= gen.candidate_count) { return; }
+    var rng = rng_seed(i, gen.seed);
+    let u = rng_next(&rng);
+    var lo = 0u;
+    var hi = gen.support_triangles - 1u;
+    while (lo < hi) {
+        let mid = (lo + hi) / 2u;
+        if (support_cdf[mid] < u) { lo = mid + 1u; } else { hi = mid; }
+    }
+    let t = support_tris[lo];
+    let i0 = head_indices[3u * t];
+    let i1 = head_indices[3u * t + 1u];
+    let i2 = head_indices[3u * t + 2u];
+    let s = sqrt(rng_next(&rng));
+    let r = rng_next(&rng);
+    let b = vec3<f32>(1.0 - s, s * (1.0 - r), s * r);
+    let p = b.x * vertex_position(i0) + b.y * vertex_position(i1) + b.z * vertex_position(i2);
+    let n = normalize(b.x * vertex_normal(i0) + b.y * vertex_normal(i1) + b.z * vertex_normal(i2));
+    cand_pos[i] = vec4<f32>(p, bitcast<f32>(pack_normal(n)));
+    let keep = rng_next(&rng) * gen.coverage_max < coverage(cov, p);
+    if (keep) {
+        let h = cell_hash(cell_of(p));
+        cand_cell[i] = h;
+        cand_state[i] = atomicAdd(&cell_count[h], 1u);
+    } else {
+        cand_cell[i] = NO_CELL;
+    }
+}
+
+// Place each live candidate in its cell's list, and mark it undecided.
+@compute @workgroup_size(256)
+fn scatter_candidates(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = flat_index(gid, groups);
+    if (i >= gen.candidate_count) { return; }
+    let h = cand_cell[i];
+    if (h == NO_CELL) {
+        cand_state[i] = DEAD;
+        return;
+    }
+    cell_items[cell_start[h] + cand_state[i]] = i;
+    cand_state[i] = UNDECIDED;
+}
+
+// True when a live neighbour within the spacing blocks candidate i:
+// `strict` counts only accepted ones, otherwise also undecided lower indices.
+fn blocked(i: u32, strict: bool) -> bool {
+    let p = cand_pos[i].xyz;
+    let c = cell_of(p);
+    let r2 = gen.spacing_mm * gen.spacing_mm;
+    for (var dz = -1; dz <= 1; dz++) {
+        for (var dy = -1; dy <= 1; dy++) {
+            for (var dx = -1; dx <= 1; dx++) {
+                let h = cell_hash(c + vec3<i32>(dx, dy, dz));
+                let start = cell_start[h];
+                let n = atomicLoad(&cell_count[h]);
+                for (var k = 0u; k < n; k++) {
+                    let j = cell_items[start + k];
+                    let sj = cand_state[j];
+                    let counts = sj == ACCEPTED || (!strict && sj == UNDECIDED && j < i);
+                    if (j != i && counts) {
+                        let d = cand_pos[j].xyz - p;
+                        if (dot(d, d) < r2) { return true; }
+                    }
+                }
+            }
+        }
+    }
+    return false;
+}
+
+@compute @workgroup_size(256)
+fn accept_round(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = flat_index(gid, groups);
+    if (i >= gen.candidate_count || cand_state[i] != UNDECIDED) { return; }
+    if (!blocked(i, false)) { cand_state[i] = ACCEPTED; }
+}
+
+@compute @workgroup_size(256)
+fn reject_round(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = flat_index(gid, groups);
+    if (i >= gen.candidate_count || cand_state[i] != UNDECIDED) { return; }
+    if (blocked(i, true)) {
+        cand_state[i] = DEAD;
+    } else {
+        atomicAdd(&round_counts[round_index.x], 1u);
+    }
+}
+
+@compute @workgroup_size(256)
+fn mark_accepted(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = flat_index(gid, groups);
+    if (i >= gen.candidate_count) { return; }
+    rank[i] = select(0u, 1u, cand_state[i] == ACCEPTED);
+}
+
+@compute @workgroup_size(256)
+fn emit_impressions(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = flat_index(gid, groups);
+    if (i >= gen.candidate_count || cand_state[i] != ACCEPTED) { return; }
+    let k = rank[i];
+    if (k >= gen.target_total) { return; }
+    var session = 0u;
+    for (var s = 0u; s < gen.session_count; s++) {
+        if (k >= gen.session_end[s]) { session = s + 1u; }
+    }
+    session = min(session, gen.session_count - 1u);
+    var rng = rng_seed(i, gen.seed ^ 0x51ed270bu);
+    let size = max(0.35, 1.0 + gen.diameter_spread[session] * rng_gaussian(&rng));
+    let dark = clamp(1.0 + gen.shade_spread[session] * rng_gaussian(&rng), 0.5, 1.99);
+    let c = cand_pos[i];
+    var imp: Impression;
+    imp.px = c.x;
+    imp.py = c.y;
+    imp.pz = c.z;
+    imp.normal_oct = bitcast<u32>(c.w);
+    imp.diameter_mm = gen.diameter_mm[session] * size;
+    imp.packed = session | (u32(round(dark * 128.0)) << 8u);
+    impressions[k] = imp;
+}
+
+// One thread: the impression count and the splat pass's indirect dispatch.
+@compute @workgroup_size(1)
+fn finish_counts() {
+    let last = gen.candidate_count - 1u;
+    let accepted = rank[last] + select(0u, 1u, cand_state[last] == ACCEPTED);
+    let count = min(accepted, gen.target_total);
+    draw_args[0] = (count + 63u) / 64u;
+    draw_args[1] = 1u;
+    draw_args[2] = 1u;
+    draw_args[3] = count;
+    draw_args[4] = accepted;
+}

@@ -1,0 +1,90 @@
+// Pigment splatting: each impression adds its screen-space footprint to a
+// per-pixel pigment buffer (coverage, and coverage-weighted seen colour), in
+// fixed point with integer atomics so the sum is order-independent.
+//
+// The footprint is the impression's disc projected through its tangent plane
+// (an ellipse), widened by a half-pixel reconstruction filter with the opacity
+// scaled down to keep its area: an impression smaller than a pixel keeps its
+// average darkness instead of sparkling. Occluded impressions are rejected
+// against the head's linear depth from the depth pre-pass.
+
+@group(0) @binding(0) var<uniform> frame: Frame;
+@group(0) @binding(1) var<storage, read> impressions: array<Impression>;
+@group(0) @binding(2) var<storage, read> draw_args: array<u32>;
+@group(0) @binding(3) var head_depth: texture_2d<f32>;
+@group(0) @binding(4) var<storage, read_write> pigment: array<atomic<u32>>;
+
+const MAX_FOOTPRINT_PX: i32 = 48;
+
+fn to_pixel(p: vec3<f32>) -> vec3<f32> {
+    let clip = frame.view_proj * vec4<f32>(p, 1.0);
+    let ndc = clip.xyz / clip.w;
+    return vec3<f32>((ndc.x * 0.5 + 0.5) * frame.viewport.x, (0.5 - ndc.y * 0.5) * frame.viewport.y, clip.w);
+}
+
+@compute @workgroup_size(64)
+fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
+    let i = gid.x;
+    if (i >= draw_args[3]) { return; }
+    let imp = impressions[i];
+    let p = vec3<f32>(imp.px, imp.py, imp.pz);
+    let n = unpack_normal(imp.normal_oct);
+    let to_eye = frame.camera_pos.xyz - p;
+    let facing = dot(n, normalize(to_eye));
+    if (facing <= 0.02) { return; }
+    let view_depth = -(frame.view * vec4<f32>(p, 1.0)).z;
+    if (view_depth <= 1.0) { return; }
+
+    // Tangent frame and the projected ellipse: columns a, b in pixels.
+    let t1 = normalize(select(cross(n, vec3<f32>(0.0, 1.0, 0.0)), cross(n, vec3<f32>(1.0, 0.0, 0.0)), abs(n.y) > 0.9));
+    let t2 = cross(n, t1);
+    let radius = 0.5 * imp.diameter_mm;
+    let c = to_pixel(p);
+    let a = to_pixel(p + t1 * radius).xy - c.xy;
+    let b = to_pixel(p + t2 * radius).xy - c.xy;
+    // Σ = M·Mᵀ + filter²·I
+    let f2 = 0.25;
+    let sxx = a.x * a.x + b.x * b.x + f2;
+    let syy = a.y * a.y + b.y * b.y + f2;
+    let sxy = a.x * a.y + b.x * b.y;
+    let det_s = sxx * syy - sxy * sxy;
+    let det_m = abs(a.x * b.y - a.y * b.x);
+    let opacity = det_m / sqrt(det_s);
+    let session = imp.packed & 0xffu;
+    let look = frame.session_look[session];
+    let darkness = f32((imp.packed >> 8u) & 0xffu) / 128.0;
+    let seen = clamp(look.rgb / darkness, vec3<f32>(0.0), vec3<f32>(1.0));
+    // Soft edge: the healed softness, never sharper than a pixel.
+    let half_gap = sqrt(0.25 * (sxx - syy) * (sxx - syy) + sxy * sxy);
+    let minor_px = sqrt(max(0.5 * (sxx + syy) - half_gap, 1e-6));
+    let soft = clamp(max(look.w, 0.5 / minor_px), 0.0, 0.9);
+    // The soft edge's area is π(1 + 0.2·soft²): divide it out to keep the area.
+    let norm = 1.0 / (1.0 + 0.2 * soft * soft);
+    let reach = 1.0 + soft;
+    let ext = vec2<f32>(sqrt(sxx), sqrt(syy)) * reach;
+    let lo = vec2<i32>(floor(c.xy - ext));
+    let hi = vec2<i32>(ceil(c.xy + ext));
+    if (hi.x - lo.x > MAX_FOOTPRINT_PX * 2 || hi.y - lo.y > MAX_FOOTPRINT_PX * 2) { return; }
+    let w = i32(frame.viewport.x);
+    let h = i32(frame.viewport.y);
+    let plane = u32(w * h);
+    let inv = vec3<f32>(syy, -sxy, sxx) / det_s;
+    // Depth tolerance: the disc's own tilt plus a little for interpolation.
+    let tolerance = 0.6 + radius * 2.0;
+    for (var y = max(lo.y, 0); y <= min(hi.y, h - 1); y++) {
+        for (var x = max(lo.x, 0); x <= min(hi.x, w - 1); x++) {
+            let d = vec2<f32>(f32(x) + 0.5, f32(y) + 0.5) - c.xy;
+            let q = sqrt(d.x * d.x * inv.x + 2.0 * d.x * d.y * inv.y + d.y * d.y * inv.z);
+            let cover = opacity * norm * (1.0 - smoothstep(1.0 - soft, 1.0 + soft, q));
+            if (cover < 1.0 / 1024.0) { continue; }
+            let surface = textureLoad(head_depth, vec2<i32>(x, y), 0).x;
+            if (abs(surface - view_depth) > tolerance) { continue; }
+            let idx = u32(y * w + x);
+            let units = cover * PIGMENT_SCALE;
+            atomicAdd(&pigment[idx], u32(units + 0.5));
+            atomicAdd(&pigment[plane + idx], u32(units * seen.r + 0.5));
+            atomicAdd(&pigment[2u * plane + idx], u32(units * seen.g + 0.5));
+            atomicAdd(&pigment[3u * plane + idx], u32(units * seen.b + 0.5));
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! The per-view uniform block (`Frame` in `common.wgsl`).
+
+use crate::camera::Camera;
+use crate::lighting::LightRig;
+use crate::sessions::SessionLook;
+use glam::{Mat4, Vec3};
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+pub struct FrameUniform {
+    pub view_proj: [[f32; 4]; 4],
+    pub view: [[f32; 4]; 4],
+    pub camera_pos: [f32; 4],
+    pub viewport: [f32; 4],
+    pub light_dir: [[f32; 4]; 3],
+    pub light_color: [[f32; 4]; 3],
+    pub ambient_sky: [f32; 4],
+    pub ambient_ground: [f32; 4],
+    pub skin: [f32; 4],
+    pub eye_left: [f32; 4],
+    pub eye_right: [f32; 4],
+    pub session_look: [[f32; 4]; 4],
+    pub params: [f32; 4],
+    pub background_top: [f32; 4],
+    pub background_bottom: [f32; 4],
+}
+
+/// What stays the same for every view of one plan.
+#[derive(Debug, Clone)]
+pub struct Look {
+    pub lights: LightRig,
+    pub skin_linear: [f32; 3],
+    pub skin_detail: f32,
+    pub sessions: Vec<SessionLook>,
+    pub eye_left: Vec3,
+    pub eye_right: Vec3,
+    pub eye_radius_mm: f32,
+    pub background_linear: [f32; 3],
+    pub noise_seed: u32,
+}
+
+fn v4(v: Vec3, w: f32) -> [f32; 4] {
+    [v.x, v.y, v.z, w]
+}
+
+fn c4(c: [f32; 3], w: f32) -> [f32; 4] {
+    [c[0], c[1], c[2], w]
+}
+
+impl FrameUniform {
+    pub fn new(camera: &Camera, width: u32, height: u32, look: &Look) -> FrameUniform {
+        let view = camera.view();
+        // Lights are given in camera space: rotate them into the head frame.
+        let to_world = Mat4::from_quat(glam::Quat::from_mat4(&view.inverse()));
+        let lights = [look.lights.key, look.lights.fill, look.lights.rim];
+        let mut session_look = [[0.0; 4]; 4];
+        for (slot, s) in session_look.iter_mut().zip(&look.sessions) {
+            *slot = c4(s.seen_linear, s.softness);
+        }
+        let bg = look.background_linear;
+        FrameUniform {
+            view_proj: camera.view_proj().to_cols_array_2d(),
+            view: view.to_cols_array_2d(),
+            camera_pos: v4(camera.eye, camera.focal_px(height as f32)),
+            viewport: [
+                width as f32,
+                height as f32,
+                1.0 / width as f32,
+                1.0 / height as f32,
+            ],
+            light_dir: lights.map(|l| v4(to_world.transform_vector3(l.direction).normalize(), 0.0)),
+            light_color: lights.map(|l| c4(l.radiance, 0.0)),
+            ambient_sky: c4(look.lights.ambient_sky, 0.0),
+            ambient_ground: c4(look.lights.ambient_ground, 0.0),
+            skin: c4(look.skin_linear, look.skin_detail),
+            eye_left: v4(look.eye_left, look.eye_radius_mm),
+            eye_right: v4(look.eye_right, look.eye_radius_mm),
+            session_look,
+            params: [
+                look.lights.exposure,
+                f32::from_bits(look.noise_seed),
+                0.0,
+                0.0,
+            ],
+            background_top: c4(bg.map(|c| c * 1.25), 0.0),
+            background_bottom: c4(bg.map(|c| c * 0.55), 0.0),
+        }
+    }
+}

@@ -1,0 +1,379 @@
+//! The impression placement compute pass (`shaders/impressions.wgsl`).
+
+use super::scan::Scanner;
+use super::{Gpu, GpuError, bind_buffers, compute_pipeline, dispatch_size, pass_shader, readback};
+use crate::hairline::CoverageUniform;
+use wgpu::util::DeviceExt;
+
+/// GPU size of one impression (see `Impression` in `common.wgsl`).
+pub const BYTES_PER_IMPRESSION: u64 = 24;
+/// Candidates drawn per planned impression; enough for dart throwing to reach
+/// the planned density at the default spacing with margin.
+pub const CANDIDATES_PER_IMPRESSION: f64 = 4.0;
+const ROUNDS_PER_BATCH: u32 = 8;
+const MAX_ROUNDS: u32 = 512;
+
+#[repr(C)]
+#[derive(Debug, Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+pub struct GenParams {
+    pub candidate_count: u32,
+    pub support_triangles: u32,
+    pub table_mask: u32,
+    pub seed: u32,
+    pub spacing_mm: f32,
+    pub coverage_max: f32,
+    pub target_total: u32,
+    pub session_count: u32,
+    pub session_end: [u32; 4],
+    pub diameter_mm: [f32; 4],
+    pub diameter_spread: [f32; 4],
+    pub shade_spread: [f32; 4],
+}
+
+/// What the generator needs of the head, already on the GPU.
+pub struct HeadInputs<'a> {
+    pub vertices: &'a wgpu::Buffer,
+    pub indices: &'a wgpu::Buffer,
+    /// Cumulative, normalised area of the support triangles.
+    pub support_cdf: &'a [f32],
+    /// Triangle numbers (into `indices` / 3) of the support triangles.
+    pub support_tris: &'a [u32],
+}
+
+/// Placed impressions: the instance buffer and the indirect arguments
+/// `[groups_x, 1, 1, count, accepted]` for the splat pass.
+pub struct Impressions {
+    pub buffer: wgpu::Buffer,
+    pub args: wgpu::Buffer,
+    pub count: u32,
+    pub accepted: u32,
+    pub candidates: u32,
+    pub rounds: u32,
+}
+
+pub struct ImpressionGenerator {
+    generate: wgpu::ComputePipeline,
+    scatter: wgpu::ComputePipeline,
+    accept: wgpu::ComputePipeline,
+    reject: wgpu::ComputePipeline,
+    mark: wgpu::ComputePipeline,
+    emit: wgpu::ComputePipeline,
+    finish: wgpu::ComputePipeline,
+    scanner: Scanner,
+}
+
+/// The largest impression count this device can hold (instance buffer and the
+/// candidate buffers that place them).
+pub fn max_impressions(device: &wgpu::Device) -> u64 {
+    let l = device.limits();
+    let binding = (l.max_storage_buffer_binding_size as u64).min(l.max_buffer_size);
+    // cand_pos is the largest candidate buffer: 16 bytes per candidate.
+    let by_candidates = (binding / 16) as f64 / CANDIDATES_PER_IMPRESSION;
+    let by_instances = binding / BYTES_PER_IMPRESSION;
+    // The splat pass dispatches one 64-wide group row.
+    let by_dispatch = l.max_compute_workgroups_per_dimension as u64 * 64;
+    (by_candidates as u64).min(by_instances).min(by_dispatch)
+}
+
+fn storage(gpu: &Gpu, label: &str, size: u64, extra: wgpu::BufferUsages) -> wgpu::Buffer {
+    gpu.device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some(label),
+        size: size.max(16),
+        usage: wgpu::BufferUsages::STORAGE | extra,
+        mapped_at_creation: false,
+    })
+}
+
+fn init(gpu: &Gpu, label: &str, bytes: &[u8], usage: wgpu::BufferUsages) -> wgpu::Buffer {
+    gpu.device
+        .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+            label: Some(label),
+            contents: bytes,
+            usage,
+        })
+}
+
+impl ImpressionGenerator {
+    pub fn new(gpu: &Gpu) -> ImpressionGenerator {
+        let module = pass_shader!(gpu.device, "impressions.wgsl");
+        let p = |e| compute_pipeline(&gpu.device, &module, e);
+        ImpressionGenerator {
+            generate: p("generate_candidates"),
+            scatter: p("scatter_candidates"),
+            accept: p("accept_round"),
+            reject: p("reject_round"),
+            mark: p("mark_accepted"),
+            emit: p("emit_impressions"),
+            finish: p("finish_counts"),
+            scanner: Scanner::new(gpu),
+        }
+    }
+
+    /// Place impressions; `params.candidate_count` and `table_mask` are filled in here.
+    pub fn generate(
+        &self,
+        gpu: &Gpu,
+        head: &HeadInputs,
+        coverage: &CoverageUniform,
+        mut params: GenParams,
+    ) -> Result<Impressions, GpuError> {
+        let max = max_impressions(&gpu.device);
+        if params.target_total as u64 > max {
+            return Err(GpuError::Limit(format!(
+                "the plan asks for {} impressions; this adapter holds at most {max}: lower density.final_per_cm2 or the treated area",
+                params.target_total
+            )));
+        }
+        let m = ((params.target_total.max(1) as f64 * CANDIDATES_PER_IMPRESSION) as u32).max(1024);
+        params.candidate_count = m;
+        params.support_triangles = head.support_tris.len() as u32;
+        let table = m.next_power_of_two();
+        params.table_mask = table - 1;
+        let u = wgpu::BufferUsages::empty();
+        let copy = wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST;
+        let b = Buffers {
+            vertices: head.vertices,
+            indices: head.indices,
+            params: init(
+                gpu,
+                "gen params",
+                bytemuck::bytes_of(&params),
+                wgpu::BufferUsages::UNIFORM,
+            ),
+            cov: init(
+                gpu,
+                "coverage",
+                bytemuck::bytes_of(coverage),
+                wgpu::BufferUsages::UNIFORM,
+            ),
+            cdf: init(
+                gpu,
+                "support cdf",
+                bytemuck::cast_slice(head.support_cdf),
+                wgpu::BufferUsages::STORAGE,
+            ),
+            tris: init(
+                gpu,
+                "support tris",
+                bytemuck::cast_slice(head.support_tris),
+                wgpu::BufferUsages::STORAGE,
+            ),
+            pos: storage(gpu, "cand pos", m as u64 * 16, u),
+            cell: storage(gpu, "cand cell", m as u64 * 4, u),
+            state: storage(gpu, "cand state", m as u64 * 4, u),
+            count: storage(gpu, "cell count", table as u64 * 4, copy),
+            start: storage(
+                gpu,
+                "cell start",
+                table as u64 * 4,
+                wgpu::BufferUsages::COPY_DST,
+            ),
+            items: storage(gpu, "cell items", m as u64 * 4, u),
+            rank: storage(gpu, "rank", m as u64 * 4, u),
+            out: storage(
+                gpu,
+                "impressions",
+                params.target_total as u64 * BYTES_PER_IMPRESSION,
+                copy,
+            ),
+            rounds: storage(gpu, "round counts", ROUNDS_PER_BATCH as u64 * 4, copy),
+            args: storage(
+                gpu,
+                "impression args",
+                8 * 4,
+                copy | wgpu::BufferUsages::INDIRECT,
+            ),
+        };
+        self.bin_candidates(gpu, &b, m, table);
+        let rounds = self.resolve(gpu, &b, m)?;
+        self.emit(gpu, &b, m);
+        let args: Vec<u32> =
+            bytemuck::pod_collect_to_vec(&readback::read_buffer(gpu, &b.args, 0, 32)?);
+        Ok(Impressions {
+            buffer: b.out,
+            args: b.args,
+            count: args[3],
+            accepted: args[4],
+            candidates: m,
+            rounds,
+        })
+    }
+
+    /// Candidates, binned into the hashed cell grid.
+    fn bin_candidates(&self, gpu: &Gpu, b: &Buffers, m: u32, table: u32) {
+        let d = &gpu.device;
+        let generate = bind_buffers(
+            d,
+            &self.generate,
+            &[
+                (0, &b.params),
+                (1, &b.cov),
+                (2, b.vertices),
+                (3, b.indices),
+                (4, &b.cdf),
+                (5, &b.tris),
+                (6, &b.pos),
+                (7, &b.cell),
+                (8, &b.state),
+                (9, &b.count),
+            ],
+        );
+        let scatter = bind_buffers(
+            d,
+            &self.scatter,
+            &[
+                (0, &b.params),
+                (7, &b.cell),
+                (8, &b.state),
+                (10, &b.start),
+                (11, &b.items),
+            ],
+        );
+        let mut encoder = d.create_command_encoder(&Default::default());
+        encoder.clear_buffer(&b.count, 0, None);
+        run(&mut encoder, &self.generate, &generate, m);
+        encoder.copy_buffer_to_buffer(&b.count, 0, &b.start, 0, table as u64 * 4);
+        self.scanner.encode(gpu, &mut encoder, &b.start, table);
+        run(&mut encoder, &self.scatter, &scatter, m);
+        gpu.queue.submit([encoder.finish()]);
+    }
+
+    /// Accept/reject rounds until no candidate is undecided; returns the rounds run.
+    fn resolve(&self, gpu: &Gpu, b: &Buffers, m: u32) -> Result<u32, GpuError> {
+        let d = &gpu.device;
+        let accept = bind_buffers(
+            d,
+            &self.accept,
+            &[
+                (0, &b.params),
+                (6, &b.pos),
+                (8, &b.state),
+                (9, &b.count),
+                (10, &b.start),
+                (11, &b.items),
+            ],
+        );
+        let index_bufs: Vec<wgpu::Buffer> = (0..ROUNDS_PER_BATCH)
+            .map(|i| {
+                init(
+                    gpu,
+                    "round index",
+                    bytemuck::cast_slice(&[i, 0, 0, 0]),
+                    wgpu::BufferUsages::UNIFORM,
+                )
+            })
+            .collect();
+        let rejects: Vec<wgpu::BindGroup> = index_bufs
+            .iter()
+            .map(|ib| {
+                bind_buffers(
+                    d,
+                    &self.reject,
+                    &[
+                        (0, &b.params),
+                        (6, &b.pos),
+                        (8, &b.state),
+                        (9, &b.count),
+                        (10, &b.start),
+                        (11, &b.items),
+                        (14, &b.rounds),
+                        (16, ib),
+                    ],
+                )
+            })
+            .collect();
+        let mut rounds = 0;
+        while rounds < MAX_ROUNDS {
+            let mut encoder = d.create_command_encoder(&Default::default());
+            encoder.clear_buffer(&b.rounds, 0, None);
+            for reject in &rejects {
+                run(&mut encoder, &self.accept, &accept, m);
+                run(&mut encoder, &self.reject, reject, m);
+            }
+            gpu.queue.submit([encoder.finish()]);
+            rounds += ROUNDS_PER_BATCH;
+            let left: Vec<u32> = bytemuck::pod_collect_to_vec(&readback::read_buffer(
+                gpu,
+                &b.rounds,
+                0,
+                ROUNDS_PER_BATCH as u64 * 4,
+            )?);
+            if let Some(done) = left.iter().position(|&n| n == 0) {
+                return Ok(rounds - ROUNDS_PER_BATCH + done as u32 + 1);
+            }
+        }
+        Err(GpuError::Limit(format!(
+            "impression placement did not settle within {MAX_ROUNDS} rounds"
+        )))
+    }
+
+    /// Rank the accepted candidates and write the first N as impressions.
+    fn emit(&self, gpu: &Gpu, b: &Buffers, m: u32) {
+        let d = &gpu.device;
+        let mark = bind_buffers(
+            d,
+            &self.mark,
+            &[(0, &b.params), (8, &b.state), (12, &b.rank)],
+        );
+        let emit = bind_buffers(
+            d,
+            &self.emit,
+            &[
+                (0, &b.params),
+                (6, &b.pos),
+                (8, &b.state),
+                (12, &b.rank),
+                (13, &b.out),
+            ],
+        );
+        let finish = bind_buffers(
+            d,
+            &self.finish,
+            &[(0, &b.params), (8, &b.state), (12, &b.rank), (15, &b.args)],
+        );
+        let mut encoder = d.create_command_encoder(&Default::default());
+        run(&mut encoder, &self.mark, &mark, m);
+        self.scanner.encode(gpu, &mut encoder, &b.rank, m);
+        run(&mut encoder, &self.emit, &emit, m);
+        {
+            let mut pass = encoder.begin_compute_pass(&Default::default());
+            pass.set_pipeline(&self.finish);
+            pass.set_bind_group(0, &finish, &[]);
+            pass.dispatch_workgroups(1, 1, 1);
+        }
+        gpu.queue.submit([encoder.finish()]);
+    }
+}
+
+/// One compute pass of `n` invocations in 256-wide groups.
+fn run(
+    encoder: &mut wgpu::CommandEncoder,
+    pipeline: &wgpu::ComputePipeline,
+    bind: &wgpu::BindGroup,
+    n: u32,
+) {
+    let (x, y) = dispatch_size(n, 256);
+    let mut pass = encoder.begin_compute_pass(&Default::default());
+    pass.set_pipeline(pipeline);
+    pass.set_bind_group(0, bind, &[]);
+    pass.dispatch_workgroups(x, y, 1);
+}
+
+struct Buffers<'a> {
+    vertices: &'a wgpu::Buffer,
+    indices: &'a wgpu::Buffer,
+    params: wgpu::Buffer,
+    cov: wgpu::Buffer,
+    cdf: wgpu::Buffer,
+    tris: wgpu::Buffer,
+    pos: wgpu::Buffer,
+    cell: wgpu::Buffer,
+    state: wgpu::Buffer,
+    count: wgpu::Buffer,
+    start: wgpu::Buffer,
+    items: wgpu::Buffer,
+    rank: wgpu::Buffer,
+    out: wgpu::Buffer,
+    rounds: wgpu::Buffer,
+    args: wgpu::Buffer,
+}

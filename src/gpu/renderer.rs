@@ -1,0 +1,289 @@
+//! The frame, top to bottom: depth pre-pass → pigment splat → backdrop and
+//! head shading (MSAA, resolved into the output). Shared by `render` and the
+//! viewer; only the output view differs.
+
+use super::frame::FrameUniform;
+use super::head_pass::{DEPTH_FORMAT, HeadPass, LINEAR_DEPTH_FORMAT};
+use super::impressions::ImpressionGenerator;
+use super::splat::SplatPass;
+use super::{Gpu, GpuError, Scene, readback};
+use crate::camera::Camera;
+
+pub const HEADLESS_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8UnormSrgb;
+
+pub struct Renderer {
+    pub generator: ImpressionGenerator,
+    head: HeadPass,
+    splat: SplatPass,
+    color_format: wgpu::TextureFormat,
+    samples: u32,
+}
+
+/// Everything sized to one output image.
+pub struct ViewTargets {
+    pub width: u32,
+    pub height: u32,
+    frame: wgpu::Buffer,
+    linear_depth: wgpu::TextureView,
+    prepass_depth: wgpu::TextureView,
+    msaa_color: Option<wgpu::TextureView>,
+    depth: wgpu::TextureView,
+    pigment: wgpu::Buffer,
+    head_bind: wgpu::BindGroup,
+    /// The resolved image, for headless use.
+    pub color: wgpu::Texture,
+}
+
+fn texture(
+    gpu: &Gpu,
+    label: &str,
+    size: (u32, u32),
+    format: wgpu::TextureFormat,
+    samples: u32,
+    usage: wgpu::TextureUsages,
+) -> wgpu::Texture {
+    gpu.device.create_texture(&wgpu::TextureDescriptor {
+        label: Some(label),
+        size: wgpu::Extent3d {
+            width: size.0,
+            height: size.1,
+            depth_or_array_layers: 1,
+        },
+        mip_level_count: 1,
+        sample_count: samples,
+        dimension: wgpu::TextureDimension::D2,
+        format,
+        usage,
+        view_formats: &[],
+    })
+}
+
+impl Renderer {
+    pub fn new(gpu: &Gpu, color_format: wgpu::TextureFormat) -> Renderer {
+        let samples = gpu.msaa_samples();
+        Renderer {
+            generator: ImpressionGenerator::new(gpu),
+            head: HeadPass::new(gpu, color_format, samples),
+            splat: SplatPass::new(gpu),
+            color_format,
+            samples,
+        }
+    }
+
+    pub fn targets(&self, gpu: &Gpu, width: u32, height: u32) -> Result<ViewTargets, GpuError> {
+        let l = gpu.device.limits();
+        let pigment_bytes = width as u64 * height as u64 * 16;
+        let max_side = l.max_texture_dimension_2d;
+        if width == 0 || height == 0 || width > max_side || height > max_side {
+            return Err(GpuError::Limit(format!(
+                "image size {width}x{height} is outside 1..{max_side} px on this adapter"
+            )));
+        }
+        if pigment_bytes > l.max_storage_buffer_binding_size as u64 {
+            return Err(GpuError::Limit(format!(
+                "image size {width}x{height} needs a {} MiB pigment buffer; this adapter binds at most {} MiB",
+                pigment_bytes >> 20,
+                l.max_storage_buffer_binding_size >> 20
+            )));
+        }
+        let size = (width, height);
+        let attach = wgpu::TextureUsages::RENDER_ATTACHMENT;
+        let view = |t: wgpu::Texture| t.create_view(&Default::default());
+        let frame = gpu.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("frame"),
+            size: std::mem::size_of::<FrameUniform>() as u64,
+            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        let pigment = gpu.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("pigment"),
+            size: pigment_bytes,
+            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        let head_bind = gpu.device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: Some("head"),
+            layout: &self.head.layout,
+            entries: &[
+                wgpu::BindGroupEntry {
+                    binding: 0,
+                    resource: frame.as_entire_binding(),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 1,
+                    resource: pigment.as_entire_binding(),
+                },
+            ],
+        });
+        Ok(ViewTargets {
+            width,
+            height,
+            linear_depth: view(texture(
+                gpu,
+                "linear depth",
+                size,
+                LINEAR_DEPTH_FORMAT,
+                1,
+                attach | wgpu::TextureUsages::TEXTURE_BINDING,
+            )),
+            prepass_depth: view(texture(gpu, "prepass depth", size, DEPTH_FORMAT, 1, attach)),
+            msaa_color: (self.samples > 1).then(|| {
+                view(texture(
+                    gpu,
+                    "msaa colour",
+                    size,
+                    self.color_format,
+                    self.samples,
+                    attach,
+                ))
+            }),
+            depth: view(texture(
+                gpu,
+                "depth",
+                size,
+                DEPTH_FORMAT,
+                self.samples,
+                attach,
+            )),
+            color: texture(
+                gpu,
+                "colour",
+                size,
+                self.color_format,
+                1,
+                attach | wgpu::TextureUsages::COPY_SRC | wgpu::TextureUsages::TEXTURE_BINDING,
+            ),
+            frame,
+            pigment,
+            head_bind,
+        })
+    }
+
+    /// Record one frame of `scene` seen by `camera` into `output`.
+    pub fn encode_view(
+        &self,
+        gpu: &Gpu,
+        encoder: &mut wgpu::CommandEncoder,
+        scene: &Scene,
+        camera: &Camera,
+        targets: &ViewTargets,
+        output: &wgpu::TextureView,
+    ) {
+        let uniform = FrameUniform::new(camera, targets.width, targets.height, &scene.look);
+        gpu.queue
+            .write_buffer(&targets.frame, 0, bytemuck::bytes_of(&uniform));
+        self.depth_prepass(encoder, scene, targets);
+        encoder.clear_buffer(&targets.pigment, 0, None);
+        let splat_bind = self.splat.bind_group(
+            gpu,
+            &targets.frame,
+            &scene.impressions.buffer,
+            &scene.impressions.args,
+            &targets.linear_depth,
+            &targets.pigment,
+        );
+        self.splat
+            .encode(encoder, &splat_bind, &scene.impressions.args);
+        self.shade(encoder, scene, targets, output);
+    }
+
+    fn depth_prepass(
+        &self,
+        encoder: &mut wgpu::CommandEncoder,
+        scene: &Scene,
+        targets: &ViewTargets,
+    ) {
+        let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+            label: Some("depth pre-pass"),
+            color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                view: &targets.linear_depth,
+                depth_slice: None,
+                resolve_target: None,
+                ops: wgpu::Operations {
+                    load: wgpu::LoadOp::Clear(wgpu::Color {
+                        r: 1e9,
+                        g: 0.0,
+                        b: 0.0,
+                        a: 0.0,
+                    }),
+                    store: wgpu::StoreOp::Store,
+                },
+            })],
+            depth_stencil_attachment: Some(depth_attachment(&targets.prepass_depth)),
+            timestamp_writes: None,
+            occlusion_query_set: None,
+            multiview_mask: None,
+        });
+        pass.set_pipeline(&self.head.depth);
+        self.draw_head(&mut pass, scene, targets);
+    }
+
+    fn shade(
+        &self,
+        encoder: &mut wgpu::CommandEncoder,
+        scene: &Scene,
+        targets: &ViewTargets,
+        output: &wgpu::TextureView,
+    ) {
+        let (view, resolve) = match &targets.msaa_color {
+            Some(msaa) => (msaa, Some(output)),
+            None => (output, None),
+        };
+        let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
+            label: Some("shade"),
+            color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                view,
+                depth_slice: None,
+                resolve_target: resolve,
+                ops: wgpu::Operations {
+                    load: wgpu::LoadOp::Clear(wgpu::Color::BLACK),
+                    store: wgpu::StoreOp::Store,
+                },
+            })],
+            depth_stencil_attachment: Some(depth_attachment(&targets.depth)),
+            timestamp_writes: None,
+            occlusion_query_set: None,
+            multiview_mask: None,
+        });
+        pass.set_bind_group(0, &targets.head_bind, &[]);
+        pass.set_pipeline(&self.head.backdrop);
+        pass.draw(0..3, 0..1);
+        pass.set_pipeline(&self.head.shade);
+        self.draw_head(&mut pass, scene, targets);
+    }
+
+    fn draw_head(&self, pass: &mut wgpu::RenderPass, scene: &Scene, targets: &ViewTargets) {
+        pass.set_bind_group(0, &targets.head_bind, &[]);
+        pass.set_vertex_buffer(0, scene.vertices.slice(..));
+        pass.set_index_buffer(scene.indices.slice(..), wgpu::IndexFormat::Uint32);
+        pass.draw_indexed(0..scene.index_count, 0, 0..1);
+    }
+
+    /// Render one view into `targets.color` and read it back as RGBA8 (sRGB).
+    pub fn render_image(
+        &self,
+        gpu: &Gpu,
+        scene: &Scene,
+        camera: &Camera,
+        targets: &ViewTargets,
+    ) -> Result<image::RgbaImage, GpuError> {
+        let mut encoder = gpu.device.create_command_encoder(&Default::default());
+        let output = targets.color.create_view(&Default::default());
+        self.encode_view(gpu, &mut encoder, scene, camera, targets, &output);
+        gpu.queue.submit([encoder.finish()]);
+        let pixels = readback::read_rgba8(gpu, &targets.color)?;
+        image::RgbaImage::from_raw(targets.width, targets.height, pixels)
+            .ok_or_else(|| GpuError::Readback("image size mismatch".into()))
+    }
+}
+
+fn depth_attachment(view: &wgpu::TextureView) -> wgpu::RenderPassDepthStencilAttachment<'_> {
+    wgpu::RenderPassDepthStencilAttachment {
+        view,
+        depth_ops: Some(wgpu::Operations {
+            load: wgpu::LoadOp::Clear(1.0),
+            store: wgpu::StoreOp::Store,
+        }),
+        stencil_ops: None,
+    }
+}

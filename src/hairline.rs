@@ -1,0 +1,416 @@
+//! Where impressions may go, and how densely: the hairline and coverage model.
+//!
+//! The scalp is described from a centre `C` inside the cranium: a point's
+//! *azimuth* (0° front, +90° the client's left, ±180° back) and *elevation*
+//! (0° level with `C`, 90° straight up). The hairline is a curve of elevation
+//! over azimuth, tabulated at `HAIRLINE_SAMPLES` azimuths; the frontal point is
+//! measured on the mesh, `frontal_height_mm` along the surface above the
+//! glabella. Coverage is 0 below the hairline, ramps linearly to 1 across the
+//! band (its edge wandering with a smooth noise, so it is never a drawn line),
+//! and is then shaped by the treated region and density zones.
+//!
+//! `shaders/common.wgsl` evaluates the same function from `CoverageUniform`;
+//! a GPU test checks the two agree.
+
+use crate::head::HeadMesh;
+use crate::plan::{HairlinePreset, RegionPreset, TreatmentPlan};
+use crate::raycast::SkinRays;
+use glam::Vec3;
+
+pub const HAIRLINE_SAMPLES: usize = 128;
+pub const MAX_ZONES: usize = 8;
+
+/// Everything the coverage function needs, resolved against one head.
+#[derive(Debug, Clone)]
+pub struct CoverageModel {
+    pub center: Vec3,
+    /// Hairline elevation (radians) at azimuth `-π + 2π·i/N`.
+    pub hairline_rad: [f32; HAIRLINE_SAMPLES],
+    pub band_mm: f32,
+    pub irregularity_mm: f32,
+    pub irregularity_scale_mm: f32,
+    pub noise_seed: u32,
+    pub region: RegionPreset,
+    pub depth_mm: f32,
+    pub feather_mm: f32,
+    pub crown_point: Vec3,
+    pub crown_radius_mm: f32,
+    pub zones: Vec<Zone>,
+    /// The frontal hairline point on the mesh.
+    pub frontal_point: Vec3,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Zone {
+    pub point: Vec3,
+    pub radius_mm: f32,
+    pub feather_mm: f32,
+    pub density_scale: f32,
+}
+
+/// The uniform block mirrored in `shaders/common.wgsl` (`Coverage`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+pub struct CoverageUniform {
+    pub center: [f32; 4],
+    /// band_mm, irregularity_mm, irregularity_scale_mm, noise_seed (as bits)
+    pub band: [f32; 4],
+    /// region preset, depth_mm, feather_mm, crown_radius_mm
+    pub region: [f32; 4],
+    pub crown_point: [f32; 4],
+    /// zone count, max density scale, 0, 0
+    pub counts: [f32; 4],
+    /// xyz point, radius
+    pub zone_points: [[f32; 4]; MAX_ZONES],
+    /// feather, density scale, 0, 0
+    pub zone_params: [[f32; 4]; MAX_ZONES],
+    pub hairline: [[f32; 4]; HAIRLINE_SAMPLES / 4],
+}
+
+/// Elevation offsets of the hairline presets (degrees), by |azimuth| (degrees).
+/// The first entries are relative to the measured frontal elevation; past the
+/// temples the curve is anatomical and absolute (sideburn, over the ear, nape).
+struct PresetShape {
+    front_curve_deg: f32,
+    recession_deg: f32,
+    peak_depth_deg: f32,
+}
+
+fn preset_shape(preset: HairlinePreset) -> PresetShape {
+    let (front_curve_deg, recession_deg, peak_depth_deg) = match preset {
+        HairlinePreset::Straight => (0.0, 1.5, 0.0),
+        HairlinePreset::Rounded => (1.5, 5.0, 0.0),
+        HairlinePreset::WidowsPeak => (2.0, 6.0, 4.0),
+        HairlinePreset::Mature => (2.5, 13.0, 0.0),
+    };
+    PresetShape {
+        front_curve_deg,
+        recession_deg,
+        peak_depth_deg,
+    }
+}
+
+/// (|azimuth|°, elevation°, relative-to-front?)
+fn hairline_controls(front_deg: f32, shape: &PresetShape) -> Vec<(f32, f32)> {
+    let f = front_deg;
+    let r = shape.recession_deg;
+    vec![
+        (0.0, f),
+        (18.0, f + shape.front_curve_deg),
+        (32.0, f + shape.front_curve_deg + 0.45 * r),
+        (42.0, f + r),
+        // Temple: the line turns down and forward to the temple point…
+        (50.0, (f + r) * 0.55),
+        (57.0, 14.0),
+        (63.0, 4.0),
+        // …then the sideburn in front of the ear, down to the ear canal's level…
+        (70.0, -22.0),
+        (77.0, -31.0),
+        (81.0, -30.0),
+        // …over the ear…
+        (85.0, -12.0),
+        (93.0, -7.0),
+        (104.0, -8.0),
+        // …and down behind it to the nape.
+        (111.0, -15.0),
+        (119.0, -29.0),
+        (140.0, -40.0),
+        (165.0, -46.0),
+        (180.0, -47.0),
+    ]
+}
+
+fn interpolate(controls: &[(f32, f32)], az_deg: f32) -> f32 {
+    let a = az_deg.abs();
+    for w in controls.windows(2) {
+        let (a0, e0) = w[0];
+        let (a1, e1) = w[1];
+        if a <= a1 {
+            let t = ((a - a0) / (a1 - a0)).clamp(0.0, 1.0);
+            // Smooth (cosine) blend: no kinks in the drawn curve.
+            let s = 0.5 - 0.5 * (t * std::f32::consts::PI).cos();
+            return e0 + (e1 - e0) * s;
+        }
+    }
+    controls.last().map(|c| c.1).unwrap_or(0.0)
+}
+
+impl CoverageModel {
+    pub fn new(plan: &TreatmentPlan, head: &HeadMesh) -> CoverageModel {
+        let l = &head.landmarks;
+        let center = scalp_center(head);
+        let frontal_point = frontal_point(
+            &SkinRays::midline(head),
+            center,
+            l.glabella,
+            plan.hairline.frontal_height_mm,
+        );
+        let skin = SkinRays::new(head, |_| true);
+        let front_deg = elevation(frontal_point - center).to_degrees();
+        let shape = preset_shape(plan.hairline.preset);
+        let controls = hairline_controls(front_deg, &shape);
+        let mut hairline_rad = [0.0; HAIRLINE_SAMPLES];
+        for (i, e) in hairline_rad.iter_mut().enumerate() {
+            let az = -180.0 + 360.0 * i as f32 / HAIRLINE_SAMPLES as f32;
+            let peak = shape.peak_depth_deg * (-(az / 7.0).powi(2)).exp();
+            *e = (interpolate(&controls, az) - peak).to_radians();
+        }
+        let ray = |az_deg: f32, el_deg: f32| {
+            let d = direction(az_deg.to_radians(), el_deg.to_radians());
+            skin.outermost(center, d).unwrap_or(center + d * 90.0)
+        };
+        let zones = plan
+            .zones
+            .iter()
+            .take(MAX_ZONES)
+            .map(|z| Zone {
+                point: ray(z.azimuth_deg, z.elevation_deg),
+                radius_mm: z.radius_mm,
+                feather_mm: z.feather_mm,
+                density_scale: z.density_scale,
+            })
+            .collect();
+        CoverageModel {
+            center,
+            hairline_rad,
+            band_mm: plan.hairline.band_mm,
+            irregularity_mm: plan.hairline.irregularity_mm,
+            irregularity_scale_mm: plan.hairline.irregularity_scale_mm,
+            noise_seed: plan.seed.wrapping_mul(0x9e37_79b9) ^ 0x5bd1_e995,
+            region: plan.region.preset,
+            depth_mm: plan.region.depth_mm,
+            feather_mm: plan.region.feather_mm,
+            crown_point: ray(180.0, 58.0),
+            crown_radius_mm: plan.region.crown_radius_mm,
+            zones,
+            frontal_point,
+        }
+    }
+
+    /// The largest value `coverage` can take.
+    pub fn max_coverage(&self) -> f32 {
+        self.zones
+            .iter()
+            .map(|z| z.density_scale)
+            .fold(1.0, f32::max)
+    }
+
+    /// Hairline elevation (radians) at an azimuth (radians), linear in the table.
+    pub fn hairline_elevation(&self, azimuth: f32) -> f32 {
+        let n = HAIRLINE_SAMPLES as f32;
+        let x = (azimuth + std::f32::consts::PI) / std::f32::consts::TAU * n;
+        let i0 = x.floor();
+        let t = x - i0;
+        let a = self.hairline_rad[(i0 as i32).rem_euclid(HAIRLINE_SAMPLES as i32) as usize];
+        let b = self.hairline_rad[(i0 as i32 + 1).rem_euclid(HAIRLINE_SAMPLES as i32) as usize];
+        a + (b - a) * t
+    }
+
+    /// Signed distance (mm, along the surface, approximately) above the hairline,
+    /// including the edge's irregular wander.
+    pub fn hairline_distance_mm(&self, p: Vec3) -> f32 {
+        let v = p - self.center;
+        let az = azimuth(v);
+        let d = (elevation(v) - self.hairline_elevation(az)) * v.length();
+        let s = self.irregularity_scale_mm.max(1e-3);
+        let wander = value_noise(p / s, self.noise_seed)
+            + 0.5 * value_noise(p / (0.37 * s), self.noise_seed ^ 0xa5a5);
+        d + self.irregularity_mm * wander / 1.5
+    }
+
+    /// Relative density at a point: 0 outside, 1 in the fully treated area,
+    /// more inside zones that add density.
+    pub fn coverage(&self, p: Vec3) -> f32 {
+        self.coverage_with_margin(p, 0.0)
+    }
+
+    /// `coverage` with every boundary pushed out by `margin_mm` and zones at
+    /// their largest: an upper bound used to choose where to sample.
+    pub fn support(&self, p: Vec3, margin_mm: f32) -> f32 {
+        self.coverage_with_margin(p, margin_mm)
+    }
+
+    fn coverage_with_margin(&self, p: Vec3, margin_mm: f32) -> f32 {
+        let d = self.hairline_distance_mm(p) + margin_mm;
+        let hair = if self.band_mm > 0.0 {
+            (d / self.band_mm).clamp(0.0, 1.0)
+        } else {
+            f32::from(d >= 0.0)
+        };
+        let region = match self.region {
+            RegionPreset::Full => 1.0,
+            RegionPreset::Frontal => {
+                let az = azimuth(p - self.center).to_degrees().abs();
+                let side = 1.0 - ramp(az - 62.0 - margin_mm, 16.0);
+                (1.0 - ramp(d - self.depth_mm - 2.0 * margin_mm, self.feather_mm)) * side
+            }
+            RegionPreset::Crown => {
+                let r = (p - self.crown_point).length() - self.crown_radius_mm - margin_mm;
+                1.0 - ramp(r, self.feather_mm)
+            }
+        };
+        let mut scale = 1.0;
+        for z in &self.zones {
+            let r = (p - z.point).length() - z.radius_mm - margin_mm;
+            let w = 1.0 - ramp(r, z.feather_mm);
+            let zone_scale = if margin_mm > 0.0 {
+                z.density_scale.max(1.0)
+            } else {
+                z.density_scale
+            };
+            scale *= 1.0 + (zone_scale - 1.0) * w;
+        }
+        hair * region * scale
+    }
+
+    /// Coverage-weighted treated area of the skin, mm²: ∫ coverage dA.
+    pub fn treated_area_mm2(&self, head: &HeadMesh) -> f64 {
+        head.skin_triangles()
+            .map(|t| {
+                let [a, b, c] = t.map(|i| Vec3::from(head.vertices[i as usize].position_mm));
+                let area = 0.5 * (b - a).cross(c - a).length() as f64;
+                let cov = (self.coverage(a)
+                    + self.coverage(b)
+                    + self.coverage(c)
+                    + 3.0 * self.coverage((a + b + c) / 3.0))
+                    / 6.0;
+                area * cov as f64
+            })
+            .sum()
+    }
+
+    pub fn to_uniform(&self) -> CoverageUniform {
+        let mut u = CoverageUniform {
+            center: [self.center.x, self.center.y, self.center.z, 0.0],
+            band: [
+                self.band_mm,
+                self.irregularity_mm,
+                self.irregularity_scale_mm,
+                f32::from_bits(self.noise_seed),
+            ],
+            region: [
+                region_code(self.region),
+                self.depth_mm,
+                self.feather_mm,
+                self.crown_radius_mm,
+            ],
+            crown_point: [
+                self.crown_point.x,
+                self.crown_point.y,
+                self.crown_point.z,
+                0.0,
+            ],
+            counts: [self.zones.len() as f32, self.max_coverage(), 0.0, 0.0],
+            zone_points: [[0.0; 4]; MAX_ZONES],
+            zone_params: [[0.0; 4]; MAX_ZONES],
+            hairline: [[0.0; 4]; HAIRLINE_SAMPLES / 4],
+        };
+        for (i, z) in self.zones.iter().enumerate() {
+            u.zone_points[i] = [z.point.x, z.point.y, z.point.z, z.radius_mm];
+            u.zone_params[i] = [z.feather_mm, z.density_scale, 0.0, 0.0];
+        }
+        for (i, e) in self.hairline_rad.iter().enumerate() {
+            u.hairline[i / 4][i % 4] = *e;
+        }
+        u
+    }
+}
+
+fn region_code(r: RegionPreset) -> f32 {
+    match r {
+        RegionPreset::Full => 0.0,
+        RegionPreset::Frontal => 1.0,
+        RegionPreset::Crown => 2.0,
+    }
+}
+
+/// 0 below 0, 1 above `width`, linear between (a step when width is 0).
+fn ramp(x: f32, width: f32) -> f32 {
+    if width > 0.0 {
+        (x / width).clamp(0.0, 1.0)
+    } else {
+        f32::from(x >= 0.0)
+    }
+}
+
+/// The scalp centre: on the midline, between glabella and inion front to back,
+/// a third of the way from the ear canals up to the vertex.
+pub fn scalp_center(head: &HeadMesh) -> Vec3 {
+    let l = &head.landmarks;
+    let ears = (l.ear_left + l.ear_right) * 0.5;
+    Vec3::new(
+        0.0,
+        ears.y + (l.vertex.y - ears.y) * 0.33,
+        (l.glabella.z + l.inion.z) * 0.5,
+    )
+}
+
+pub fn azimuth(v: Vec3) -> f32 {
+    v.x.atan2(v.z)
+}
+
+pub fn elevation(v: Vec3) -> f32 {
+    v.y.atan2(v.x.hypot(v.z))
+}
+
+pub fn direction(azimuth: f32, elevation: f32) -> Vec3 {
+    Vec3::new(
+        azimuth.sin() * elevation.cos(),
+        elevation.sin(),
+        azimuth.cos() * elevation.cos(),
+    )
+}
+
+/// Walk up the midline from the glabella and return the point `height_mm`
+/// along the surface.
+pub fn frontal_point(midline: &SkinRays, center: Vec3, glabella: Vec3, height_mm: f32) -> Vec3 {
+    let start = elevation(glabella - center);
+    let step = 0.1_f32.to_radians();
+    let mut prev = midline
+        .outermost(center, direction(0.0, start))
+        .unwrap_or(glabella);
+    let mut walked = 0.0;
+    let mut e = start;
+    while e < std::f32::consts::FRAC_PI_2 {
+        e += step;
+        let Some(p) = midline.outermost(center, direction(0.0, e)) else {
+            continue;
+        };
+        let seg = (p - prev).length();
+        if walked + seg >= height_mm {
+            let t = (height_mm - walked) / seg.max(1e-6);
+            return prev.lerp(p, t);
+        }
+        walked += seg;
+        prev = p;
+    }
+    prev
+}
+
+/// Integer hash (PCG-style), identical in `common.wgsl`.
+pub fn hash_u32(x: u32) -> u32 {
+    let state = x.wrapping_mul(747_796_405).wrapping_add(2_891_336_453);
+    let word = ((state >> ((state >> 28).wrapping_add(4))) ^ state).wrapping_mul(277_803_737);
+    (word >> 22) ^ word
+}
+
+fn lattice(i: [i32; 3], seed: u32) -> f32 {
+    let h = hash_u32(i[0] as u32 ^ hash_u32(i[1] as u32 ^ hash_u32(i[2] as u32 ^ seed)));
+    (h >> 8) as f32 / 16_777_216.0 * 2.0 - 1.0
+}
+
+/// Smooth value noise in [-1, 1], identical in `common.wgsl`.
+pub fn value_noise(p: Vec3, seed: u32) -> f32 {
+    let f = p.floor();
+    let t = p - f;
+    let w = t * t * (Vec3::splat(3.0) - 2.0 * t);
+    let i = [f.x as i32, f.y as i32, f.z as i32];
+    let at = |dx: i32, dy: i32, dz: i32| lattice([i[0] + dx, i[1] + dy, i[2] + dz], seed);
+    let x00 = at(0, 0, 0) + (at(1, 0, 0) - at(0, 0, 0)) * w.x;
+    let x10 = at(0, 1, 0) + (at(1, 1, 0) - at(0, 1, 0)) * w.x;
+    let x01 = at(0, 0, 1) + (at(1, 0, 1) - at(0, 0, 1)) * w.x;
+    let x11 = at(0, 1, 1) + (at(1, 1, 1) - at(0, 1, 1)) * w.x;
+    let y0 = x00 + (x10 - x00) * w.y;
+    let y1 = x01 + (x11 - x01) * w.y;
+    y0 + (y1 - y0) * w.z
+}

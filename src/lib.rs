@@ -1,0 +1,18 @@
+//! smp-preview: a scalp micropigmentation preview renderer.
+//!
+//! Domain (no wgpu): `plan`, `head`, `hairline`, `sessions`, `placement`,
+//! `camera`, `lighting`, `stats`. GPU: `gpu`. Outputs: `render`.
+
+pub mod camera;
+pub mod gpu;
+pub mod hairline;
+pub mod head;
+pub mod lighting;
+pub mod loading;
+pub mod placement;
+pub mod plan;
+pub mod raycast;
+pub mod render;
+pub mod sessions;
+pub mod sheet;
+pub mod stats;

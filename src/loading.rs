@@ -1,0 +1,69 @@
+//! Loading a plan and the head it names, with errors that name the file.
+
+use crate::head::{self, HeadMesh, Landmarks};
+use crate::plan::{PlanError, TreatmentPlan};
+use glam::Vec3;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    #[error(transparent)]
+    Head(#[from] head::HeadError),
+}
+
+/// A validated plan and its head mesh.
+pub struct Loaded {
+    pub plan: TreatmentPlan,
+    /// `None` for the built-in default plan.
+    pub plan_path: Option<PathBuf>,
+    pub head: HeadMesh,
+}
+
+/// The plan at `path`, or the built-in default plan.
+pub fn load_plan(path: Option<&Path>) -> Result<TreatmentPlan, PlanError> {
+    match path {
+        Some(p) => TreatmentPlan::load(p),
+        None => Ok(TreatmentPlan::default_plan()),
+    }
+}
+
+/// The head mesh a plan names, with its landmarks.
+pub fn load_head(
+    plan: &TreatmentPlan,
+    plan_path: Option<&Path>,
+) -> Result<HeadMesh, head::HeadError> {
+    let subdivisions = plan.head.subdivisions;
+    match plan.mesh_path(plan_path) {
+        None => head::load_builtin(subdivisions),
+        Some(mesh) => {
+            let l = plan
+                .head
+                .landmarks
+                .as_ref()
+                .expect("validated: custom meshes carry landmarks");
+            let landmarks = Landmarks {
+                glabella: Vec3::from(l.glabella),
+                vertex: Vec3::from(l.vertex),
+                ear_left: Vec3::from(l.ear_left),
+                ear_right: Vec3::from(l.ear_right),
+                inion: Vec3::from(l.inion),
+                eye_left: Vec3::from(l.eye_left),
+                eye_right: Vec3::from(l.eye_right),
+                eye_radius_mm: l.eye_radius_mm,
+            };
+            head::load_obj(&mesh, plan.head.scale_to_mm, landmarks, subdivisions)
+        }
+    }
+}
+
+pub fn load(path: Option<&Path>) -> Result<Loaded, LoadError> {
+    let plan = load_plan(path)?;
+    let head = load_head(&plan, path)?;
+    Ok(Loaded {
+        plan,
+        plan_path: path.map(Path::to_path_buf),
+        head,
+    })
+}

@@ -1,0 +1,180 @@
+//! `smp-preview`: render, check and inspect scalp micropigmentation plans.
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use smp_preview::gpu::Gpu;
+use smp_preview::loading;
+use smp_preview::plan::ViewName;
+use smp_preview::render::{self, RenderOptions};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "smp-preview",
+    version,
+    about = "Scalp micropigmentation preview: see the treated head before treatment"
+)]
+#[command(arg_required_else_help = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Render the plan's views to PNG files (no window; works without a GPU on Mesa's lavapipe).
+    Render {
+        /// Plan file (TOML); the built-in default plan when omitted.
+        #[arg(long)]
+        plan: Option<PathBuf>,
+        /// Comma-separated views: front, left, right, back, top, three-quarter (default: the plan's).
+        #[arg(long, value_delimiter = ',')]
+        views: Option<Vec<String>>,
+        /// Image size WIDTHxHEIGHT (default: the plan's output size).
+        #[arg(long)]
+        size: Option<String>,
+        /// Output folder, created if missing.
+        #[arg(long, default_value = "smp-out")]
+        out: PathBuf,
+        /// Also write the statistics as JSON to this file.
+        #[arg(long)]
+        stats_json: Option<PathBuf>,
+        /// Skip the sheet.png grid of all views.
+        #[arg(long)]
+        no_sheet: bool,
+    },
+    /// Validate a plan and its head mesh; print nothing else on success but a summary.
+    Check {
+        #[arg(long)]
+        plan: PathBuf,
+    },
+    /// Print the GPU adapter and the limits that matter.
+    Info,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Render {
+            plan,
+            views,
+            size,
+            out,
+            stats_json,
+            no_sheet,
+        } => render_command(plan, views, size, out, stats_json, no_sheet),
+        Command::Check { plan } => {
+            let loaded = loading::load(Some(&plan))?;
+            let placement = smp_preview::placement::PlacementPlan::new(&loaded.plan, &loaded.head);
+            println!(
+                "{}: valid. \"{}\": {} triangles, treated area {:.1} cm², {} impressions planned over {} sessions",
+                plan.display(),
+                loaded.plan.name,
+                loaded.head.triangle_count(),
+                placement.treated_area_mm2 / 100.0,
+                placement.total_planned(),
+                loaded.plan.sessions.len()
+            );
+            Ok(())
+        }
+        Command::Info => {
+            let gpu = Gpu::new()?;
+            println!("{}", gpu.describe());
+            Ok(())
+        }
+    }
+}
+
+fn parse_size(text: &str) -> Result<(u32, u32)> {
+    let (w, h) = text
+        .split_once(['x', 'X'])
+        .with_context(|| format!("--size {text:?}: write WIDTHxHEIGHT, e.g. 1920x1080"))?;
+    let parse = |s: &str| {
+        s.trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|v| (64..=8192).contains(v))
+    };
+    match (parse(w), parse(h)) {
+        (Some(w), Some(h)) => Ok((w, h)),
+        _ => bail!("--size {text:?}: each side must be a whole number from 64 to 8192 px"),
+    }
+}
+
+fn parse_views(names: &[String]) -> Result<Vec<ViewName>> {
+    names
+        .iter()
+        .map(|n| {
+            ViewName::parse(n.trim()).with_context(|| {
+                let all: Vec<_> = ViewName::ALL.iter().map(|v| v.as_str()).collect();
+                format!(
+                    "--views: unknown view {n:?}; choose from {}",
+                    all.join(", ")
+                )
+            })
+        })
+        .collect()
+}
+
+fn render_command(
+    plan_path: Option<PathBuf>,
+    views: Option<Vec<String>>,
+    size: Option<String>,
+    out: PathBuf,
+    stats_json: Option<PathBuf>,
+    no_sheet: bool,
+) -> Result<()> {
+    let loaded = loading::load(plan_path.as_deref())?;
+    let (width, height) = match size {
+        Some(s) => parse_size(&s)?,
+        None => (loaded.plan.output.width, loaded.plan.output.height),
+    };
+    let views = match views {
+        Some(v) => parse_views(&v)?,
+        None => loaded.plan.output.views.clone(),
+    };
+    let inputs: Vec<PathBuf> = plan_path
+        .iter()
+        .cloned()
+        .chain(loaded.plan.mesh_path(plan_path.as_deref()))
+        .collect();
+    let opts = RenderOptions {
+        views,
+        width,
+        height,
+        out_dir: out,
+        sheet: !no_sheet,
+    };
+    let rendered = render::render(&loaded, &opts, &inputs)?;
+    println!("{}", rendered.stats.table());
+    println!("adapter: {}", rendered.stats.adapter);
+    if let Some(json) = stats_json {
+        let text = serde_json::to_string_pretty(&rendered.stats)?;
+        if inputs
+            .iter()
+            .any(|i| std::path::absolute(i).ok() == std::path::absolute(&json).ok())
+        {
+            bail!(
+                "refusing to write {}: it is one of the inputs",
+                json.display()
+            );
+        }
+        std::fs::write(&json, text).with_context(|| format!("cannot write {}", json.display()))?;
+        println!("wrote {}", json.display());
+    }
+    for f in &rendered.files {
+        println!("wrote {}", f.display());
+    }
+    Ok(())
+}

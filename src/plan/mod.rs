@@ -1,0 +1,564 @@
+//! The treatment plan: the whole scene as data (TOML + serde), validated on load.
+//!
+//! Every quantity the renderer uses is a field here, with its unit in the name.
+//! Validation collects every problem at once and names the file, the line, the
+//! field and the allowed range, so a practitioner can fix a plan in one go.
+
+mod color;
+mod validate;
+
+pub use color::{Srgb, parse_color, pigment_palette, pigment_srgb, skin_tone_srgb, srgb_to_linear};
+pub use validate::{PlanError, PlanIssue};
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The default plan, embedded so `render` works from any directory.
+pub const DEFAULT_PLAN_TOML: &str = include_str!("../../assets/plans/default.toml");
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TreatmentPlan {
+    /// Shown on the consultation sheet.
+    #[serde(default = "default_name")]
+    pub name: String,
+    /// Same seed, same impressions, bit for bit.
+    #[serde(default = "default_seed")]
+    pub seed: u32,
+    #[serde(default)]
+    pub head: HeadSpec,
+    #[serde(default)]
+    pub skin: SkinSpec,
+    #[serde(default)]
+    pub hairline: HairlineSpec,
+    #[serde(default)]
+    pub region: RegionSpec,
+    /// Extra density (thinning, crown) or exclusions, on top of the region.
+    #[serde(default)]
+    pub zones: Vec<ZoneSpec>,
+    #[serde(default)]
+    pub density: DensitySpec,
+    #[serde(default = "default_sessions")]
+    pub sessions: Vec<SessionSpec>,
+    #[serde(default)]
+    pub lights: LightingSpec,
+    #[serde(default)]
+    pub output: OutputSpec,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HeadSpec {
+    /// `"builtin"` or a path to an OBJ (relative to the plan file) in the head frame.
+    #[serde(default = "default_mesh")]
+    pub mesh: String,
+    /// Multiplier that brings the OBJ's units to millimetres.
+    #[serde(default = "one")]
+    pub scale_to_mm: f32,
+    /// Smoothing subdivision steps applied on load (0-3).
+    #[serde(default = "default_subdivisions")]
+    pub subdivisions: u32,
+    /// Required for a custom mesh: landmarks in the head frame, mm.
+    #[serde(default)]
+    pub landmarks: Option<LandmarkSpec>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LandmarkSpec {
+    pub glabella: [f32; 3],
+    pub vertex: [f32; 3],
+    pub ear_left: [f32; 3],
+    pub ear_right: [f32; 3],
+    pub inion: [f32; 3],
+    #[serde(default = "default_eye_left")]
+    pub eye_left: [f32; 3],
+    #[serde(default = "default_eye_right")]
+    pub eye_right: [f32; 3],
+    #[serde(default = "default_eye_radius")]
+    pub eye_radius_mm: f32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SkinSpec {
+    /// `"fitzpatrick-1"` … `"fitzpatrick-6"` or an sRGB colour `"#rrggbb"`.
+    #[serde(default = "default_tone")]
+    pub tone: String,
+    /// Strength of the fine pore and mottling detail (0 = smooth, 1 = natural).
+    #[serde(default = "one")]
+    pub detail: f32,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum HairlinePreset {
+    /// Juvenile: low, straight across, no temple recession.
+    Straight,
+    /// A gently rounded front, slight temple recession: the common choice.
+    Rounded,
+    /// Rounded with a central peak.
+    WidowsPeak,
+    /// Mature: recessed temple corners.
+    Mature,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HairlineSpec {
+    #[serde(default = "default_hairline_preset")]
+    pub preset: HairlinePreset,
+    /// Frontal hairline height above the glabella, measured along the surface.
+    #[serde(default = "default_frontal_height")]
+    pub frontal_height_mm: f32,
+    /// Width of the soft band across which density ramps from 0 to 1.
+    #[serde(default = "default_band")]
+    pub band_mm: f32,
+    /// Amplitude of the irregular, follicle-like wander of the edge.
+    #[serde(default = "default_irregularity")]
+    pub irregularity_mm: f32,
+    /// Spatial scale of that wander along the hairline.
+    #[serde(default = "default_irregularity_scale")]
+    pub irregularity_scale_mm: f32,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum RegionPreset {
+    /// Everything inside the hairline: the full shaved look.
+    Full,
+    /// The front of the scalp, from the hairline back `depth_mm`.
+    Frontal,
+    /// Only the crown (vertex whorl area).
+    Crown,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RegionSpec {
+    #[serde(default = "default_region_preset")]
+    pub preset: RegionPreset,
+    /// Frontal region: how far behind the hairline the treatment reaches.
+    #[serde(default = "default_frontal_depth")]
+    pub depth_mm: f32,
+    /// Crown region: radius around the crown point.
+    #[serde(default = "default_crown_radius")]
+    pub crown_radius_mm: f32,
+    /// Width of the fade at the region's inner edges (not the hairline).
+    #[serde(default = "default_feather")]
+    pub feather_mm: f32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ZoneSpec {
+    #[serde(default)]
+    pub name: String,
+    /// Direction of the zone centre seen from the scalp centre: 0° = front,
+    /// +90° = the client's left, ±180° = back.
+    pub azimuth_deg: f32,
+    /// 0° = level with the scalp centre, 90° = straight up.
+    pub elevation_deg: f32,
+    pub radius_mm: f32,
+    #[serde(default = "default_feather")]
+    pub feather_mm: f32,
+    /// Multiplies the density inside the zone (0 excludes it).
+    pub density_scale: f32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DensitySpec {
+    /// Density after all sessions in the fully treated area.
+    #[serde(default = "default_final_density")]
+    pub final_per_cm2: f32,
+    /// Minimum distance between any two impressions (all sessions together).
+    /// Default: 0.6 / √(highest density in the plan), in cm → mm.
+    #[serde(default)]
+    pub min_spacing_mm: Option<f32>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SessionSpec {
+    /// A palette name (see `pigment_palette`) or `"#rrggbb"`: the pigment as placed.
+    pub shade: String,
+    /// Share of the final density laid in this session.
+    pub share: f32,
+    /// Healed impression diameter, mean.
+    #[serde(default = "default_diameter")]
+    pub diameter_mm: f32,
+    /// Relative standard deviation of the diameter.
+    #[serde(default = "default_diameter_spread")]
+    pub diameter_spread: f32,
+    /// Relative standard deviation of each impression's darkness.
+    #[serde(default = "default_shade_spread")]
+    pub shade_spread: f32,
+    /// Days since this session when the preview is shown (healing and fading).
+    #[serde(default = "default_days_since")]
+    pub days_since: f32,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum LightingPreset {
+    /// Soft clinic lighting: broad key, gentle fill, a rim to separate the head.
+    Clinic,
+    /// Window daylight: stronger, cooler, more contrast.
+    Daylight,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LightingSpec {
+    #[serde(default = "default_lighting_preset")]
+    pub preset: LightingPreset,
+    /// Overall exposure multiplier before the tone curve.
+    #[serde(default = "one")]
+    pub exposure: f32,
+    /// Overrides of the preset's lights; directions point toward the light in
+    /// camera space (+x right, +y up, +z toward the viewer), so the lighting
+    /// follows the view like a studio rig.
+    #[serde(default)]
+    pub key: Option<LightSpec>,
+    #[serde(default)]
+    pub fill: Option<LightSpec>,
+    #[serde(default)]
+    pub rim: Option<LightSpec>,
+    #[serde(default)]
+    pub ambient: Option<AmbientSpec>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LightSpec {
+    pub direction: [f32; 3],
+    #[serde(default = "default_white")]
+    pub color: String,
+    pub intensity: f32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AmbientSpec {
+    #[serde(default = "default_white")]
+    pub color: String,
+    pub intensity: f32,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "kebab-case")]
+pub enum ViewName {
+    Front,
+    Left,
+    Right,
+    Back,
+    Top,
+    ThreeQuarter,
+}
+
+impl ViewName {
+    pub const ALL: [ViewName; 6] = [
+        ViewName::Front,
+        ViewName::Left,
+        ViewName::Right,
+        ViewName::Back,
+        ViewName::Top,
+        ViewName::ThreeQuarter,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ViewName::Front => "front",
+            ViewName::Left => "left",
+            ViewName::Right => "right",
+            ViewName::Back => "back",
+            ViewName::Top => "top",
+            ViewName::ThreeQuarter => "three-quarter",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<ViewName> {
+        ViewName::ALL.into_iter().find(|v| v.as_str() == name)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct OutputSpec {
+    #[serde(default = "default_width")]
+    pub width: u32,
+    #[serde(default = "default_height")]
+    pub height: u32,
+    #[serde(default = "default_views")]
+    pub views: Vec<ViewName>,
+    /// Backdrop colour behind the head, sRGB.
+    #[serde(default = "default_background")]
+    pub background: String,
+}
+
+/// Allowed ranges, shared by validation, the docs and (later) the viewer's sliders.
+pub mod limits {
+    pub const DIAMETER_MM: (f32, f32) = (0.2, 1.5);
+    pub const FINAL_DENSITY_PER_CM2: (f32, f32) = (5.0, 200.0);
+    pub const BAND_MM: (f32, f32) = (0.0, 25.0);
+    pub const FRONTAL_HEIGHT_MM: (f32, f32) = (50.0, 120.0);
+    pub const IRREGULARITY_MM: (f32, f32) = (0.0, 8.0);
+    pub const IRREGULARITY_SCALE_MM: (f32, f32) = (2.0, 60.0);
+    pub const MIN_SPACING_MM: (f32, f32) = (0.1, 5.0);
+    pub const DIAMETER_SPREAD: (f32, f32) = (0.0, 0.5);
+    pub const SHADE_SPREAD: (f32, f32) = (0.0, 0.3);
+    pub const DAYS_SINCE: (f32, f32) = (0.0, 3650.0);
+    pub const SHARE: (f32, f32) = (0.0, 1.0);
+    pub const SESSIONS: (usize, usize) = (1, 4);
+    pub const SUBDIVISIONS: (u32, u32) = (0, 3);
+    pub const SCALE_TO_MM: (f32, f32) = (1e-4, 1e4);
+    pub const SKIN_DETAIL: (f32, f32) = (0.0, 2.0);
+    pub const REGION_DEPTH_MM: (f32, f32) = (10.0, 200.0);
+    pub const CROWN_RADIUS_MM: (f32, f32) = (10.0, 150.0);
+    pub const FEATHER_MM: (f32, f32) = (0.0, 60.0);
+    pub const ZONE_RADIUS_MM: (f32, f32) = (5.0, 150.0);
+    pub const ZONE_DENSITY_SCALE: (f32, f32) = (0.0, 3.0);
+    pub const AZIMUTH_DEG: (f32, f32) = (-180.0, 180.0);
+    pub const ELEVATION_DEG: (f32, f32) = (-60.0, 90.0);
+    pub const EXPOSURE: (f32, f32) = (0.05, 8.0);
+    pub const LIGHT_INTENSITY: (f32, f32) = (0.0, 50.0);
+    pub const IMAGE_SIDE_PX: (u32, u32) = (64, 8192);
+    pub const SEED: (u32, u32) = (0, u32::MAX);
+}
+
+impl TreatmentPlan {
+    /// The embedded default plan.
+    pub fn default_plan() -> TreatmentPlan {
+        Self::from_toml_str(DEFAULT_PLAN_TOML, "<built-in default plan>")
+            .expect("the embedded default plan is valid")
+    }
+
+    /// Parse and validate a plan; `origin` names the file in messages.
+    pub fn from_toml_str(text: &str, origin: &str) -> Result<TreatmentPlan, PlanError> {
+        let plan: TreatmentPlan =
+            toml::from_str(text).map_err(|e| PlanError::syntax(origin, text, &e))?;
+        let issues = plan.validate();
+        if issues.is_empty() {
+            Ok(plan)
+        } else {
+            Err(PlanError::invalid(origin, text, issues))
+        }
+    }
+
+    /// Read, parse and validate a plan file.
+    pub fn load(path: &Path) -> Result<TreatmentPlan, PlanError> {
+        let text = std::fs::read_to_string(path).map_err(|e| PlanError::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        Self::from_toml_str(&text, &path.display().to_string())
+    }
+
+    /// Serialise back to TOML (the viewer's save uses this).
+    pub fn to_toml_string(&self) -> String {
+        toml::to_string_pretty(self).expect("a plan always serialises")
+    }
+
+    /// The minimum spacing in force: the plan's, or 0.6 / √(highest density).
+    pub fn min_spacing_mm(&self) -> f32 {
+        self.density.min_spacing_mm.unwrap_or_else(|| {
+            let peak = self.density.final_per_cm2 * self.peak_density_scale();
+            // 0.6 / √(per cm²) is in cm; ×10 for mm.
+            6.0 / peak.sqrt()
+        })
+    }
+
+    /// The largest density multiplier any zone applies (at least 1).
+    pub fn peak_density_scale(&self) -> f32 {
+        self.zones
+            .iter()
+            .map(|z| z.density_scale)
+            .fold(1.0, f32::max)
+    }
+
+    /// The mesh path resolved against the plan file's folder; `None` for the built-in head.
+    pub fn mesh_path(&self, plan_path: Option<&Path>) -> Option<PathBuf> {
+        if self.head.mesh == "builtin" {
+            return None;
+        }
+        let mesh = Path::new(&self.head.mesh);
+        Some(match plan_path.and_then(Path::parent) {
+            Some(dir) if mesh.is_relative() => dir.join(mesh),
+            _ => mesh.to_path_buf(),
+        })
+    }
+}
+
+fn default_name() -> String {
+    "SMP plan".into()
+}
+fn default_seed() -> u32 {
+    1
+}
+fn one() -> f32 {
+    1.0
+}
+fn default_mesh() -> String {
+    "builtin".into()
+}
+fn default_subdivisions() -> u32 {
+    2
+}
+fn default_eye_left() -> [f32; 3] {
+    [32.0, 42.0, 95.0]
+}
+fn default_eye_right() -> [f32; 3] {
+    [-32.0, 42.0, 95.0]
+}
+fn default_eye_radius() -> f32 {
+    12.0
+}
+fn default_tone() -> String {
+    "fitzpatrick-3".into()
+}
+fn default_hairline_preset() -> HairlinePreset {
+    HairlinePreset::Rounded
+}
+fn default_frontal_height() -> f32 {
+    80.0
+}
+fn default_band() -> f32 {
+    6.0
+}
+fn default_irregularity() -> f32 {
+    1.5
+}
+fn default_irregularity_scale() -> f32 {
+    9.0
+}
+fn default_region_preset() -> RegionPreset {
+    RegionPreset::Full
+}
+fn default_frontal_depth() -> f32 {
+    70.0
+}
+fn default_crown_radius() -> f32 {
+    55.0
+}
+fn default_feather() -> f32 {
+    15.0
+}
+fn default_final_density() -> f32 {
+    60.0
+}
+fn default_diameter() -> f32 {
+    0.6
+}
+fn default_diameter_spread() -> f32 {
+    0.15
+}
+fn default_shade_spread() -> f32 {
+    0.08
+}
+fn default_days_since() -> f32 {
+    60.0
+}
+fn default_sessions() -> Vec<SessionSpec> {
+    let session = |shade: &str, share: f32, days: f32| SessionSpec {
+        shade: shade.into(),
+        share,
+        diameter_mm: default_diameter(),
+        diameter_spread: default_diameter_spread(),
+        shade_spread: default_shade_spread(),
+        days_since: days,
+    };
+    vec![
+        session("medium", 0.45, 90.0),
+        session("dark", 0.40, 75.0),
+        session("dark", 0.15, 60.0),
+    ]
+}
+fn default_lighting_preset() -> LightingPreset {
+    LightingPreset::Clinic
+}
+fn default_white() -> String {
+    "#ffffff".into()
+}
+fn default_width() -> u32 {
+    1920
+}
+fn default_height() -> u32 {
+    1080
+}
+fn default_views() -> Vec<ViewName> {
+    ViewName::ALL.to_vec()
+}
+fn default_background() -> String {
+    "#3a3f47".into()
+}
+
+impl Default for HeadSpec {
+    fn default() -> Self {
+        HeadSpec {
+            mesh: default_mesh(),
+            scale_to_mm: 1.0,
+            subdivisions: default_subdivisions(),
+            landmarks: None,
+        }
+    }
+}
+impl Default for SkinSpec {
+    fn default() -> Self {
+        SkinSpec {
+            tone: default_tone(),
+            detail: 1.0,
+        }
+    }
+}
+impl Default for HairlineSpec {
+    fn default() -> Self {
+        HairlineSpec {
+            preset: default_hairline_preset(),
+            frontal_height_mm: default_frontal_height(),
+            band_mm: default_band(),
+            irregularity_mm: default_irregularity(),
+            irregularity_scale_mm: default_irregularity_scale(),
+        }
+    }
+}
+impl Default for RegionSpec {
+    fn default() -> Self {
+        RegionSpec {
+            preset: default_region_preset(),
+            depth_mm: default_frontal_depth(),
+            crown_radius_mm: default_crown_radius(),
+            feather_mm: default_feather(),
+        }
+    }
+}
+impl Default for DensitySpec {
+    fn default() -> Self {
+        DensitySpec {
+            final_per_cm2: default_final_density(),
+            min_spacing_mm: None,
+        }
+    }
+}
+impl Default for LightingSpec {
+    fn default() -> Self {
+        LightingSpec {
+            preset: default_lighting_preset(),
+            exposure: 1.0,
+            key: None,
+            fill: None,
+            rim: None,
+            ambient: None,
+        }
+    }
+}
+impl Default for OutputSpec {
+    fn default() -> Self {
+        OutputSpec {
+            width: default_width(),
+            height: default_height(),
+            views: default_views(),
+            background: default_background(),
+        }
+    }
+}

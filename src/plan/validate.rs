@@ -1,0 +1,441 @@
+//! Range checks for every field, and messages that point at the plan's line.
+
+use super::color::{parse_color, pigment_palette};
+use super::{TreatmentPlan, limits};
+use std::fmt;
+
+/// One segment of a field path: a key or an index into an array.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Seg {
+    Key(&'static str),
+    Index(usize),
+}
+
+/// One problem with one field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanIssue {
+    pub path: Vec<Seg>,
+    pub message: String,
+}
+
+impl PlanIssue {
+    /// The dotted field name, e.g. `sessions[1].diameter_mm`.
+    pub fn field(&self) -> String {
+        let mut out = String::new();
+        for seg in &self.path {
+            match seg {
+                Seg::Key(k) if out.is_empty() => out.push_str(k),
+                Seg::Key(k) => {
+                    out.push('.');
+                    out.push_str(k);
+                }
+                Seg::Index(i) => out.push_str(&format!("[{i}]")),
+            }
+        }
+        out
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error("cannot read plan {path}: {message}")]
+    Io { path: String, message: String },
+    #[error("{origin}:{line}: {message}")]
+    Syntax {
+        origin: String,
+        line: usize,
+        message: String,
+    },
+    #[error("{}", format_invalid(.origin, .lines))]
+    Invalid {
+        origin: String,
+        lines: Vec<(Option<usize>, PlanIssue)>,
+    },
+}
+
+fn format_invalid(origin: &str, lines: &[(Option<usize>, PlanIssue)]) -> String {
+    let mut out = format!("{origin}: {} problem(s) in the plan", lines.len());
+    for (line, issue) in lines {
+        let at = line
+            .map(|l| format!("{origin}:{l}"))
+            .unwrap_or_else(|| origin.to_string());
+        out.push_str(&format!("\n  {at}: {}: {}", issue.field(), issue.message));
+    }
+    out
+}
+
+impl PlanError {
+    pub(super) fn syntax(origin: &str, text: &str, err: &toml::de::Error) -> PlanError {
+        let line = err.span().map(|s| line_of(text, s.start)).unwrap_or(1);
+        PlanError::Syntax {
+            origin: origin.to_string(),
+            line,
+            message: err.message().trim().to_string(),
+        }
+    }
+
+    pub(super) fn invalid(origin: &str, text: &str, issues: Vec<PlanIssue>) -> PlanError {
+        let doc = toml_edit::Document::parse(text).ok();
+        let lines = issues
+            .into_iter()
+            .map(|issue| {
+                let line = doc
+                    .as_ref()
+                    .and_then(|d| span_of(d.as_item(), &issue.path))
+                    .map(|s| line_of(text, s));
+                (line, issue)
+            })
+            .collect();
+        PlanError::Invalid {
+            origin: origin.to_string(),
+            lines,
+        }
+    }
+
+    /// The problems found, for tests and the viewer.
+    pub fn issues(&self) -> Vec<&PlanIssue> {
+        match self {
+            PlanError::Invalid { lines, .. } => lines.iter().map(|(_, i)| i).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// The byte offset of the deepest item of `path` present in the document.
+fn span_of(root: &toml_edit::Item, path: &[Seg]) -> Option<usize> {
+    let mut item = root;
+    let mut best = None;
+    for seg in path {
+        let next = match seg {
+            Seg::Key(k) => item.get(*k),
+            Seg::Index(i) => item.get(*i),
+        };
+        match next {
+            Some(n) => {
+                item = n;
+                best = n.span().map(|s| s.start).or(best);
+            }
+            None => break,
+        }
+    }
+    best
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// Collects issues while walking the plan.
+struct Checker {
+    issues: Vec<PlanIssue>,
+}
+
+impl Checker {
+    fn push(&mut self, path: Vec<Seg>, message: String) {
+        self.issues.push(PlanIssue { path, message });
+    }
+
+    fn range(&mut self, path: Vec<Seg>, value: f32, (lo, hi): (f32, f32), unit: &str) {
+        if !value.is_finite() || value < lo || value > hi {
+            self.push(
+                path,
+                format!("{value} is out of range: allowed {lo} to {hi}{unit}"),
+            );
+        }
+    }
+
+    fn range_u32(&mut self, path: Vec<Seg>, value: u32, (lo, hi): (u32, u32), unit: &str) {
+        if value < lo || value > hi {
+            self.push(
+                path,
+                format!("{value} is out of range: allowed {lo} to {hi}{unit}"),
+            );
+        }
+    }
+
+    fn color(&mut self, path: Vec<Seg>, value: &str) {
+        if let Err(e) = parse_color(value) {
+            self.push(path, e);
+        }
+    }
+
+    fn direction(&mut self, path: Vec<Seg>, v: [f32; 3]) {
+        let len2: f32 = v.iter().map(|c| c * c).sum();
+        if !len2.is_finite() || len2 < 1e-8 {
+            self.push(
+                path,
+                format!("{v:?} is not a direction: give a non-zero [x, y, z]"),
+            );
+        }
+    }
+}
+
+use Seg::{Index, Key};
+
+impl TreatmentPlan {
+    /// Every problem in the plan, empty when it is valid.
+    pub fn validate(&self) -> Vec<PlanIssue> {
+        let mut c = Checker { issues: Vec::new() };
+        self.check_head(&mut c);
+        self.check_skin_and_hairline(&mut c);
+        self.check_region(&mut c);
+        self.check_sessions(&mut c);
+        self.check_lights(&mut c);
+        self.check_output(&mut c);
+        c.issues
+    }
+
+    fn check_head(&self, c: &mut Checker) {
+        let h = &self.head;
+        c.range(
+            vec![Key("head"), Key("scale_to_mm")],
+            h.scale_to_mm,
+            limits::SCALE_TO_MM,
+            "",
+        );
+        c.range_u32(
+            vec![Key("head"), Key("subdivisions")],
+            h.subdivisions,
+            limits::SUBDIVISIONS,
+            "",
+        );
+        if h.mesh.trim().is_empty() {
+            c.push(
+                vec![Key("head"), Key("mesh")],
+                "is empty: give \"builtin\" or a path to an OBJ file".into(),
+            );
+        }
+        if h.mesh != "builtin" && h.landmarks.is_none() {
+            c.push(
+                vec![Key("head"), Key("landmarks")],
+                "is required for a custom mesh: give glabella, vertex, ear_left, ear_right and inion in mm".into(),
+            );
+        }
+        if let Some(l) = &h.landmarks {
+            c.range(
+                vec![Key("head"), Key("landmarks"), Key("eye_radius_mm")],
+                l.eye_radius_mm,
+                (3.0, 30.0),
+                " mm",
+            );
+            let points = [
+                l.glabella,
+                l.vertex,
+                l.ear_left,
+                l.ear_right,
+                l.inion,
+                l.eye_left,
+                l.eye_right,
+            ];
+            if points
+                .iter()
+                .flatten()
+                .any(|v| !v.is_finite() || v.abs() > 1000.0)
+            {
+                c.push(
+                    vec![Key("head"), Key("landmarks")],
+                    "every coordinate must be finite and within ±1000 mm".into(),
+                );
+            }
+        }
+    }
+
+    fn check_skin_and_hairline(&self, c: &mut Checker) {
+        if let Err(e) = super::skin_tone_srgb(&self.skin.tone) {
+            c.push(vec![Key("skin"), Key("tone")], e);
+        }
+        c.range(
+            vec![Key("skin"), Key("detail")],
+            self.skin.detail,
+            limits::SKIN_DETAIL,
+            "",
+        );
+        let h = &self.hairline;
+        let p = |k| vec![Key("hairline"), Key(k)];
+        c.range(
+            p("frontal_height_mm"),
+            h.frontal_height_mm,
+            limits::FRONTAL_HEIGHT_MM,
+            " mm",
+        );
+        c.range(p("band_mm"), h.band_mm, limits::BAND_MM, " mm");
+        c.range(
+            p("irregularity_mm"),
+            h.irregularity_mm,
+            limits::IRREGULARITY_MM,
+            " mm",
+        );
+        c.range(
+            p("irregularity_scale_mm"),
+            h.irregularity_scale_mm,
+            limits::IRREGULARITY_SCALE_MM,
+            " mm",
+        );
+    }
+
+    fn check_region(&self, c: &mut Checker) {
+        let r = &self.region;
+        let p = |k| vec![Key("region"), Key(k)];
+        c.range(p("depth_mm"), r.depth_mm, limits::REGION_DEPTH_MM, " mm");
+        c.range(
+            p("crown_radius_mm"),
+            r.crown_radius_mm,
+            limits::CROWN_RADIUS_MM,
+            " mm",
+        );
+        c.range(p("feather_mm"), r.feather_mm, limits::FEATHER_MM, " mm");
+        if self.zones.len() > 8 {
+            c.push(
+                vec![Key("zones")],
+                format!("{} zones given: at most 8 are allowed", self.zones.len()),
+            );
+        }
+        for (i, z) in self.zones.iter().enumerate() {
+            let p = |k| vec![Key("zones"), Index(i), Key(k)];
+            c.range(p("azimuth_deg"), z.azimuth_deg, limits::AZIMUTH_DEG, "°");
+            c.range(
+                p("elevation_deg"),
+                z.elevation_deg,
+                limits::ELEVATION_DEG,
+                "°",
+            );
+            c.range(p("radius_mm"), z.radius_mm, limits::ZONE_RADIUS_MM, " mm");
+            c.range(p("feather_mm"), z.feather_mm, limits::FEATHER_MM, " mm");
+            c.range(
+                p("density_scale"),
+                z.density_scale,
+                limits::ZONE_DENSITY_SCALE,
+                "",
+            );
+        }
+        let d = &self.density;
+        c.range(
+            vec![Key("density"), Key("final_per_cm2")],
+            d.final_per_cm2,
+            limits::FINAL_DENSITY_PER_CM2,
+            " per cm²",
+        );
+        if let Some(s) = d.min_spacing_mm {
+            c.range(
+                vec![Key("density"), Key("min_spacing_mm")],
+                s,
+                limits::MIN_SPACING_MM,
+                " mm",
+            );
+            // Dart throwing jams near 0.55 packing: past ~1.9 / s² the density cannot be reached.
+            let peak = d.final_per_cm2 * self.peak_density_scale();
+            let reachable = 1.5 * 100.0 / (s * s);
+            if s.is_finite() && s > 0.0 && peak > reachable {
+                c.push(
+                    vec![Key("density"), Key("min_spacing_mm")],
+                    format!(
+                        "{s} mm is too wide for a peak density of {peak:.0} per cm²: at most {:.2} mm fits",
+                        (150.0 / peak).sqrt()
+                    ),
+                );
+            }
+        }
+    }
+
+    fn check_sessions(&self, c: &mut Checker) {
+        let (lo, hi) = limits::SESSIONS;
+        if self.sessions.len() < lo || self.sessions.len() > hi {
+            c.push(
+                vec![Key("sessions")],
+                format!(
+                    "{} sessions given: allowed {lo} to {hi}",
+                    self.sessions.len()
+                ),
+            );
+        }
+        for (i, s) in self.sessions.iter().enumerate() {
+            let p = |k| vec![Key("sessions"), Index(i), Key(k)];
+            if parse_color(&s.shade).is_err()
+                && !pigment_palette().iter().any(|(n, _)| *n == s.shade)
+            {
+                let names: Vec<_> = pigment_palette().iter().map(|(n, _)| *n).collect();
+                c.push(
+                    p("shade"),
+                    format!(
+                        "{:?} is neither \"#rrggbb\" nor a palette name ({})",
+                        s.shade,
+                        names.join(", ")
+                    ),
+                );
+            }
+            c.range(p("share"), s.share, limits::SHARE, "");
+            c.range(p("diameter_mm"), s.diameter_mm, limits::DIAMETER_MM, " mm");
+            c.range(
+                p("diameter_spread"),
+                s.diameter_spread,
+                limits::DIAMETER_SPREAD,
+                "",
+            );
+            c.range(p("shade_spread"), s.shade_spread, limits::SHADE_SPREAD, "");
+            c.range(p("days_since"), s.days_since, limits::DAYS_SINCE, " days");
+        }
+        let total: f32 = self.sessions.iter().map(|s| s.share).sum();
+        if !self.sessions.is_empty() && (total - 1.0).abs() > 0.01 {
+            c.push(
+                vec![Key("sessions")],
+                format!("shares add up to {total:.3}: they must add up to 1 (±0.01)"),
+            );
+        }
+    }
+
+    fn check_lights(&self, c: &mut Checker) {
+        let l = &self.lights;
+        c.range(
+            vec![Key("lights"), Key("exposure")],
+            l.exposure,
+            limits::EXPOSURE,
+            "",
+        );
+        for (name, light) in [("key", &l.key), ("fill", &l.fill), ("rim", &l.rim)] {
+            if let Some(light) = light {
+                let p = |k| vec![Key("lights"), Key(name), Key(k)];
+                c.direction(p("direction"), light.direction);
+                c.color(p("color"), &light.color);
+                c.range(p("intensity"), light.intensity, limits::LIGHT_INTENSITY, "");
+            }
+        }
+        if let Some(a) = &l.ambient {
+            c.color(vec![Key("lights"), Key("ambient"), Key("color")], &a.color);
+            c.range(
+                vec![Key("lights"), Key("ambient"), Key("intensity")],
+                a.intensity,
+                limits::LIGHT_INTENSITY,
+                "",
+            );
+        }
+    }
+
+    fn check_output(&self, c: &mut Checker) {
+        let o = &self.output;
+        c.range_u32(
+            vec![Key("output"), Key("width")],
+            o.width,
+            limits::IMAGE_SIDE_PX,
+            " px",
+        );
+        c.range_u32(
+            vec![Key("output"), Key("height")],
+            o.height,
+            limits::IMAGE_SIDE_PX,
+            " px",
+        );
+        if o.views.is_empty() {
+            c.push(
+                vec![Key("output"), Key("views")],
+                "is empty: name at least one view".into(),
+            );
+        }
+        c.color(vec![Key("output"), Key("background")], &o.background);
+    }
+}
+
+impl fmt::Display for PlanIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field(), self.message)
+    }
+}

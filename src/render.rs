@@ -1,0 +1,147 @@
+//! Headless rendering: one PNG per view, the consultation sheet, statistics.
+
+use crate::camera::Camera;
+use crate::gpu::renderer::HEADLESS_FORMAT;
+use crate::gpu::{Gpu, Renderer, Scene, readback};
+use crate::loading::Loaded;
+use crate::plan::ViewName;
+use crate::stats::{self, ImpressionRecord, Stats};
+use anyhow::{Context, Result, bail};
+use image::RgbaImage;
+use std::path::{Path, PathBuf};
+
+pub struct RenderOptions {
+    pub views: Vec<ViewName>,
+    pub width: u32,
+    pub height: u32,
+    pub out_dir: PathBuf,
+    pub sheet: bool,
+}
+
+pub struct Rendered {
+    pub files: Vec<PathBuf>,
+    pub stats: Stats,
+}
+
+/// A GPU scene for a loaded plan, ready to draw from any camera.
+pub struct Prepared {
+    pub gpu: Gpu,
+    pub renderer: Renderer,
+    pub scene: Scene,
+}
+
+impl Prepared {
+    pub fn new(loaded: &Loaded) -> Result<Prepared> {
+        let gpu = Gpu::new()?;
+        let renderer = Renderer::new(&gpu, HEADLESS_FORMAT);
+        let scene = Scene::new(&gpu, &renderer.generator, &loaded.plan, &loaded.head)?;
+        Ok(Prepared {
+            gpu,
+            renderer,
+            scene,
+        })
+    }
+
+    /// The impressions, read back from the GPU.
+    pub fn impressions(&self) -> Result<Vec<ImpressionRecord>> {
+        let n = self.scene.impressions.count as u64;
+        let bytes = readback::read_buffer(&self.gpu, &self.scene.impressions.buffer, 0, n * 24)?;
+        Ok(bytemuck::pod_collect_to_vec(&bytes))
+    }
+
+    pub fn stats(&self, loaded: &Loaded) -> Result<Stats> {
+        let p = &self.scene.placement;
+        Ok(stats::compute(
+            &loaded.plan,
+            &loaded.head,
+            &p.coverage,
+            p.treated_area_mm2,
+            &self.impressions()?,
+            self.gpu.adapter_name(),
+        ))
+    }
+
+    /// Every view in `views` at `width`×`height`.
+    pub fn render_views(
+        &self,
+        views: &[ViewName],
+        width: u32,
+        height: u32,
+    ) -> Result<Vec<(ViewName, RgbaImage)>> {
+        let targets = self.renderer.targets(&self.gpu, width, height)?;
+        views
+            .iter()
+            .map(|v| {
+                let camera = Camera::preset(*v, self.scene.bounds, width as f32 / height as f32);
+                Ok((
+                    *v,
+                    self.renderer
+                        .render_image(&self.gpu, &self.scene, &camera, &targets)?,
+                ))
+            })
+            .collect()
+    }
+}
+
+/// Render a plan's views into `opts.out_dir`, never over `inputs`.
+pub fn render(loaded: &Loaded, opts: &RenderOptions, inputs: &[PathBuf]) -> Result<Rendered> {
+    std::fs::create_dir_all(&opts.out_dir)
+        .with_context(|| format!("cannot create output folder {}", opts.out_dir.display()))?;
+    let prepared = Prepared::new(loaded)?;
+    let stats = prepared.stats(loaded)?;
+    let images = prepared.render_views(&opts.views, opts.width, opts.height)?;
+    let mut files = Vec::new();
+    for (view, img) in &images {
+        let path = opts.out_dir.join(format!("{}.png", view.as_str()));
+        save_png(img, &path, inputs)?;
+        files.push(path);
+    }
+    if opts.sheet {
+        let named: Vec<_> = images
+            .iter()
+            .map(|(v, i)| (v.as_str().to_string(), i.clone()))
+            .collect();
+        let subtitle = sheet_subtitle(loaded, &stats);
+        let sheet = crate::sheet::compose(&loaded.plan.name, &subtitle, &named);
+        let path = opts.out_dir.join("sheet.png");
+        save_png(&sheet, &path, inputs)?;
+        files.push(path);
+    }
+    Ok(Rendered { files, stats })
+}
+
+fn sheet_subtitle(loaded: &Loaded, stats: &Stats) -> String {
+    let p = &loaded.plan;
+    let shades: Vec<_> = p.sessions.iter().map(|s| s.shade.as_str()).collect();
+    format!(
+        "{} impressions, {:.0}/cm2 planned, {} sessions ({}), hairline {} mm",
+        stats.impressions,
+        p.density.final_per_cm2,
+        p.sessions.len(),
+        shades.join(" / "),
+        p.hairline.frontal_height_mm
+    )
+}
+
+/// Write a PNG atomically (temp file, then rename); refuse to replace an input.
+pub fn save_png(img: &RgbaImage, path: &Path, inputs: &[PathBuf]) -> Result<()> {
+    let target = std::path::absolute(path)?;
+    for input in inputs {
+        let same = match (std::fs::canonicalize(input), std::fs::canonicalize(&target)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => std::path::absolute(input).ok().as_deref() == Some(target.as_path()),
+        };
+        if same {
+            bail!(
+                "refusing to write {}: it is one of the inputs",
+                path.display()
+            );
+        }
+    }
+    let tmp = target.with_extension("png.partial");
+    img.save_with_format(&tmp, image::ImageFormat::Png)
+        .with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, &target)
+        .with_context(|| format!("cannot move {} into place", tmp.display()))?;
+    Ok(())
+}

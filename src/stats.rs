@@ -1,0 +1,219 @@
+//! Statistics of placed impressions, from the instance buffer read back:
+//! counts and densities per session, spacing, Clark–Evans aggregation index.
+
+use crate::hairline::CoverageModel;
+use crate::head::HeadMesh;
+use crate::plan::TreatmentPlan;
+use glam::Vec3;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// One impression as read back (see `Impression` in `common.wgsl`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, bytemuck::Pod, bytemuck::Zeroable)]
+pub struct ImpressionRecord {
+    pub position_mm: [f32; 3],
+    pub normal_oct: u32,
+    pub diameter_mm: f32,
+    pub packed: u32,
+}
+
+impl ImpressionRecord {
+    pub fn session(&self) -> usize {
+        (self.packed & 0xff) as usize
+    }
+    pub fn position(&self) -> Vec3 {
+        Vec3::from(self.position_mm)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SessionStats {
+    pub session: usize,
+    pub impressions: usize,
+    /// Coverage-weighted treated area (∫ coverage dA).
+    pub area_cm2: f64,
+    pub density_per_cm2: f64,
+    pub planned_density_per_cm2: f64,
+    /// Measured where coverage is exactly 1 (away from the hairline band and zones).
+    pub interior_density_per_cm2: f64,
+    pub mean_diameter_mm: f64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Stats {
+    pub sessions: Vec<SessionStats>,
+    pub impressions: usize,
+    pub min_spacing_mm: f64,
+    pub planned_min_spacing_mm: f64,
+    pub mean_nearest_mm: f64,
+    pub clark_evans_r: f64,
+    pub interior_area_cm2: f64,
+    pub adapter: String,
+}
+
+fn is_interior(c: f32) -> bool {
+    (c - 1.0).abs() < 1e-3
+}
+
+/// Area (mm²) of skin where coverage is exactly 1.
+fn interior_area_mm2(coverage: &CoverageModel, head: &HeadMesh) -> f64 {
+    head.skin_triangles()
+        .map(|t| t.map(|i| Vec3::from(head.vertices[i as usize].position_mm)))
+        .filter(|[a, b, c]| is_interior(coverage.coverage((*a + *b + *c) / 3.0)))
+        .map(|[a, b, c]| 0.5 * (b - a).cross(c - a).length() as f64)
+        .sum()
+}
+
+/// Nearest-neighbour distance of every impression (grid search).
+pub fn nearest_distances(points: &[Vec3], cell_mm: f32) -> Vec<f32> {
+    let key = |p: Vec3| {
+        (
+            (p.x / cell_mm).floor() as i32,
+            (p.y / cell_mm).floor() as i32,
+            (p.z / cell_mm).floor() as i32,
+        )
+    };
+    let mut grid: HashMap<(i32, i32, i32), Vec<usize>> = HashMap::new();
+    for (i, p) in points.iter().enumerate() {
+        grid.entry(key(*p)).or_default().push(i);
+    }
+    points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let (cx, cy, cz) = key(*p);
+            let mut best = f32::INFINITY;
+            // Widen the search ring until a neighbour is found and the ring is past it.
+            for ring in 1..64_i32 {
+                for dz in -ring..=ring {
+                    for dy in -ring..=ring {
+                        for dx in -ring..=ring {
+                            let on_shell = dx.abs() == ring || dy.abs() == ring || dz.abs() == ring;
+                            if ring > 1 && !on_shell {
+                                continue;
+                            }
+                            for &j in grid.get(&(cx + dx, cy + dy, cz + dz)).into_iter().flatten() {
+                                if j != i {
+                                    best = best.min(p.distance(points[j]));
+                                }
+                            }
+                        }
+                    }
+                }
+                if best <= (ring - 1) as f32 * cell_mm {
+                    break;
+                }
+            }
+            best
+        })
+        .collect()
+}
+
+pub fn compute(
+    plan: &TreatmentPlan,
+    head: &HeadMesh,
+    coverage: &CoverageModel,
+    treated_area_mm2: f64,
+    records: &[ImpressionRecord],
+    adapter: String,
+) -> Stats {
+    let points: Vec<Vec3> = records.iter().map(|r| r.position()).collect();
+    let spacing = plan.min_spacing_mm();
+    let nearest = nearest_distances(&points, spacing.max(0.05) * 2.0);
+    let interior: Vec<bool> = points
+        .iter()
+        .map(|p| is_interior(coverage.coverage(*p)))
+        .collect();
+    let interior_mm2 = interior_area_mm2(coverage, head);
+    let area_cm2 = treated_area_mm2 / 100.0;
+    let sessions = plan
+        .sessions
+        .iter()
+        .enumerate()
+        .map(|(s, spec)| {
+            let mine: Vec<usize> = (0..records.len())
+                .filter(|&i| records[i].session() == s)
+                .collect();
+            let inside = mine.iter().filter(|&&i| interior[i]).count();
+            let mean_d = mine
+                .iter()
+                .map(|&i| records[i].diameter_mm as f64)
+                .sum::<f64>()
+                / mine.len().max(1) as f64;
+            SessionStats {
+                session: s + 1,
+                impressions: mine.len(),
+                area_cm2,
+                density_per_cm2: mine.len() as f64 / area_cm2.max(1e-9),
+                planned_density_per_cm2: (spec.share * plan.density.final_per_cm2) as f64,
+                interior_density_per_cm2: inside as f64 * 100.0 / interior_mm2.max(1e-9),
+                mean_diameter_mm: mean_d,
+            }
+        })
+        .collect();
+    let inner: Vec<f64> = nearest
+        .iter()
+        .zip(&interior)
+        .filter(|(d, i)| **i && d.is_finite())
+        .map(|(d, _)| *d as f64)
+        .collect();
+    let mean_nearest = inner.iter().sum::<f64>() / inner.len().max(1) as f64;
+    let density_mm2 = inner.len() as f64 / interior_mm2.max(1e-9);
+    // Clark–Evans: observed mean nearest distance over 0.5/√ρ, that of a Poisson process.
+    let clark_evans_r = if density_mm2 > 0.0 {
+        mean_nearest / (0.5 / density_mm2.sqrt())
+    } else {
+        0.0
+    };
+    Stats {
+        sessions,
+        impressions: records.len(),
+        min_spacing_mm: nearest.iter().copied().fold(f32::INFINITY, f32::min) as f64,
+        planned_min_spacing_mm: spacing as f64,
+        mean_nearest_mm: mean_nearest,
+        clark_evans_r,
+        interior_area_cm2: interior_mm2 / 100.0,
+        adapter,
+    }
+}
+
+impl Stats {
+    /// The per-session table `render` prints.
+    pub fn table(&self) -> String {
+        let mut s = String::from(
+            "session  impressions  treated area cm²  density /cm²  planned /cm²  interior /cm²\n",
+        );
+        for x in &self.sessions {
+            s.push_str(&format!(
+                "{:>7}  {:>11}  {:>16.1}  {:>12.1}  {:>12.1}  {:>13.1}\n",
+                x.session,
+                x.impressions,
+                x.area_cm2,
+                x.density_per_cm2,
+                x.planned_density_per_cm2,
+                x.interior_density_per_cm2
+            ));
+        }
+        s.push_str(&format!(
+            "total {} impressions; min spacing {:.3} mm (planned ≥ {:.3}); Clark–Evans R {:.2}",
+            self.impressions, self.min_spacing_mm, self.planned_min_spacing_mm, self.clark_evans_r
+        ));
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nearest_on_a_line() {
+        let pts: Vec<Vec3> = [0.0, 1.0, 3.0, 7.0]
+            .iter()
+            .map(|x| Vec3::new(*x, 0.0, 0.0))
+            .collect();
+        let d = nearest_distances(&pts, 0.7);
+        assert_eq!(d, vec![1.0, 1.0, 2.0, 4.0]);
+    }
+}

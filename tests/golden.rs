@@ -1,0 +1,106 @@
+//! Golden images: renders compared perceptually (NVIDIA FLIP) with references
+//! in tests/golden/. On failure the actual image and the FLIP error map are
+//! written beside the reference. A missing reference is written and the test
+//! fails, so a person looks at it before it is committed; set
+//! SMP_UPDATE_GOLDEN=1 to rewrite references on purpose.
+
+mod common;
+
+use image::RgbaImage;
+use smp_preview::plan::ViewName;
+use std::path::PathBuf;
+
+/// Mean FLIP error allowed: renders from one adapter are identical; across
+/// Mesa versions and GPUs the sub-pixel impressions may shift a little.
+const MEAN_FLIP_TOLERANCE: f32 = 0.02;
+const WIDTH: u32 = 640;
+const HEIGHT: u32 = 360;
+
+fn golden_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
+}
+
+fn rgb(img: &RgbaImage) -> Vec<u8> {
+    img.pixels().flat_map(|p| [p[0], p[1], p[2]]).collect()
+}
+
+/// Mean FLIP error of `actual` against `reference`, and the error map.
+fn flip(reference: &RgbaImage, actual: &RgbaImage) -> (f32, RgbaImage) {
+    let (w, h) = reference.dimensions();
+    let a = nv_flip::FlipImageRgb8::with_data(w, h, &rgb(reference));
+    let b = nv_flip::FlipImageRgb8::with_data(w, h, &rgb(actual));
+    let error = nv_flip::flip(a, b, nv_flip::DEFAULT_PIXELS_PER_DEGREE);
+    let mean = nv_flip::FlipPool::from_image(&error).mean();
+    let map = error.apply_color_lut(&nv_flip::magma_lut()).to_vec();
+    let map = RgbaImage::from_fn(w, h, |x, y| {
+        let i = ((y * w + x) * 3) as usize;
+        image::Rgba([map[i], map[i + 1], map[i + 2], 255])
+    });
+    (mean, map)
+}
+
+fn check(plan: &str, views: &[ViewName]) {
+    let loaded = common::load(plan);
+    let prepared = common::prepare(&loaded);
+    let images = prepared.render_views(views, WIDTH, HEIGHT).unwrap();
+    let stem = plan.trim_end_matches(".toml");
+    let mut failures = Vec::new();
+    for (view, actual) in images {
+        let name = format!("{stem}-{}", view.as_str());
+        let reference_path = golden_dir().join(format!("{name}.png"));
+        if std::env::var_os("SMP_UPDATE_GOLDEN").is_some() || !reference_path.exists() {
+            let existed = reference_path.exists();
+            actual.save(&reference_path).unwrap();
+            if !existed && std::env::var_os("SMP_UPDATE_GOLDEN").is_none() {
+                failures.push(format!(
+                    "{name}: no reference; wrote {} — look at it, then commit it",
+                    reference_path.display()
+                ));
+            }
+            continue;
+        }
+        let reference = image::open(&reference_path).unwrap().to_rgba8();
+        assert_eq!(
+            reference.dimensions(),
+            actual.dimensions(),
+            "{name}: size changed"
+        );
+        let (mean, map) = flip(&reference, &actual);
+        println!("{name}: mean FLIP {mean:.5}");
+        if mean > MEAN_FLIP_TOLERANCE {
+            actual
+                .save(golden_dir().join(format!("{name}-actual.png")))
+                .unwrap();
+            map.save(golden_dir().join(format!("{name}-difference.png")))
+                .unwrap();
+            failures.push(format!("{name}: mean FLIP {mean:.4} > {MEAN_FLIP_TOLERANCE}; see {name}-actual.png and {name}-difference.png"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn full_shaved_front_and_top() {
+    check("full-shaved-nw7.toml", &[ViewName::Front, ViewName::Top]);
+}
+
+#[test]
+fn receding_three_quarter_and_left() {
+    check(
+        "receding-nw3.toml",
+        &[ViewName::ThreeQuarter, ViewName::Left],
+    );
+}
+
+#[test]
+fn flip_sees_a_changed_image() {
+    let a = RgbaImage::from_pixel(64, 64, image::Rgba([120, 100, 90, 255]));
+    let mut b = a.clone();
+    for x in 16..48 {
+        for y in 16..48 {
+            b.put_pixel(x, y, image::Rgba([30, 30, 35, 255]));
+        }
+    }
+    assert_eq!(flip(&a, &a).0, 0.0);
+    assert!(flip(&a, &b).0 > MEAN_FLIP_TOLERANCE);
+}

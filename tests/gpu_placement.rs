@@ -1,0 +1,140 @@
+//! Impression placement on the GPU, checked from the instance buffer read back.
+
+mod common;
+
+use glam::Vec3;
+use smp_preview::stats::{self, ImpressionRecord};
+
+#[test]
+fn density_spacing_and_blue_noise_match_the_plan() {
+    let loaded = common::load("default.toml");
+    let prepared = common::prepare(&loaded);
+    let stats = prepared.stats(&loaded).unwrap();
+    println!("{}", stats.table());
+    let planned = &prepared.scene.placement.planned;
+    assert!(
+        stats.impressions > 10_000,
+        "{} impressions",
+        stats.impressions
+    );
+    for (s, planned_count) in stats.sessions.iter().zip(planned) {
+        assert_eq!(
+            s.impressions as u32, *planned_count,
+            "session {} placed fewer than planned",
+            s.session
+        );
+        let err = (s.interior_density_per_cm2 - s.planned_density_per_cm2).abs()
+            / s.planned_density_per_cm2;
+        assert!(
+            err <= 0.05,
+            "session {}: measured {:.2}/cm² vs planned {:.2}/cm²",
+            s.session,
+            s.interior_density_per_cm2,
+            s.planned_density_per_cm2
+        );
+    }
+    assert!(
+        stats.min_spacing_mm >= stats.planned_min_spacing_mm * 0.999,
+        "{} < {}",
+        stats.min_spacing_mm,
+        stats.planned_min_spacing_mm
+    );
+    assert!(
+        stats.clark_evans_r >= 1.2,
+        "Clark–Evans R {}",
+        stats.clark_evans_r
+    );
+}
+
+#[test]
+fn same_seed_same_bytes_and_another_seed_differs() {
+    let loaded = common::load("receding-nw3.toml");
+    let a = common::prepare(&loaded).impressions().unwrap();
+    let b = common::prepare(&loaded).impressions().unwrap();
+    assert!(!a.is_empty());
+    assert!(
+        bytemuck::cast_slice::<_, u8>(&a) == bytemuck::cast_slice::<_, u8>(&b),
+        "same seed gave different impressions"
+    );
+    let mut other = common::load("receding-nw3.toml");
+    other.plan.seed += 1;
+    let c = common::prepare(&other).impressions().unwrap();
+    assert!(a != c);
+}
+
+#[test]
+fn impressions_lie_on_the_treated_scalp_only() {
+    let loaded = common::load("receding-nw3.toml");
+    let prepared = common::prepare(&loaded);
+    let coverage = &prepared.scene.placement.coverage;
+    let records = prepared.impressions().unwrap();
+    for r in &records {
+        // The GPU evaluates the same coverage function as the CPU; allow float slack at the edge.
+        let d = coverage.hairline_distance_mm(r.position());
+        assert!(
+            d > -0.05,
+            "impression {:?} is {d:.2} mm outside the hairline",
+            r.position_mm
+        );
+    }
+    // Nothing on the face: every impression is above the glabella.
+    let glabella = loaded.head.landmarks.glabella;
+    assert!(
+        records
+            .iter()
+            .all(|r| r.position().y > glabella.y + 20.0 || r.position().z < glabella.z - 40.0)
+    );
+}
+
+#[test]
+fn later_sessions_fill_the_gaps_of_earlier_ones() {
+    let loaded = common::load("default.toml");
+    let prepared = common::prepare(&loaded);
+    let records = prepared.impressions().unwrap();
+    let spacing = loaded.plan.min_spacing_mm();
+    let first: Vec<Vec3> = records
+        .iter()
+        .filter(|r| r.session() == 0)
+        .map(ImpressionRecord::position)
+        .collect();
+    let all: Vec<Vec3> = records.iter().map(ImpressionRecord::position).collect();
+    let mean = |v: &[f32]| v.iter().map(|x| *x as f64).sum::<f64>() / v.len() as f64;
+    let nn_first = mean(&stats::nearest_distances(&first, spacing * 2.0));
+    let nn_all = mean(&stats::nearest_distances(&all, spacing * 2.0));
+    // Session 1 alone is sparser (≈ √(1/0.45) wider spacing), and itself evenly spread.
+    assert!(
+        nn_first > nn_all * 1.3,
+        "session 1 mean NN {nn_first:.3} vs all {nn_all:.3}"
+    );
+    assert!(
+        stats::nearest_distances(&first, spacing * 2.0)
+            .iter()
+            .all(|d| *d >= spacing * 0.999)
+    );
+}
+
+#[test]
+fn a_density_zone_adds_density() {
+    let loaded = common::load("crown-thinning.toml");
+    let prepared = common::prepare(&loaded);
+    let zone = prepared.scene.placement.coverage.zones[0];
+    let records = prepared.impressions().unwrap();
+    let inside = records
+        .iter()
+        .filter(|r| r.position().distance(zone.point) < zone.radius_mm * 0.8)
+        .count() as f64;
+    let stats = prepared.stats(&loaded).unwrap();
+    let per_cm2_overall: f64 = stats
+        .sessions
+        .iter()
+        .map(|s| s.interior_density_per_cm2)
+        .sum();
+    // Area of the zone's inner disc on the scalp, by its own impressions' count vs the interior density.
+    let disc_cm2 = std::f64::consts::PI * (zone.radius_mm as f64 * 0.8).powi(2) / 100.0;
+    let ratio = inside / disc_cm2 / per_cm2_overall;
+    assert!(
+        (1.25..1.6).contains(&ratio),
+        "crown density ratio {ratio:.2} (zone scale {})",
+        zone.density_scale
+    );
+}
