@@ -44,6 +44,8 @@ struct Frame {
     params: vec4<f32>,          // exposure, noise seed bits, 0, 0
     background_top: vec4<f32>,
     background_bottom: vec4<f32>,
+    hair: vec4<f32>,            // linear hair colour (eyebrows, later stubble)
+    neck_cut: vec4<f32>,        // y = x + y·z: the cut plane under the neck
 }
 
 // PCG-style hash; identical to `hairline::hash_u32`.

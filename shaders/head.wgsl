@@ -31,8 +31,15 @@ fn vs_head(v: VertexIn) -> VertexOut {
     return out;
 }
 
+// The mesh ends in a ragged edge on the neck: cut it cleanly with a plane
+// (lower under the chin, higher at the nape).
+fn below_neck_cut(world: vec3<f32>) -> bool {
+    return world.y < frame.neck_cut.x + frame.neck_cut.y * world.z;
+}
+
 @fragment
 fn fs_depth(in: VertexOut) -> @location(0) vec4<f32> {
+    if (below_neck_cut(in.world)) { discard; }
     return vec4<f32>(in.view_depth, 0.0, 0.0, 1.0);
 }
 
@@ -94,6 +101,23 @@ fn pigment_at(frag: vec4<f32>) -> vec4<f32> {
     return vec4<f32>(min(cover, 1.0), rgb / PIGMENT_SCALE / cover);
 }
 
+// Eyebrows: an arched band above each eye, hair streaked along the brow.
+fn brow_cover(world: vec3<f32>) -> f32 {
+    let eye = select(frame.eye_right, frame.eye_left, world.x > 0.0);
+    if (world.z < eye.z - 2.0) { return 0.0; }
+    let out = (world.x - eye.x) * sign(world.x);       // + toward the temple
+    let t = (out + 19.0) / 44.0;                        // 0 at the brow head, 1 at the tail
+    if (t < -0.05 || t > 1.05) { return 0.0; }
+    let r = eye.w / 15.0;
+    let centre = eye.y + r * (19.5 + 4.5 * sin(clamp(t, 0.0, 1.0) * 2.6) - 3.0 * t * t);
+    let half_width = r * mix(4.6, 1.6, clamp(t, 0.0, 1.0));
+    let across = abs(world.y - centre);
+    let ends = smoothstep(-0.05, 0.08, t) * (1.0 - smoothstep(0.9, 1.05, t));
+    let band = 1.0 - smoothstep(half_width - 1.2, half_width + 0.9, across);
+    let strands = 0.5 + 0.5 * value_noise(vec3<f32>(out * 0.35, world.y * 2.2, world.z * 0.5), 17u);
+    return band * ends * (0.45 + 0.55 * strands);
+}
+
 struct SkinSurface {
     albedo: vec3<f32>,
     normal: vec3<f32>,
@@ -135,7 +159,8 @@ fn shade_skin(in: VertexOut, frag: vec4<f32>) -> vec3<f32> {
     var s = skin_surface(in.world, n_geo, footprint);
     // Ink sits under the epidermis: it replaces the albedo, the sheen stays.
     let ink = pigment_at(frag);
-    let albedo = mix(s.albedo, ink.yzw, ink.x);
+    var albedo = mix(s.albedo, ink.yzw, ink.x);
+    albedo = mix(albedo, frame.hair.rgb, brow_cover(in.world) * 0.85);
     var color = ambient(s.normal) * albedo;
     for (var k = 0u; k < 3u; k++) {
         let l = frame.light_dir[k].xyz;
@@ -178,6 +203,7 @@ fn shade_eye(in: VertexOut) -> vec3<f32> {
 
 @fragment
 fn fs_shade(in: VertexOut) -> @location(0) vec4<f32> {
+    if (below_neck_cut(in.world)) { discard; }
     var color: vec3<f32>;
     if (in.material == 1u) {
         color = shade_eye(in);

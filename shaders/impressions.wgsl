@@ -27,6 +27,10 @@ struct GenParams {
     coverage_max: f32,
     target_total: u32,
     session_count: u32,
+    cell_mm: f32,
+    _pad0: u32,
+    _pad1: u32,
+    _pad2: u32,
     session_end: vec4<u32>,
     diameter_mm: vec4<f32>,
     diameter_spread: vec4<f32>,
@@ -37,8 +41,10 @@ struct GenParams {
 @group(0) @binding(1) var<uniform> cov: Coverage;
 @group(0) @binding(2) var<storage, read> head_vertices: array<f32>;
 @group(0) @binding(3) var<storage, read> head_indices: array<u32>;
-@group(0) @binding(4) var<storage, read> support_cdf: array<f32>;
-@group(0) @binding(5) var<storage, read> support_tris: array<u32>;
+// (cumulative area as f32 bits, triangle number) per support triangle.
+@group(0) @binding(4) var<storage, read> support: array<vec2<u32>>;
+// Each candidate's own spacing: wider where the plan asks for less density.
+@group(0) @binding(5) var<storage, read_write> cand_radius: array<f32>;
 @group(0) @binding(6) var<storage, read_write> cand_pos: array<vec4<f32>>;
 @group(0) @binding(7) var<storage, read_write> cand_cell: array<u32>;
 @group(0) @binding(8) var<storage, read_write> cand_state: array<u32>;
@@ -64,7 +70,15 @@ fn vertex_normal(i: u32) -> vec3<f32> {
 }
 
 fn cell_of(p: vec3<f32>) -> vec3<i32> {
-    return vec3<i32>(floor(p / gen.spacing_mm));
+    return vec3<i32>(floor(p / gen.cell_mm));
+}
+
+// Adaptive spacing: scaling the exclusion radius with 1/√density keeps dart
+// throwing equally saturated everywhere, so the accepted density follows the
+// coverage (zones, the hairline ramp) instead of flattening it. Never below
+// the plan's minimum spacing, never above twice it (the grid's cell size).
+fn spacing_for(c: f32) -> f32 {
+    return gen.spacing_mm * sqrt(gen.coverage_max / max(c, gen.coverage_max * 0.25));
 }
 
 fn cell_hash(c: vec3<i32>) -> u32 {
@@ -81,9 +95,9 @@ fn generate_candidates(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(n
     var hi = gen.support_triangles - 1u;
     while (lo < hi) {
         let mid = (lo + hi) / 2u;
-        if (support_cdf[mid] < u) { lo = mid + 1u; } else { hi = mid; }
+        if (bitcast<f32>(support[mid].x) < u) { lo = mid + 1u; } else { hi = mid; }
     }
-    let t = support_tris[lo];
+    let t = support[lo].y;
     let i0 = head_indices[3u * t];
     let i1 = head_indices[3u * t + 1u];
     let i2 = head_indices[3u * t + 2u];
@@ -93,7 +107,9 @@ fn generate_candidates(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(n
     let p = b.x * vertex_position(i0) + b.y * vertex_position(i1) + b.z * vertex_position(i2);
     let n = normalize(b.x * vertex_normal(i0) + b.y * vertex_normal(i1) + b.z * vertex_normal(i2));
     cand_pos[i] = vec4<f32>(p, bitcast<f32>(pack_normal(n)));
-    let keep = rng_next(&rng) * gen.coverage_max < coverage(cov, p);
+    let c = coverage(cov, p);
+    let keep = rng_next(&rng) * gen.coverage_max < c;
+    cand_radius[i] = spacing_for(c);
     if (keep) {
         let h = cell_hash(cell_of(p));
         cand_cell[i] = h;
@@ -122,7 +138,7 @@ fn scatter_candidates(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(nu
 fn blocked(i: u32, strict: bool) -> bool {
     let p = cand_pos[i].xyz;
     let c = cell_of(p);
-    let r2 = gen.spacing_mm * gen.spacing_mm;
+    let ri = cand_radius[i];
     for (var dz = -1; dz <= 1; dz++) {
         for (var dy = -1; dy <= 1; dy++) {
             for (var dx = -1; dx <= 1; dx++) {
@@ -135,7 +151,8 @@ fn blocked(i: u32, strict: bool) -> bool {
                     let counts = sj == ACCEPTED || (!strict && sj == UNDECIDED && j < i);
                     if (j != i && counts) {
                         let d = cand_pos[j].xyz - p;
-                        if (dot(d, d) < r2) { return true; }
+                        let r = max(ri, cand_radius[j]);
+                        if (dot(d, d) < r * r) { return true; }
                     }
                 }
             }

@@ -96,14 +96,16 @@ fn hairline_controls(front_deg: f32, shape: &PresetShape) -> Vec<(f32, f32)> {
     let r = shape.recession_deg;
     vec![
         (0.0, f),
-        (18.0, f + shape.front_curve_deg),
-        (32.0, f + shape.front_curve_deg + 0.45 * r),
-        (42.0, f + r),
-        // Temple: the line turns down and forward to the temple point…
-        (50.0, (f + r) * 0.55),
-        (57.0, 14.0),
-        (63.0, 4.0),
-        // …then the sideburn in front of the ear, down to the ear canal's level…
+        (16.0, f + shape.front_curve_deg),
+        (28.0, f + shape.front_curve_deg + 0.5 * r - 1.0),
+        // The frontotemporal corner, where recession bites deepest…
+        (37.0, f + r - 3.0),
+        // …then the temporal hairline runs steeply down to the temple point…
+        (44.0, 0.5 * (f + r) + 4.0),
+        (50.0, 15.0),
+        (56.0, 6.0),
+        (62.0, -3.0),
+        // …the sideburn in front of the ear, down to the ear canal's level…
         (70.0, -22.0),
         (77.0, -31.0),
         (81.0, -30.0),

@@ -14,9 +14,9 @@ pub struct PlacementPlan {
     /// Impressions planned per session.
     pub planned: Vec<u32>,
     pub spacing_mm: f32,
-    /// Triangle numbers that may receive impressions, and their cumulative area.
-    pub support_tris: Vec<u32>,
-    pub support_cdf: Vec<f32>,
+    /// Triangles that may receive impressions: (normalised cumulative area
+    /// as f32 bits, triangle number), the layout the compute pass reads.
+    pub support: Vec<[u32; 2]>,
 }
 
 impl PlacementPlan {
@@ -24,14 +24,13 @@ impl PlacementPlan {
         let coverage = CoverageModel::new(plan, head);
         let treated_area_mm2 = coverage.treated_area_mm2(head);
         let planned = crate::sessions::planned_counts(plan, treated_area_mm2);
-        let (support_tris, support_cdf) = support(&coverage, head);
+        let support = support(&coverage, head);
         PlacementPlan {
             coverage,
             treated_area_mm2,
             planned,
             spacing_mm: plan.min_spacing_mm(),
-            support_tris,
-            support_cdf,
+            support,
         }
     }
 
@@ -42,7 +41,7 @@ impl PlacementPlan {
 
 /// Skin triangles where coverage can be non-zero (with a margin for the
 /// triangle's size), with the normalised cumulative area for sampling.
-fn support(coverage: &CoverageModel, head: &HeadMesh) -> (Vec<u32>, Vec<f32>) {
+fn support(coverage: &CoverageModel, head: &HeadMesh) -> Vec<[u32; 2]> {
     let margin_base = coverage.irregularity_mm + 1.0;
     let mut tris = Vec::new();
     let mut cumulative = Vec::new();
@@ -66,9 +65,9 @@ fn support(coverage: &CoverageModel, head: &HeadMesh) -> (Vec<u32>, Vec<f32>) {
         tris.push(t as u32);
         cumulative.push(total);
     }
-    let cdf = cumulative
+    cumulative
         .iter()
-        .map(|c| (c / total.max(1e-12)) as f32)
-        .collect();
-    (tris, cdf)
+        .zip(tris)
+        .map(|(c, t)| [((c / total.max(1e-12)) as f32).to_bits(), t])
+        .collect()
 }

@@ -23,6 +23,8 @@ pub struct FrameUniform {
     pub params: [f32; 4],
     pub background_top: [f32; 4],
     pub background_bottom: [f32; 4],
+    pub hair: [f32; 4],
+    pub neck_cut: [f32; 4],
 }
 
 /// What stays the same for every view of one plan.
@@ -37,6 +39,9 @@ pub struct Look {
     pub eye_radius_mm: f32,
     pub background_linear: [f32; 3],
     pub noise_seed: u32,
+    pub hair_linear: [f32; 3],
+    /// The neck cut plane: y = intercept + slope · z (head frame, mm).
+    pub neck_cut: (f32, f32),
 }
 
 fn v4(v: Vec3, w: f32) -> [f32; 4] {
@@ -84,6 +89,8 @@ impl FrameUniform {
             ],
             background_top: c4(bg.map(|c| c * 1.25), 0.0),
             background_bottom: c4(bg.map(|c| c * 0.55), 0.0),
+            hair: c4(look.hair_linear, 0.0),
+            neck_cut: [look.neck_cut.0, look.neck_cut.1, 0.0, 0.0],
         }
     }
 }

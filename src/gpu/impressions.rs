@@ -24,6 +24,9 @@ pub struct GenParams {
     pub coverage_max: f32,
     pub target_total: u32,
     pub session_count: u32,
+    /// Hash grid cell size: the largest adaptive spacing.
+    pub cell_mm: f32,
+    pub _pad: [u32; 3],
     pub session_end: [u32; 4],
     pub diameter_mm: [f32; 4],
     pub diameter_spread: [f32; 4],
@@ -34,10 +37,9 @@ pub struct GenParams {
 pub struct HeadInputs<'a> {
     pub vertices: &'a wgpu::Buffer,
     pub indices: &'a wgpu::Buffer,
-    /// Cumulative, normalised area of the support triangles.
-    pub support_cdf: &'a [f32],
-    /// Triangle numbers (into `indices` / 3) of the support triangles.
-    pub support_tris: &'a [u32],
+    /// Per support triangle: (cumulative normalised area as f32 bits, triangle
+    /// number into `indices` / 3).
+    pub support: &'a [[u32; 2]],
 }
 
 /// Placed impressions: the instance buffer and the indirect arguments
@@ -126,7 +128,8 @@ impl ImpressionGenerator {
         }
         let m = ((params.target_total.max(1) as f64 * CANDIDATES_PER_IMPRESSION) as u32).max(1024);
         params.candidate_count = m;
-        params.support_triangles = head.support_tris.len() as u32;
+        params.support_triangles = head.support.len() as u32;
+        params.cell_mm = 2.0 * params.spacing_mm;
         let table = m.next_power_of_two();
         params.table_mask = table - 1;
         let u = wgpu::BufferUsages::empty();
@@ -146,18 +149,13 @@ impl ImpressionGenerator {
                 bytemuck::bytes_of(coverage),
                 wgpu::BufferUsages::UNIFORM,
             ),
-            cdf: init(
+            support: init(
                 gpu,
-                "support cdf",
-                bytemuck::cast_slice(head.support_cdf),
+                "support",
+                bytemuck::cast_slice(head.support),
                 wgpu::BufferUsages::STORAGE,
             ),
-            tris: init(
-                gpu,
-                "support tris",
-                bytemuck::cast_slice(head.support_tris),
-                wgpu::BufferUsages::STORAGE,
-            ),
+            radius: storage(gpu, "cand radius", m as u64 * 4, u),
             pos: storage(gpu, "cand pos", m as u64 * 16, u),
             cell: storage(gpu, "cand cell", m as u64 * 4, u),
             state: storage(gpu, "cand state", m as u64 * 4, u),
@@ -210,8 +208,8 @@ impl ImpressionGenerator {
                 (1, &b.cov),
                 (2, b.vertices),
                 (3, b.indices),
-                (4, &b.cdf),
-                (5, &b.tris),
+                (4, &b.support),
+                (5, &b.radius),
                 (6, &b.pos),
                 (7, &b.cell),
                 (8, &b.state),
@@ -246,6 +244,7 @@ impl ImpressionGenerator {
             &self.accept,
             &[
                 (0, &b.params),
+                (5, &b.radius),
                 (6, &b.pos),
                 (8, &b.state),
                 (9, &b.count),
@@ -271,6 +270,7 @@ impl ImpressionGenerator {
                     &self.reject,
                     &[
                         (0, &b.params),
+                        (5, &b.radius),
                         (6, &b.pos),
                         (8, &b.state),
                         (9, &b.count),
@@ -364,8 +364,8 @@ struct Buffers<'a> {
     indices: &'a wgpu::Buffer,
     params: wgpu::Buffer,
     cov: wgpu::Buffer,
-    cdf: wgpu::Buffer,
-    tris: wgpu::Buffer,
+    support: wgpu::Buffer,
+    radius: wgpu::Buffer,
     pos: wgpu::Buffer,
     cell: wgpu::Buffer,
     state: wgpu::Buffer,

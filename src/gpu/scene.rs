@@ -46,8 +46,7 @@ impl Scene {
             &HeadInputs {
                 vertices: &vertices,
                 indices: &indices,
-                support_cdf: &placement.support_cdf,
-                support_tris: &placement.support_tris,
+                support: &placement.support,
             },
             &placement.coverage.to_uniform(),
             gen_params(plan, &placement),
@@ -74,6 +73,8 @@ fn gen_params(plan: &TreatmentPlan, placement: &PlacementPlan) -> GenParams {
         coverage_max: placement.coverage.max_coverage(),
         target_total: placement.total_planned(),
         session_count: plan.sessions.len() as u32,
+        cell_mm: 0.0,
+        _pad: [0; 3],
         session_end: [u32::MAX; 4],
         diameter_mm: [0.0; 4],
         diameter_spread: [0.0; 4],
@@ -106,5 +107,14 @@ fn look(plan: &TreatmentPlan, head: &HeadMesh) -> Look {
             .expect("validated plan")
             .to_linear(),
         noise_seed: plan.seed ^ 0x2545_f491,
+        hair_linear: parse_color(&plan.hair.color)
+            .expect("validated plan")
+            .to_linear(),
+        // Below the jaw: 0.78 of the ear-to-vertex height under the ear canals,
+        // tilted so it runs under the chin in front and higher at the nape.
+        neck_cut: (
+            l.ear_midpoint().y - 0.78 * (l.vertex.y - l.ear_midpoint().y),
+            -0.15,
+        ),
     }
 }

@@ -30,6 +30,8 @@ pub struct TreatmentPlan {
     #[serde(default)]
     pub skin: SkinSpec,
     #[serde(default)]
+    pub hair: HairSpec,
+    #[serde(default)]
     pub hairline: HairlineSpec,
     #[serde(default)]
     pub region: RegionSpec,
@@ -88,6 +90,14 @@ pub struct SkinSpec {
     /// Strength of the fine pore and mottling detail (0 = smooth, 1 = natural).
     #[serde(default = "one")]
     pub detail: f32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HairSpec {
+    /// The client's natural hair colour, sRGB (eyebrows; existing hair).
+    #[serde(default = "default_hair_color")]
+    pub color: String,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -417,6 +427,9 @@ fn default_eye_radius() -> f32 {
 fn default_tone() -> String {
     "fitzpatrick-3".into()
 }
+fn default_hair_color() -> String {
+    "#2b221d".into()
+}
 fn default_hairline_preset() -> HairlinePreset {
     HairlinePreset::Rounded
 }
@@ -508,6 +521,13 @@ impl Default for SkinSpec {
         SkinSpec {
             tone: default_tone(),
             detail: 1.0,
+        }
+    }
+}
+impl Default for HairSpec {
+    fn default() -> Self {
+        HairSpec {
+            color: default_hair_color(),
         }
     }
 }
