@@ -47,7 +47,7 @@ fn preset(p: LightingPreset) -> (LightSpec, LightSpec, LightSpec, AmbientSpec) {
             },
         ),
         LightingPreset::Daylight => (
-            l([0.6, 0.55, 0.55], "#fff6ea", 2.9),
+            l([0.6, 0.55, 0.55], "#fff6ea", 2.2),
             l([-0.7, 0.0, 0.65], "#dce7ff", 0.55),
             l([-0.4, 0.45, -0.8], "#ffffff", 1.1),
             AmbientSpec {
