@@ -68,7 +68,7 @@ pub struct ImpressionGenerator {
 /// candidate buffers that place them).
 pub fn max_impressions(device: &wgpu::Device) -> u64 {
     let l = device.limits();
-    let binding = (l.max_storage_buffer_binding_size as u64).min(l.max_buffer_size);
+    let binding = l.max_storage_buffer_binding_size.min(l.max_buffer_size);
     // cand_pos is the largest candidate buffer: 16 bytes per candidate.
     let by_candidates = (binding / 16) as f64 / CANDIDATES_PER_IMPRESSION;
     let by_instances = binding / BYTES_PER_IMPRESSION;

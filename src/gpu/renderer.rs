@@ -79,7 +79,7 @@ impl Renderer {
                 "image size {width}x{height} is outside 1..{max_side} px on this adapter"
             )));
         }
-        if pigment_bytes > l.max_storage_buffer_binding_size as u64 {
+        if pigment_bytes > l.max_storage_buffer_binding_size {
             return Err(GpuError::Limit(format!(
                 "image size {width}x{height} needs a {} MiB pigment buffer; this adapter binds at most {} MiB",
                 pigment_bytes >> 20,
