@@ -69,8 +69,11 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
     let h = i32(frame.viewport.y);
     let plane = u32(w * h);
     let inv = vec3<f32>(syy, -sxy, sxx) / det_s;
-    // Depth tolerance: the disc's own tilt plus a little for interpolation.
-    let tolerance = 0.6 + radius * 2.0;
+    // Depth tolerance: the disc's own tilt, plus the surface's depth change
+    // across the footprint, which grows with the size of a pixel on the head
+    // (mm per pixel = depth / focal length) and with the slope (1 / facing).
+    let mm_per_px = view_depth / frame.camera_pos.w;
+    let tolerance = 0.6 + radius * 2.0 + 2.0 * (reach + 1.0) * mm_per_px / max(facing, 0.2);
     for (var y = max(lo.y, 0); y <= min(hi.y, h - 1); y++) {
         for (var x = max(lo.x, 0); x <= min(hi.x, w - 1); x++) {
             let d = vec2<f32>(f32(x) + 0.5, f32(y) + 0.5) - c.xy;
