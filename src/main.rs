@@ -6,6 +6,7 @@ use smp_preview::gpu::Gpu;
 use smp_preview::loading;
 use smp_preview::plan::ViewName;
 use smp_preview::render::{self, RenderOptions};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -77,7 +78,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Check { plan } => {
             let loaded = loading::load(Some(&plan))?;
             let placement = smp_preview::placement::PlacementPlan::new(&loaded.plan, &loaded.head);
-            println!(
+            say(format!(
                 "{}: valid. \"{}\": {} triangles, treated area {:.1} cm², {} impressions planned over {} sessions",
                 plan.display(),
                 loaded.plan.name,
@@ -85,15 +86,20 @@ fn run(cli: Cli) -> Result<()> {
                 placement.treated_area_mm2 / 100.0,
                 placement.total_planned(),
                 loaded.plan.sessions.len()
-            );
+            ));
             Ok(())
         }
         Command::Info => {
             let gpu = Gpu::new()?;
-            println!("{}", gpu.describe());
+            say(gpu.describe());
             Ok(())
         }
     }
+}
+
+/// Print a line to stdout; a closed pipe (`render | head`) is not an error.
+fn say(text: impl std::fmt::Display) {
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
 }
 
 fn parse_size(text: &str) -> Result<(u32, u32)> {
@@ -157,8 +163,8 @@ fn render_command(
         sheet: !no_sheet,
     };
     let rendered = render::render(&loaded, &opts, &inputs)?;
-    println!("{}", rendered.stats.table());
-    println!("adapter: {}", rendered.stats.adapter);
+    say(rendered.stats.table());
+    say(format!("adapter: {}", rendered.stats.adapter));
     if let Some(json) = stats_json {
         let text = serde_json::to_string_pretty(&rendered.stats)?;
         if inputs
@@ -171,10 +177,10 @@ fn render_command(
             );
         }
         std::fs::write(&json, text).with_context(|| format!("cannot write {}", json.display()))?;
-        println!("wrote {}", json.display());
+        say(format!("wrote {}", json.display()));
     }
     for f in &rendered.files {
-        println!("wrote {}", f.display());
+        say(format!("wrote {}", f.display()));
     }
     Ok(())
 }
