@@ -27,10 +27,6 @@ struct GenParams {
     coverage_max: f32,
     target_total: u32,
     session_count: u32,
-    cell_mm: f32,
-    _pad0: u32,
-    _pad1: u32,
-    _pad2: u32,
     session_end: vec4<u32>,
     diameter_mm: vec4<f32>,
     diameter_spread: vec4<f32>,
@@ -69,16 +65,21 @@ fn vertex_normal(i: u32) -> vec3<f32> {
     return vec3<f32>(head_vertices[b], head_vertices[b + 1u], head_vertices[b + 2u]);
 }
 
+// The widest adaptive spacing, as a multiple of the minimum; also the hash
+// grid's cell size, so neighbours within any spacing lie in the 27 cells around.
+const MAX_SPACING_FACTOR: f32 = 2.0;
+
 fn cell_of(p: vec3<f32>) -> vec3<i32> {
-    return vec3<i32>(floor(p / gen.cell_mm));
+    return vec3<i32>(floor(p / (gen.spacing_mm * MAX_SPACING_FACTOR)));
 }
 
 // Adaptive spacing: scaling the exclusion radius with 1/√density keeps dart
 // throwing equally saturated everywhere, so the accepted density follows the
 // coverage (zones, the hairline ramp) instead of flattening it. Never below
-// the plan's minimum spacing, never above twice it (the grid's cell size).
+// the plan's minimum spacing, never above MAX_SPACING_FACTOR times it.
 fn spacing_for(c: f32) -> f32 {
-    return gen.spacing_mm * sqrt(gen.coverage_max / max(c, gen.coverage_max * 0.25));
+    let floor_c = gen.coverage_max / (MAX_SPACING_FACTOR * MAX_SPACING_FACTOR);
+    return gen.spacing_mm * sqrt(gen.coverage_max / max(c, floor_c));
 }
 
 fn cell_hash(c: vec3<i32>) -> u32 {

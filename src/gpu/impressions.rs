@@ -24,9 +24,6 @@ pub struct GenParams {
     pub coverage_max: f32,
     pub target_total: u32,
     pub session_count: u32,
-    /// Hash grid cell size: the largest adaptive spacing.
-    pub cell_mm: f32,
-    pub _pad: [u32; 3],
     pub session_end: [u32; 4],
     pub diameter_mm: [f32; 4],
     pub diameter_spread: [f32; 4],
@@ -129,7 +126,6 @@ impl ImpressionGenerator {
         let m = ((params.target_total.max(1) as f64 * CANDIDATES_PER_IMPRESSION) as u32).max(1024);
         params.candidate_count = m;
         params.support_triangles = head.support.len() as u32;
-        params.cell_mm = 2.0 * params.spacing_mm;
         let table = m.next_power_of_two();
         params.table_mask = table - 1;
         let u = wgpu::BufferUsages::empty();

@@ -73,8 +73,6 @@ fn gen_params(plan: &TreatmentPlan, placement: &PlacementPlan) -> GenParams {
         coverage_max: placement.coverage.max_coverage(),
         target_total: placement.total_planned(),
         session_count: plan.sessions.len() as u32,
-        cell_mm: 0.0,
-        _pad: [0; 3],
         session_end: [u32::MAX; 4],
         diameter_mm: [0.0; 4],
         diameter_spread: [0.0; 4],
