@@ -15,16 +15,27 @@ struct Impression {
     packed: u32,       // session (bits 0-7), darkness ×128 (bits 8-15)
 }
 
+// Mirrors `scars::ScarUniform`.
+struct Scars {
+    counts: vec4<f32>,                  // capsule count, scar count
+    capsules: array<vec4<f32>, 64>,     // per capsule: (a, radius), (b, scar index)
+    params: array<vec4<f32>, 4>,        // density scale, kind (0 strip, 1 FUE, 2 line), own shade
+    areas: array<vec4<f32>, 4>,         // FUE donor disc: centre, radius
+}
+
 // Mirrors `hairline::CoverageUniform`.
 struct Coverage {
     center: vec4<f32>,
     band: vec4<f32>,        // band_mm, irregularity_mm, irregularity_scale_mm, noise seed bits
     region: vec4<f32>,      // preset, depth_mm, feather_mm, crown_radius_mm
     crown_point: vec4<f32>,
-    counts: vec4<f32>,      // zone count, max coverage
+    counts: vec4<f32>,      // zone count, max coverage, layer (0 treatment, 1 hair)
+    bald: vec4<f32>,        // Norwood: corner_mm, mid_mm, crown_mm, fringe_mm
+    bald_side: vec4<f32>,   // Norwood: side_deg
     zone_points: array<vec4<f32>, 8>,
-    zone_params: array<vec4<f32>, 8>,
+    zone_params: array<vec4<f32>, 8>,   // feather, density scale, hair scale
     hairline: array<vec4<f32>, 32>,
+    scars: Scars,
 }
 
 // Per view: camera, lights, skin and pigment looks. Mirrors `gpu::frame::FrameUniform`.
@@ -40,13 +51,21 @@ struct Frame {
     skin: vec4<f32>,            // linear albedo, detail
     eye_left: vec4<f32>,        // centre, radius
     eye_right: vec4<f32>,
-    session_look: array<vec4<f32>, 4>,  // seen linear rgb, edge softness
+    session_look: array<vec4<f32>, 4>,  // seen linear rgb, edge softness (< 0: not placed yet)
+    session_extra: array<vec4<f32>, 4>, // redness, healed, 0, 0
     params: vec4<f32>,          // exposure, noise seed bits, 0, 0
     background_top: vec4<f32>,
     background_bottom: vec4<f32>,
-    hair: vec4<f32>,            // linear hair colour (eyebrows, later stubble)
+    hair: vec4<f32>,            // linear hair colour (eyebrows, stubble), stubble softness
     neck_cut: vec4<f32>,        // y = x + y·z: the cut plane under the neck
+    scar_tissue: vec4<f32>,     // linear albedo of scar tissue, roughness
+    scar_look: array<vec4<f32>, 4>,  // seen rgb of a scar's own shade
+    scars: Scars,
 }
+
+// Impressions with these session numbers are not pigment.
+const SLOT_HAIR: u32 = 4u;
+const SLOT_SCAR_DOT: u32 = 5u;
 
 // PCG-style hash; identical to `hairline::hash_u32`.
 fn hash_u32(x: u32) -> u32 {
@@ -106,7 +125,74 @@ fn hairline_elevation(cov: Coverage, azimuth: f32) -> f32 {
     return a + (b - a) * t;
 }
 
-// Relative density at p; mirrors `CoverageModel::coverage`.
+fn segment_distance(p: vec3<f32>, a: vec3<f32>, b: vec3<f32>) -> f32 {
+    let ab = b - a;
+    let t = clamp(dot(p - a, ab) / max(dot(ab, ab), 1e-9), 0.0, 1.0);
+    return length(p - (a + ab * t));
+}
+
+const SCAR_EDGE_MM: f32 = 0.8;
+
+// Per scar, how much of p it covers (tissue for strip/line scars, the donor
+// disc for FUE); mirrors `ScarModel::influence`.
+fn scar_weights(scars: Scars, p: vec3<f32>, margin: f32) -> vec4<f32> {
+    var w = vec4<f32>(0.0);
+    for (var i = 0u; i < u32(scars.counts.x); i++) {
+        let a = scars.capsules[2u * i];
+        let b = scars.capsules[2u * i + 1u];
+        let d = segment_distance(p, a.xyz, b.xyz) - a.w - margin;
+        let k = u32(b.w);
+        w[k] = max(w[k], 1.0 - smoothstep(-0.5 * SCAR_EDGE_MM, 0.5 * SCAR_EDGE_MM, d));
+    }
+    for (var k = 0u; k < u32(scars.counts.y); k++) {
+        let area = scars.areas[k];
+        if (area.w > 0.0) {
+            w[k] = 1.0 - ramp(length(p - area.xyz) - area.w - margin, 10.0);
+        }
+    }
+    return w;
+}
+
+// (scar tissue weight, impression density multiplier) at p.
+fn scar_influence(scars: Scars, p: vec3<f32>, margin: f32) -> vec2<f32> {
+    let w = scar_weights(scars, p, margin);
+    var tissue = 0.0;
+    var scale = 1.0;
+    for (var k = 0u; k < u32(scars.counts.y); k++) {
+        if (scars.areas[k].w <= 0.0) { tissue = max(tissue, w[k]); }
+        scale *= 1.0 + (scars.params[k].x - 1.0) * w[k];
+    }
+    return vec2<f32>(tissue, scale);
+}
+
+// How bald the scalp is at p, d mm above the hairline; mirrors
+// `CoverageModel::bald_fraction` (margin 0).
+fn bald_fraction(cov: Coverage, p: vec3<f32>, d: f32, az_deg: f32) -> f32 {
+    let preset = u32(cov.region.x);
+    let feather = cov.region.z;
+    if (preset == 0u) { return 1.0; }
+    if (preset == 1u) {
+        let side = 1.0 - ramp(az_deg - 62.0, 16.0);
+        return (1.0 - ramp(d - cov.region.y, feather)) * side;
+    }
+    if (preset == 2u) {
+        return 1.0 - ramp(length(p - cov.crown_point.xyz) - cov.region.w, feather);
+    }
+    let b = cov.bald;
+    let corner = exp(-pow((az_deg - 38.0) / 16.0, 2.0));
+    let recess = b.y + (b.x - b.y) * corner;
+    let side = 1.0 - ramp(az_deg - cov.bald_side.x, 15.0);
+    let front = (1.0 - ramp(d - recess, feather)) * side;
+    var crown = 0.0;
+    if (b.z > 0.0) {
+        crown = 1.0 - ramp(length(p - cov.crown_point.xyz) - b.z, feather);
+    }
+    let top = ramp(d - b.w, feather);
+    return max(max(front, crown), top);
+}
+
+// The layer's relative density at p (impressions, or the client's own hair);
+// mirrors `CoverageModel::layer_density` (margin 0).
 fn coverage(cov: Coverage, p: vec3<f32>) -> f32 {
     let v = p - cov.center.xyz;
     let az = atan2(v.x, v.z);
@@ -115,23 +201,20 @@ fn coverage(cov: Coverage, p: vec3<f32>) -> f32 {
     let seed = bitcast<u32>(cov.band.w);
     let wander = value_noise(p / s, seed) + 0.5 * value_noise(p / (0.37 * s), seed ^ 0xa5a5u);
     let d = (el - hairline_elevation(cov, az)) * length(v) + cov.band.y * wander / 1.5;
-    var hair = select(0.0, 1.0, d >= 0.0);
-    if (cov.band.x > 0.0) { hair = clamp(d / cov.band.x, 0.0, 1.0); }
-    var region = 1.0;
-    let preset = u32(cov.region.x);
-    if (preset == 1u) {
-        let side = 1.0 - ramp(abs(degrees(az)) - 62.0, 16.0);
-        region = (1.0 - ramp(d - cov.region.y, cov.region.z)) * side;
-    } else if (preset == 2u) {
-        region = 1.0 - ramp(length(p - cov.crown_point.xyz) - cov.region.w, cov.region.z);
-    }
-    var scale = 1.0;
+    let inside = ramp(d, cov.band.x);
+    let bald = bald_fraction(cov, p, d, abs(degrees(az)));
+    var zone_scale = 1.0;
+    var hair_scale = 1.0;
     for (var z = 0u; z < u32(cov.counts.x); z++) {
         let zp = cov.zone_points[z];
         let w = 1.0 - ramp(length(p - zp.xyz) - zp.w, cov.zone_params[z].x);
-        scale *= 1.0 + (cov.zone_params[z].y - 1.0) * w;
+        zone_scale *= 1.0 + (cov.zone_params[z].y - 1.0) * w;
+        hair_scale *= 1.0 + (cov.zone_params[z].z - 1.0) * w;
     }
-    return hair * region * scale;
+    let scar = scar_influence(cov.scars, p, 0.0);
+    let remaining = (1.0 - bald) * hair_scale * (1.0 - scar.x);
+    if (cov.counts.z > 0.5) { return inside * remaining; }
+    return inside * (1.0 - remaining) * zone_scale * scar.y;
 }
 
 // Octahedral normal encoding.

@@ -157,6 +157,13 @@ fn shade_skin(in: VertexOut, frag: vec4<f32>) -> vec3<f32> {
     let v = normalize(frame.camera_pos.xyz - in.world);
     let footprint = length(fwidth(in.world));
     var s = skin_surface(in.world, n_geo, footprint);
+    // Scar tissue: paler, smooth (no pores) and shinier.
+    let scar = scar_influence(frame.scars, in.world, 0.0).x;
+    if (scar > 0.0) {
+        s.albedo = mix(s.albedo, frame.scar_tissue.rgb, 0.85 * scar);
+        s.normal = normalize(mix(s.normal, n_geo, scar));
+        s.roughness = mix(s.roughness, frame.scar_tissue.w, scar);
+    }
     // Ink sits under the epidermis: it replaces the albedo, the sheen stays.
     let ink = pigment_at(frag);
     var albedo = mix(s.albedo, ink.yzw, ink.x);

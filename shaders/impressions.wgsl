@@ -31,6 +31,7 @@ struct GenParams {
     diameter_mm: vec4<f32>,
     diameter_spread: vec4<f32>,
     shade_spread: vec4<f32>,
+    session_base: vec4<u32>,   // x: number of the first session (hair: SLOT_HAIR)
 }
 
 @group(0) @binding(0) var<uniform> gen: GenParams;
@@ -208,7 +209,7 @@ fn emit_impressions(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_
     imp.pz = c.z;
     imp.normal_oct = bitcast<u32>(c.w);
     imp.diameter_mm = gen.diameter_mm[session] * size;
-    imp.packed = session | (u32(round(dark * 128.0)) << 8u);
+    imp.packed = (gen.session_base.x + session) | (u32(round(dark * 128.0)) << 8u);
     impressions[k] = imp;
 }
 

@@ -22,6 +22,42 @@ fn to_pixel(p: vec3<f32>) -> vec3<f32> {
     return vec3<f32>((ndc.x * 0.5 + 0.5) * frame.viewport.x, (0.5 - ndc.y * 0.5) * frame.viewport.y, clip.w);
 }
 
+struct Mark {
+    look: vec4<f32>,     // rgb, edge softness (< 0: not drawn)
+    seen: vec3<f32>,
+    redness: f32,
+}
+
+// What one impression looks like: a session's pigment (with a scar's own
+// shade over a scar, applied less evenly there), a buzzed hair, or an FUE scar.
+fn mark_look(imp: Impression, p: vec3<f32>, i: u32) -> Mark {
+    let slot = imp.packed & 0xffu;
+    let darkness = f32((imp.packed >> 8u) & 0xffu) / 128.0;
+    if (slot == SLOT_HAIR) {
+        let seen = clamp(frame.hair.rgb / darkness, vec3<f32>(0.0), vec3<f32>(1.0));
+        return Mark(vec4<f32>(frame.hair.rgb, frame.hair.w), seen, 0.0);
+    }
+    if (slot == SLOT_SCAR_DOT) {
+        return Mark(vec4<f32>(frame.scar_tissue.rgb, 0.5), frame.scar_tissue.rgb, 0.0);
+    }
+    let look = frame.session_look[slot];
+    var seen = look.rgb;
+    var dark = darkness;
+    if (frame.scars.counts.y > 0.0) {
+        let w = scar_weights(frame.scars, p, 0.0);
+        for (var k = 0u; k < u32(frame.scars.counts.y); k++) {
+            if (frame.scar_look[k].w > 0.0) { seen = mix(seen, frame.scar_look[k].rgb, w[k]); }
+            // Scar tissue takes ink unevenly: strip and line scars only.
+            if (frame.scars.areas[k].w <= 0.0) {
+                let jitter = f32(hash_u32(i ^ 0x5ca4u) >> 8u) / 16777216.0 - 0.5;
+                dark *= 1.0 + 0.7 * w[k] * jitter;
+            }
+        }
+    }
+    seen = clamp(seen / dark, vec3<f32>(0.0), vec3<f32>(1.0));
+    return Mark(look, seen, frame.session_extra[slot].x);
+}
+
 @compute @workgroup_size(64)
 fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
     let i = gid.x;
@@ -50,17 +86,21 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
     let det_s = sxx * syy - sxy * sxy;
     let det_m = abs(a.x * b.y - a.y * b.x);
     let opacity = det_m / sqrt(det_s);
-    let session = imp.packed & 0xffu;
-    let look = frame.session_look[session];
-    let darkness = f32((imp.packed >> 8u) & 0xffu) / 128.0;
-    let seen = clamp(look.rgb / darkness, vec3<f32>(0.0), vec3<f32>(1.0));
+    let mark = mark_look(imp, p, i);
+    if (mark.look.w < 0.0) { return; }
+    let look = mark.look;
+    let seen = mark.seen;
     // Soft edge: the healed softness, never sharper than a pixel.
     let half_gap = sqrt(0.25 * (sxx - syy) * (sxx - syy) + sxy * sxy);
     let minor_px = sqrt(max(0.5 * (sxx + syy) - half_gap, 1e-6));
     let soft = clamp(max(look.w, 0.5 / minor_px), 0.0, 0.9);
     // The soft edge's area is π(1 + 0.2·soft²): divide it out to keep the area.
     let norm = 1.0 / (1.0 + 0.2 * soft * soft);
-    let reach = 1.0 + soft;
+    // Fresh impressions carry a faint red halo (the skin's reaction).
+    let halo = mark.redness;
+    let halo_reach = select(0.0, 2.3, halo > 0.01);
+    let reach = max(1.0 + soft, halo_reach);
+    let halo_color = frame.skin.rgb * vec3<f32>(1.0, 0.62, 0.62);
     let ext = vec2<f32>(sqrt(sxx), sqrt(syy)) * reach;
     let lo = vec2<i32>(floor(c.xy - ext));
     let hi = vec2<i32>(ceil(c.xy + ext));
@@ -79,15 +119,18 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
             let d = vec2<f32>(f32(x) + 0.5, f32(y) + 0.5) - c.xy;
             let q = sqrt(d.x * d.x * inv.x + 2.0 * d.x * d.y * inv.y + d.y * d.y * inv.z);
             let cover = opacity * norm * (1.0 - smoothstep(1.0 - soft, 1.0 + soft, q));
-            if (cover < 1.0 / 1024.0) { continue; }
+            let red = halo * 0.35 * opacity * smoothstep(0.7, 1.2, q) * (1.0 - smoothstep(1.4, 2.3, q));
+            if (cover + red < 1.0 / 1024.0) { continue; }
             let surface = textureLoad(head_depth, vec2<i32>(x, y), 0).x;
             if (abs(surface - view_depth) > tolerance) { continue; }
             let idx = u32(y * w + x);
             let units = cover * PIGMENT_SCALE;
-            atomicAdd(&pigment[idx], u32(units + 0.5));
-            atomicAdd(&pigment[plane + idx], u32(units * seen.r + 0.5));
-            atomicAdd(&pigment[2u * plane + idx], u32(units * seen.g + 0.5));
-            atomicAdd(&pigment[3u * plane + idx], u32(units * seen.b + 0.5));
+            let red_units = red * PIGMENT_SCALE;
+            let rgb = units * seen + red_units * halo_color;
+            atomicAdd(&pigment[idx], u32(units + red_units + 0.5));
+            atomicAdd(&pigment[plane + idx], u32(rgb.r + 0.5));
+            atomicAdd(&pigment[2u * plane + idx], u32(rgb.g + 0.5));
+            atomicAdd(&pigment[3u * plane + idx], u32(rgb.b + 0.5));
         }
     }
 }

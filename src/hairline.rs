@@ -15,6 +15,7 @@
 use crate::head::HeadMesh;
 use crate::plan::{HairlinePreset, RegionPreset, TreatmentPlan};
 use crate::raycast::SkinRays;
+use crate::scars::{ScarModel, ScarUniform};
 use glam::Vec3;
 
 pub const HAIRLINE_SAMPLES: usize = 128;
@@ -36,8 +37,54 @@ pub struct CoverageModel {
     pub crown_point: Vec3,
     pub crown_radius_mm: f32,
     pub zones: Vec<Zone>,
+    /// Norwood stages: the bald pattern (other presets: `None`).
+    pub bald_pattern: Option<BaldPattern>,
+    pub scars: ScarModel,
     /// The frontal hairline point on the mesh.
     pub frontal_point: Vec3,
+}
+
+/// The two things coverage can describe: where impressions go and how
+/// densely, or where the client's own hair still grows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layer {
+    Treatment,
+    Hair,
+}
+
+/// A Norwood stage's bald scalp, in mm along the surface: the front recedes
+/// behind the hairline (deepest at the temple corners), the crown opens, and
+/// at the last stages only a fringe above the ears and nape keeps its hair.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BaldPattern {
+    pub corner_mm: f32,
+    pub mid_mm: f32,
+    /// Front recession stops this far round the side (azimuth, degrees).
+    pub side_deg: f32,
+    /// Radius of the bald crown (0: none).
+    pub crown_mm: f32,
+    /// Hair survives only this far above the hairline (sides and back).
+    pub fringe_mm: f32,
+}
+
+/// The Norwood–Hamilton stages as data.
+pub fn norwood_pattern(region: RegionPreset) -> Option<BaldPattern> {
+    let (corner_mm, mid_mm, side_deg, crown_mm, fringe_mm) = match region {
+        RegionPreset::Norwood2 => (16.0, 5.0, 52.0, 0.0, f32::INFINITY),
+        RegionPreset::Norwood3 => (32.0, 12.0, 56.0, 0.0, f32::INFINITY),
+        RegionPreset::Norwood4 => (48.0, 30.0, 60.0, 30.0, f32::INFINITY),
+        RegionPreset::Norwood5 => (66.0, 50.0, 66.0, 46.0, f32::INFINITY),
+        RegionPreset::Norwood6 => (130.0, 130.0, 72.0, 62.0, 78.0),
+        RegionPreset::Norwood7 => (200.0, 200.0, 80.0, 80.0, 52.0),
+        _ => return None,
+    };
+    Some(BaldPattern {
+        corner_mm,
+        mid_mm,
+        side_deg,
+        crown_mm,
+        fringe_mm,
+    })
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -46,6 +93,7 @@ pub struct Zone {
     pub radius_mm: f32,
     pub feather_mm: f32,
     pub density_scale: f32,
+    pub hair_scale: f32,
 }
 
 /// The uniform block mirrored in `shaders/common.wgsl` (`Coverage`).
@@ -58,52 +106,70 @@ pub struct CoverageUniform {
     /// region preset, depth_mm, feather_mm, crown_radius_mm
     pub region: [f32; 4],
     pub crown_point: [f32; 4],
-    /// zone count, max density scale, 0, 0
+    /// zone count, max coverage, layer (0 treatment, 1 hair), 0
     pub counts: [f32; 4],
+    /// Norwood: corner_mm, mid_mm, crown_mm, fringe_mm
+    pub bald: [f32; 4],
+    /// Norwood: side_deg, 0, 0, 0
+    pub bald_side: [f32; 4],
     /// xyz point, radius
     pub zone_points: [[f32; 4]; MAX_ZONES],
-    /// feather, density scale, 0, 0
+    /// feather, density scale, hair scale, 0
     pub zone_params: [[f32; 4]; MAX_ZONES],
     pub hairline: [[f32; 4]; HAIRLINE_SAMPLES / 4],
+    pub scars: ScarUniform,
 }
 
-/// Elevation offsets of the hairline presets (degrees), by |azimuth| (degrees).
-/// The first entries are relative to the measured frontal elevation; past the
-/// temples the curve is anatomical and absolute (sideburn, over the ear, nape).
-struct PresetShape {
-    front_curve_deg: f32,
-    recession_deg: f32,
-    peak_depth_deg: f32,
+/// The shape of a hairline preset, in mm along the surface. Presets are data:
+/// the plan may override any of these.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HairlineShape {
+    /// How far the front rises from the centre toward the temples.
+    pub front_curve_mm: f32,
+    /// How deep the frontotemporal corners recede.
+    pub corner_recession_mm: f32,
+    /// How far a central widow's peak dips below the rest of the front.
+    pub peak_depth_mm: f32,
 }
 
-fn preset_shape(preset: HairlinePreset) -> PresetShape {
-    let (front_curve_deg, recession_deg, peak_depth_deg) = match preset {
-        HairlinePreset::Straight => (0.0, 1.5, 0.0),
-        HairlinePreset::Rounded => (1.5, 5.0, 0.0),
-        HairlinePreset::WidowsPeak => (2.0, 6.0, 4.0),
-        HairlinePreset::Mature => (2.5, 13.0, 0.0),
+pub fn preset_shape(preset: HairlinePreset) -> HairlineShape {
+    let (front_curve_mm, corner_recession_mm, peak_depth_mm) = match preset {
+        HairlinePreset::Straight => (0.0, 2.5, 0.0),
+        HairlinePreset::Rounded => (2.5, 8.5, 0.0),
+        HairlinePreset::WidowsPeak => (3.5, 10.0, 7.0),
+        HairlinePreset::Mature => (4.5, 22.0, 0.0),
     };
-    PresetShape {
-        front_curve_deg,
-        recession_deg,
-        peak_depth_deg,
+    HairlineShape {
+        front_curve_mm,
+        corner_recession_mm,
+        peak_depth_mm,
     }
 }
 
-/// (|azimuth|°, elevation°, relative-to-front?)
-fn hairline_controls(front_deg: f32, shape: &PresetShape) -> Vec<(f32, f32)> {
-    let f = front_deg;
-    let r = shape.recession_deg;
+/// The plan's hairline shape: the preset's, with the plan's overrides.
+pub fn plan_shape(h: &crate::plan::HairlineSpec) -> HairlineShape {
+    let preset = preset_shape(h.preset);
+    HairlineShape {
+        front_curve_mm: h.front_curve_mm.unwrap_or(preset.front_curve_mm),
+        corner_recession_mm: h.corner_recession_mm.unwrap_or(preset.corner_recession_mm),
+        peak_depth_mm: h.peak_depth_mm.unwrap_or(preset.peak_depth_mm),
+    }
+}
+
+/// Control points (|azimuth|°, elevation°). The front is relative to the
+/// measured frontal elevation `f`; past the temples the curve is anatomical
+/// and absolute (sideburn, over the ear, nape). Shape values are in degrees.
+fn hairline_controls(f: f32, curve: f32, r: f32, temple: f32) -> Vec<(f32, f32)> {
     vec![
         (0.0, f),
-        (16.0, f + shape.front_curve_deg),
-        (28.0, f + shape.front_curve_deg + 0.5 * r - 1.0),
+        (16.0, f + curve),
+        (28.0, f + curve + 0.5 * r - 1.0),
         // The frontotemporal corner, where recession bites deepest…
         (37.0, f + r - 3.0),
         // …then the temporal hairline runs steeply down to the temple point…
-        (44.0, 0.5 * (f + r) + 4.0),
-        (50.0, 15.0),
-        (56.0, 6.0),
+        (44.0, 0.5 * (f + r) + 4.0 + 0.5 * temple),
+        (50.0, 15.0 + temple),
+        (56.0, 6.0 + 0.5 * temple),
         (62.0, -3.0),
         // …the sideburn in front of the ear, down to the ear canal's level…
         (70.0, -22.0),
@@ -148,15 +214,7 @@ impl CoverageModel {
             plan.hairline.frontal_height_mm,
         );
         let skin = SkinRays::new(head, |_| true);
-        let front_deg = elevation(frontal_point - center).to_degrees();
-        let shape = preset_shape(plan.hairline.preset);
-        let controls = hairline_controls(front_deg, &shape);
-        let mut hairline_rad = [0.0; HAIRLINE_SAMPLES];
-        for (i, e) in hairline_rad.iter_mut().enumerate() {
-            let az = -180.0 + 360.0 * i as f32 / HAIRLINE_SAMPLES as f32;
-            let peak = shape.peak_depth_deg * (-(az / 7.0).powi(2)).exp();
-            *e = (interpolate(&controls, az) - peak).to_radians();
-        }
+        let hairline_rad = hairline_table(plan, center, frontal_point);
         let ray = |az_deg: f32, el_deg: f32| {
             let d = direction(az_deg.to_radians(), el_deg.to_radians());
             skin.outermost(center, d).unwrap_or(center + d * 90.0)
@@ -170,6 +228,7 @@ impl CoverageModel {
                 radius_mm: z.radius_mm,
                 feather_mm: z.feather_mm,
                 density_scale: z.density_scale,
+                hair_scale: z.hair_density_scale,
             })
             .collect();
         CoverageModel {
@@ -185,16 +244,20 @@ impl CoverageModel {
             crown_point: ray(180.0, 58.0),
             crown_radius_mm: plan.region.crown_radius_mm,
             zones,
+            bald_pattern: norwood_pattern(plan.region.preset),
+            scars: ScarModel::new(plan, head, center),
             frontal_point,
         }
     }
 
     /// The largest value `coverage` can take.
     pub fn max_coverage(&self) -> f32 {
-        self.zones
+        let zones = self
+            .zones
             .iter()
             .map(|z| z.density_scale)
-            .fold(1.0, f32::max)
+            .fold(1.0, f32::max);
+        zones * self.scars.max_density_scale()
     }
 
     /// Hairline elevation (radians) at an azimuth (radians), linear in the table.
@@ -220,68 +283,124 @@ impl CoverageModel {
         d + self.irregularity_mm * wander / 1.5
     }
 
-    /// Relative density at a point: 0 outside, 1 in the fully treated area,
-    /// more inside zones that add density.
+    /// Relative density of impressions at a point: 0 outside, 1 in the fully
+    /// treated area, more inside zones and scars that add density.
     pub fn coverage(&self, p: Vec3) -> f32 {
-        self.coverage_with_margin(p, 0.0)
+        self.layer_density(Layer::Treatment, p, 0.0)
     }
 
     /// `coverage` with every boundary pushed out by `margin_mm` and zones at
     /// their largest: an upper bound used to choose where to sample.
     pub fn support(&self, p: Vec3, margin_mm: f32) -> f32 {
-        self.coverage_with_margin(p, margin_mm)
+        self.layer_density(Layer::Treatment, p, margin_mm)
     }
 
-    fn coverage_with_margin(&self, p: Vec3, margin_mm: f32) -> f32 {
-        let d = self.hairline_distance_mm(p) + margin_mm;
-        let hair = if self.band_mm > 0.0 {
-            (d / self.band_mm).clamp(0.0, 1.0)
-        } else {
-            f32::from(d >= 0.0)
+    /// Fraction of the natural hair density still growing at a point.
+    pub fn hair(&self, p: Vec3) -> f32 {
+        self.layer_density(Layer::Hair, p, 0.0)
+    }
+
+    /// A layer's relative density. Hair grows inside the hairline where the
+    /// scalp is not bald, thinned by zones, never on scar tissue; impressions
+    /// fill in what the hair no longer covers. `margin_mm` > 0 moves every
+    /// boundary in the layer's favour (an upper bound).
+    pub fn layer_density(&self, layer: Layer, p: Vec3, margin_mm: f32) -> f32 {
+        let d = self.hairline_distance_mm(p);
+        let inside = ramp(d + margin_mm, self.band_mm);
+        // Inner boundaries move toward whichever layer is asked about.
+        let inner = match layer {
+            Layer::Treatment => margin_mm,
+            Layer::Hair => -margin_mm,
         };
-        let region = match self.region {
-            RegionPreset::Full => 1.0,
-            RegionPreset::Frontal => {
-                let az = azimuth(p - self.center).to_degrees().abs();
-                let side = 1.0 - ramp(az - 62.0 - margin_mm, 16.0);
-                (1.0 - ramp(d - self.depth_mm - 2.0 * margin_mm, self.feather_mm)) * side
-            }
-            RegionPreset::Crown => {
-                let r = (p - self.crown_point).length() - self.crown_radius_mm - margin_mm;
-                1.0 - ramp(r, self.feather_mm)
-            }
-        };
-        let mut scale = 1.0;
+        let bald = self.bald_fraction(p, d, inner);
+        let mut zone_scale = 1.0;
+        let mut hair_scale = 1.0;
         for z in &self.zones {
-            let r = (p - z.point).length() - z.radius_mm - margin_mm;
-            let w = 1.0 - ramp(r, z.feather_mm);
-            let zone_scale = if margin_mm > 0.0 {
+            let w = 1.0 - ramp((p - z.point).length() - z.radius_mm - inner, z.feather_mm);
+            let density = if margin_mm > 0.0 && layer == Layer::Treatment {
                 z.density_scale.max(1.0)
             } else {
                 z.density_scale
             };
-            scale *= 1.0 + (zone_scale - 1.0) * w;
+            zone_scale *= 1.0 + (density - 1.0) * w;
+            hair_scale *= 1.0 + (z.hair_scale - 1.0) * w;
         }
-        hair * region * scale
+        let scar = self.scars.influence(p, inner.max(0.0));
+        let remaining = (1.0 - bald) * hair_scale * (1.0 - scar.tissue);
+        match layer {
+            Layer::Treatment => inside * (1.0 - remaining) * zone_scale * scar.density_scale,
+            Layer::Hair => inside * remaining,
+        }
     }
 
-    /// Coverage-weighted treated area of the skin, mm²: ∫ coverage dA.
-    pub fn treated_area_mm2(&self, head: &HeadMesh) -> f64 {
+    /// How bald the scalp is at `p` (1 = no hair), given its distance `d`
+    /// above the hairline; `inner` > 0 grows the bald area.
+    fn bald_fraction(&self, p: Vec3, d: f32, inner: f32) -> f32 {
+        let az = azimuth(p - self.center).to_degrees().abs();
+        let feather = self.feather_mm;
+        match self.region {
+            RegionPreset::Full => 1.0,
+            RegionPreset::Frontal => {
+                let side = 1.0 - ramp(az - 62.0 - inner, 16.0);
+                (1.0 - ramp(d - self.depth_mm - 2.0 * inner, feather)) * side
+            }
+            RegionPreset::Crown => {
+                let r = (p - self.crown_point).length() - self.crown_radius_mm - inner;
+                1.0 - ramp(r, feather)
+            }
+            _ => {
+                let Some(b) = self.bald_pattern else {
+                    return 1.0;
+                };
+                let corner = (-((az - 38.0) / 16.0).powi(2)).exp();
+                let recess = b.mid_mm + (b.corner_mm - b.mid_mm) * corner;
+                let side = 1.0 - ramp(az - b.side_deg - inner, 15.0);
+                let front = (1.0 - ramp(d - recess - inner, feather)) * side;
+                let crown = if b.crown_mm > 0.0 {
+                    1.0 - ramp(
+                        (p - self.crown_point).length() - b.crown_mm - inner,
+                        feather,
+                    )
+                } else {
+                    0.0
+                };
+                let top = ramp(d - b.fringe_mm + inner, feather);
+                front.max(crown).max(top)
+            }
+        }
+    }
+
+    /// `∫ coverage dA` over the skin (mm²): the area impressions fill.
+    pub fn layer_area_mm2(&self, head: &HeadMesh, layer: Layer) -> f64 {
         head.skin_triangles()
             .map(|t| {
                 let [a, b, c] = t.map(|i| Vec3::from(head.vertices[i as usize].position_mm));
                 let area = 0.5 * (b - a).cross(c - a).length() as f64;
-                let cov = (self.coverage(a)
-                    + self.coverage(b)
-                    + self.coverage(c)
-                    + 3.0 * self.coverage((a + b + c) / 3.0))
-                    / 6.0;
+                let f = |p| self.layer_density(layer, p, 0.0);
+                let cov = (f(a) + f(b) + f(c) + 3.0 * f((a + b + c) / 3.0)) / 6.0;
                 area * cov as f64
             })
             .sum()
     }
 
-    pub fn to_uniform(&self) -> CoverageUniform {
+    /// Coverage-weighted treated area of the skin, mm²: ∫ coverage dA.
+    pub fn treated_area_mm2(&self, head: &HeadMesh) -> f64 {
+        self.layer_area_mm2(head, Layer::Treatment)
+    }
+
+    pub fn to_uniform(&self, layer: Layer) -> CoverageUniform {
+        let max = match layer {
+            Layer::Treatment => self.max_coverage(),
+            Layer::Hair => 1.0,
+        };
+        let layer_code = match layer {
+            Layer::Treatment => 0.0,
+            Layer::Hair => 1.0,
+        };
+        let bald = self.bald_pattern.map_or([0.0; 4], |b| {
+            [b.corner_mm, b.mid_mm, b.crown_mm, b.fringe_mm.min(1e6)]
+        });
+        let bald_side = [self.bald_pattern.map_or(0.0, |b| b.side_deg), 0.0, 0.0, 0.0];
         let mut u = CoverageUniform {
             center: [self.center.x, self.center.y, self.center.z, 0.0],
             band: [
@@ -302,14 +421,17 @@ impl CoverageModel {
                 self.crown_point.z,
                 0.0,
             ],
-            counts: [self.zones.len() as f32, self.max_coverage(), 0.0, 0.0],
+            counts: [self.zones.len() as f32, max, layer_code, 0.0],
+            bald,
+            bald_side,
             zone_points: [[0.0; 4]; MAX_ZONES],
             zone_params: [[0.0; 4]; MAX_ZONES],
             hairline: [[0.0; 4]; HAIRLINE_SAMPLES / 4],
+            scars: self.scars.to_uniform(),
         };
         for (i, z) in self.zones.iter().enumerate() {
             u.zone_points[i] = [z.point.x, z.point.y, z.point.z, z.radius_mm];
-            u.zone_params[i] = [z.feather_mm, z.density_scale, 0.0, 0.0];
+            u.zone_params[i] = [z.feather_mm, z.density_scale, z.hair_scale, 0.0];
         }
         for (i, e) in self.hairline_rad.iter().enumerate() {
             u.hairline[i / 4][i % 4] = *e;
@@ -323,6 +445,7 @@ fn region_code(r: RegionPreset) -> f32 {
         RegionPreset::Full => 0.0,
         RegionPreset::Frontal => 1.0,
         RegionPreset::Crown => 2.0,
+        _ => 3.0,
     }
 }
 
@@ -387,6 +510,40 @@ pub fn frontal_point(midline: &SkinRays, center: Vec3, glabella: Vec3, height_mm
         prev = p;
     }
     prev
+}
+
+/// The hairline elevation table. The frontal point is the lowest point of the
+/// front (a widow's peak's tip), so the measured frontal height holds for every
+/// preset; mm along the surface become degrees at the frontal point's radius.
+fn hairline_table(
+    plan: &TreatmentPlan,
+    center: Vec3,
+    frontal_point: Vec3,
+) -> [f32; HAIRLINE_SAMPLES] {
+    let h = &plan.hairline;
+    let deg_per_mm = (1.0 / (frontal_point - center).length().max(1.0)).to_degrees();
+    let shape = plan_shape(h);
+    let front_deg = elevation(frontal_point - center).to_degrees();
+    let controls = hairline_controls(
+        front_deg,
+        shape.front_curve_mm * deg_per_mm,
+        shape.corner_recession_mm * deg_per_mm,
+        h.temple_offset_mm * deg_per_mm,
+    );
+    let peak = shape.peak_depth_mm * deg_per_mm;
+    let asymmetry = h.asymmetry_mm * deg_per_mm;
+    let mut table = [0.0; HAIRLINE_SAMPLES];
+    for (i, e) in table.iter_mut().enumerate() {
+        let az = -180.0 + 360.0 * i as f32 / HAIRLINE_SAMPLES as f32;
+        // Everything but the peak's tip is raised by the peak's depth.
+        let raise =
+            peak * (1.0 - (-(az / 7.0).powi(2)).exp()) * (1.0 - ramp(az.abs() - 44.0, 10.0));
+        // Half the asymmetry on each side, strongest at the corners.
+        let corner = (-((az.abs() - 36.0) / 14.0).powi(2)).exp();
+        let lean = 0.5 * asymmetry * az.signum() * corner;
+        *e = (interpolate(&controls, az) + raise + lean).to_radians();
+    }
+    table
 }
 
 /// Integer hash (PCG-style), identical in `common.wgsl`.

@@ -13,6 +13,7 @@ pub mod placement;
 pub mod plan;
 pub mod raycast;
 pub mod render;
+pub mod scars;
 pub mod sessions;
 pub mod sheet;
 pub mod stats;

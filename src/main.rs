@@ -4,7 +4,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use smp_preview::gpu::Gpu;
 use smp_preview::loading;
-use smp_preview::plan::ViewName;
+use smp_preview::plan::{TreatmentPlan, ViewName};
 use smp_preview::render::{self, RenderOptions};
 use std::io::Write;
 use std::path::PathBuf;
@@ -44,6 +44,12 @@ enum Command {
         /// Skip the sheet.png grid of all views.
         #[arg(long)]
         no_sheet: bool,
+        /// Show the state after this session (1-based; later sessions are not drawn).
+        #[arg(long)]
+        session: Option<u32>,
+        /// ...this many days after it (healing, fading).
+        #[arg(long)]
+        days: Option<f32>,
     },
     /// Validate a plan and its head mesh; print nothing else on success but a summary.
     Check {
@@ -74,7 +80,20 @@ fn run(cli: Cli) -> Result<()> {
             out,
             stats_json,
             no_sheet,
-        } => render_command(plan, views, size, out, stats_json, no_sheet),
+            session,
+            days,
+        } => render_command(
+            plan,
+            RenderArgs {
+                views,
+                size,
+                out,
+                stats_json,
+                no_sheet,
+                session,
+                days,
+            },
+        ),
         Command::Check { plan } => {
             let loaded = loading::load(Some(&plan))?;
             let placement = smp_preview::placement::PlacementPlan::new(&loaded.plan, &loaded.head);
@@ -133,15 +152,47 @@ fn parse_views(names: &[String]) -> Result<Vec<ViewName>> {
         .collect()
 }
 
-fn render_command(
-    plan_path: Option<PathBuf>,
+struct RenderArgs {
     views: Option<Vec<String>>,
     size: Option<String>,
     out: PathBuf,
     stats_json: Option<PathBuf>,
     no_sheet: bool,
-) -> Result<()> {
-    let loaded = loading::load(plan_path.as_deref())?;
+    session: Option<u32>,
+    days: Option<f32>,
+}
+
+/// `--session K --days D`: the moment shown, checked like the plan's own.
+fn apply_moment(plan: &mut TreatmentPlan, session: Option<u32>, days: Option<f32>) -> Result<()> {
+    let n = plan.sessions.len() as u32;
+    if let Some(k) = session {
+        if !(1..=n).contains(&k) {
+            bail!("--session {k} is out of range: the plan has sessions 1 to {n}");
+        }
+        plan.shown.session = Some(k);
+    }
+    if let Some(d) = days {
+        let (lo, hi) = smp_preview::plan::limits::DAYS_AFTER;
+        if !d.is_finite() || !(lo..=hi).contains(&d) {
+            bail!("--days {d} is out of range: allowed {lo} to {hi} days");
+        }
+        plan.shown.days_after = d;
+    }
+    Ok(())
+}
+
+fn render_command(plan_path: Option<PathBuf>, args: RenderArgs) -> Result<()> {
+    let RenderArgs {
+        views,
+        size,
+        out,
+        stats_json,
+        no_sheet,
+        session,
+        days,
+    } = args;
+    let mut loaded = loading::load(plan_path.as_deref())?;
+    apply_moment(&mut loaded.plan, session, days)?;
     let (width, height) = match size {
         Some(s) => parse_size(&s)?,
         None => (loaded.plan.output.width, loaded.plan.output.height),

@@ -1,7 +1,7 @@
 //! The CPU half of impression placement: what the compute pass is asked to do
 //! for a plan on a head (coverage, where to sample, how many per session).
 
-use crate::hairline::CoverageModel;
+use crate::hairline::{CoverageModel, Layer};
 use crate::head::HeadMesh;
 use crate::plan::TreatmentPlan;
 use glam::Vec3;
@@ -17,6 +17,22 @@ pub struct PlacementPlan {
     /// Triangles that may receive impressions: (normalised cumulative area
     /// as f32 bits, triangle number), the layout the compute pass reads.
     pub support: Vec<[u32; 2]>,
+    /// Candidates are drawn over the support and kept in proportion to the
+    /// density: the support's area over the density-weighted area (≥ 1).
+    pub support_ratio: f64,
+    /// The client's own hair, placed by the same pass.
+    pub hair: HairPlacement,
+}
+
+/// Where the client's remaining hair grows, as buzzed stubble.
+#[derive(Debug, Clone)]
+pub struct HairPlacement {
+    /// ∫ hair fraction dA, mm².
+    pub area_mm2: f64,
+    pub planned: u32,
+    pub spacing_mm: f32,
+    pub support: Vec<[u32; 2]>,
+    pub support_ratio: f64,
 }
 
 impl PlacementPlan {
@@ -24,13 +40,18 @@ impl PlacementPlan {
         let coverage = CoverageModel::new(plan, head);
         let treated_area_mm2 = coverage.treated_area_mm2(head);
         let planned = crate::sessions::planned_counts(plan, treated_area_mm2);
-        let support = support(&coverage, head);
+        let (support, support_area) = support(&coverage, head, Layer::Treatment);
+        let weighted = treated_area_mm2 / coverage.max_coverage() as f64;
+        let support_ratio = (support_area / weighted.max(1e-9)).max(1.0);
+        let hair = HairPlacement::new(plan, head, &coverage);
         PlacementPlan {
             coverage,
             treated_area_mm2,
             planned,
             spacing_mm: plan.min_spacing_mm(),
             support,
+            support_ratio,
+            hair,
         }
     }
 
@@ -39,9 +60,35 @@ impl PlacementPlan {
     }
 }
 
-/// Skin triangles where coverage can be non-zero (with a margin for the
+impl HairPlacement {
+    fn new(plan: &TreatmentPlan, head: &HeadMesh, coverage: &CoverageModel) -> HairPlacement {
+        let per_cm2 = plan.hair.natural_per_cm2;
+        let area_mm2 = if per_cm2 > 0.0 {
+            coverage.layer_area_mm2(head, Layer::Hair)
+        } else {
+            0.0
+        };
+        let planned = (per_cm2 as f64 / 100.0 * area_mm2).round() as u32;
+        let (support, support_area) = if planned > 0 {
+            support(coverage, head, Layer::Hair)
+        } else {
+            (Vec::new(), 0.0)
+        };
+        HairPlacement {
+            area_mm2,
+            planned,
+            // Follicles keep apart like impressions: 0.6 / √density (cm → mm).
+            spacing_mm: 6.0 / per_cm2.max(1.0).sqrt(),
+            support,
+            support_ratio: (support_area / area_mm2.max(1e-9)).max(1.0),
+        }
+    }
+}
+
+/// Skin triangles where a layer can be non-zero (with a margin for the
 /// triangle's size), with the normalised cumulative area for sampling.
-fn support(coverage: &CoverageModel, head: &HeadMesh) -> Vec<[u32; 2]> {
+/// Also returns the support's total area, mm².
+fn support(coverage: &CoverageModel, head: &HeadMesh, layer: Layer) -> (Vec<[u32; 2]>, f64) {
     let margin_base = coverage.irregularity_mm + 1.0;
     let mut tris = Vec::new();
     let mut cumulative = Vec::new();
@@ -57,7 +104,7 @@ fn support(coverage: &CoverageModel, head: &HeadMesh) -> Vec<[u32; 2]> {
         let centroid = (a + b + c) / 3.0;
         if [a, b, c, centroid]
             .iter()
-            .all(|p| coverage.support(*p, margin) <= 0.0)
+            .all(|p| coverage.layer_density(layer, *p, margin) <= 0.0)
         {
             continue;
         }
@@ -65,9 +112,10 @@ fn support(coverage: &CoverageModel, head: &HeadMesh) -> Vec<[u32; 2]> {
         tris.push(t as u32);
         cumulative.push(total);
     }
-    cumulative
+    let table = cumulative
         .iter()
         .zip(tris)
         .map(|(c, t)| [((c / total.max(1e-12)) as f32).to_bits(), t])
-        .collect()
+        .collect();
+    (table, total)
 }

@@ -30,11 +30,18 @@ impl SkinRays {
     /// The farthest hit of the ray `origin + t·dir` (t > 0): the outer surface
     /// seen from inside the head.
     pub fn outermost(&self, origin: Vec3, dir: Vec3) -> Option<Vec3> {
-        self.tris
+        self.outermost_hit(origin, dir).map(|(p, _)| p)
+    }
+
+    /// `outermost`, with the hit triangle's unit normal (facing out along `dir`).
+    pub fn outermost_hit(&self, origin: Vec3, dir: Vec3) -> Option<(Vec3, Vec3)> {
+        let (t, [a, b, c]) = self
+            .tris
             .iter()
-            .filter_map(|[a, b, c]| ray_triangle(origin, dir, *a, *b, *c))
-            .reduce(f32::max)
-            .map(|t| origin + dir * t)
+            .filter_map(|tri| ray_triangle(origin, dir, tri[0], tri[1], tri[2]).map(|t| (t, tri)))
+            .reduce(|x, y| if y.0 > x.0 { y } else { x })?;
+        let n = (*b - *a).cross(*c - *a).normalize_or_zero();
+        Some((origin + dir * t, if n.dot(dir) < 0.0 { -n } else { n }))
     }
 }
 

@@ -51,14 +51,22 @@ impl Prepared {
 
     pub fn stats(&self, loaded: &Loaded) -> Result<Stats> {
         let p = &self.scene.placement;
-        Ok(stats::compute(
+        let mut stats = stats::compute(
             &loaded.plan,
             &loaded.head,
             &p.coverage,
             p.treated_area_mm2,
             &self.impressions()?,
             self.gpu.adapter_name(),
-        ))
+        );
+        stats.hair_follicles = self.scene.hair.as_ref().map_or(0, |h| h.count as usize);
+        stats.hair_area_cm2 = p.hair.area_mm2 / 100.0;
+        stats.scar_marks = self
+            .scene
+            .scar_dots
+            .as_ref()
+            .map_or(0, |d| d.count as usize);
+        Ok(stats)
     }
 
     /// Every view in `views` at `width`×`height`.

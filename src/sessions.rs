@@ -6,22 +6,21 @@
 //! scatter back from the skin above the ink) and softer-edged. After healing it
 //! keeps fading slowly.
 
-use crate::plan::{TreatmentPlan, pigment_srgb, skin_tone_srgb};
+use crate::plan::{HealingSpec, TreatmentPlan, pigment_srgb, skin_tone_srgb};
 
-/// e-folding time of healing; ~95 % healed at 4 weeks.
-pub const HEALING_TIME_DAYS: f32 = 9.0;
-/// How much lighter a healed impression looks than fresh ink, in perceived
-/// lightness (CIE L*, which goes as the cube root of reflectance).
-pub const HEALED_LIGHTENING: f32 = 0.25;
-/// How much of the skin's own colour the epidermis over healed ink adds.
-pub const HEALED_VEIL: f32 = 0.06;
-/// Further lightening per year once healed.
-pub const FADE_PER_YEAR: f32 = 0.04;
-/// Per-channel tint of pigment seen through healed epidermis (blue-grey shift).
-pub const HEALED_TINT: [f32; 3] = [0.92, 0.97, 1.07];
+/// Per-channel tint of ink seen through healed epidermis at the shallowest
+/// depth, and the extra blue shift at the deepest (Tyndall scattering: the
+/// deeper the carbon, the more the skin above it scatters blue back).
+pub const SHALLOW_TINT: [f32; 3] = [0.95, 0.98, 1.03];
+pub const DEEP_TINT: [f32; 3] = [0.86, 0.96, 1.14];
+/// How much of the skin's own colour the epidermis over healed ink adds,
+/// shallow and deep.
+pub const VEIL: (f32, f32) = (0.04, 0.12);
 /// Edge softness of an impression, as a fraction of its radius.
 pub const FRESH_SOFTNESS: f32 = 0.10;
 pub const HEALED_SOFTNESS: f32 = 0.30;
+/// e-folding time of the redness around fresh impressions.
+pub const REDNESS_DAYS: f32 = 2.5;
 
 /// How one session's impressions look at the moment shown.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -32,48 +31,127 @@ pub struct SessionLook {
     pub softness: f32,
     /// 0 on the day, → 1 when healed.
     pub healed: f32,
+    /// Strength of the red halo around fresh impressions (0-1).
+    pub redness: f32,
+    /// False when the session has not happened yet at the moment shown.
+    pub visible: bool,
 }
 
-/// Fraction healed after `days`.
-pub fn healed_fraction(days: f32) -> f32 {
-    1.0 - (-days.max(0.0) / HEALING_TIME_DAYS).exp()
+/// The healing model's parameters, from the plan.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Healing {
+    pub settle_days: f32,
+    pub healed_lightening: f32,
+    /// Fade per year once healed, sun included.
+    pub fade_per_year: f32,
+    pub redness: f32,
 }
 
-/// The look of pigment `ink_linear` on skin `skin_linear`, `days` after placing.
-pub fn look(ink_linear: [f32; 3], skin_linear: [f32; 3], days: f32) -> SessionLook {
-    let healed = healed_fraction(days);
-    let years_after = ((days - 30.0) / 365.0).max(0.0);
-    let lighten = healed * HEALED_LIGHTENING + (1.0 - (-FADE_PER_YEAR * years_after).exp());
-    // L* ∝ Y^⅓: lighter by `lighten` in L* is × (1 + lighten)³ in reflectance.
-    let gain = (1.0 + lighten).powi(3);
-    let veil = healed * HEALED_VEIL;
-    let seen_linear = std::array::from_fn(|c| {
-        let tinted =
-            (ink_linear[c] * gain * (1.0 + healed * (HEALED_TINT[c] - 1.0))).min(skin_linear[c]);
-        tinted + (skin_linear[c] - tinted) * veil
-    });
-    SessionLook {
-        seen_linear,
-        softness: FRESH_SOFTNESS + (HEALED_SOFTNESS - FRESH_SOFTNESS) * healed,
-        healed,
+impl Healing {
+    pub fn from_plan(h: &HealingSpec) -> Healing {
+        Healing {
+            settle_days: h.settle_days,
+            healed_lightening: h.healed_lightening,
+            // Sun breaks carbon down faster: the rate scales with exposure.
+            fade_per_year: h.fade_per_year * h.sun_exposure,
+            redness: h.redness,
+        }
+    }
+
+    /// Fraction healed after `days`.
+    pub fn healed_fraction(&self, days: f32) -> f32 {
+        1.0 - (-days.max(0.0) / self.settle_days).exp()
+    }
+
+    /// Lightening in L* (fraction) `days` after placing: settling while it
+    /// heals, then a slow exponential fade.
+    pub fn lightening(&self, days: f32) -> f32 {
+        let years_after = ((days - 3.0 * self.settle_days) / 365.0).max(0.0);
+        self.healed_fraction(days) * self.healed_lightening
+            + (1.0 - (-self.fade_per_year * years_after).exp())
+    }
+
+    /// The look of ink `ink_linear` placed `depth_mm` deep in skin
+    /// `skin_linear`, `days` after placing.
+    pub fn look(
+        &self,
+        ink_linear: [f32; 3],
+        skin_linear: [f32; 3],
+        depth_mm: f32,
+        days: f32,
+    ) -> SessionLook {
+        let healed = self.healed_fraction(days);
+        // L* ∝ Y^⅓: lighter by `l` in L* is × (1 + l)³ in reflectance.
+        let gain = (1.0 + self.lightening(days)).powi(3);
+        let deep = ((depth_mm - 0.2) / 0.8).clamp(0.0, 1.0);
+        let veil = healed * (VEIL.0 + (VEIL.1 - VEIL.0) * deep);
+        let seen_linear = std::array::from_fn(|c| {
+            let tint = SHALLOW_TINT[c] + (DEEP_TINT[c] - SHALLOW_TINT[c]) * deep;
+            let tinted = (ink_linear[c] * gain * (1.0 + healed * (tint - 1.0))).min(skin_linear[c]);
+            tinted + (skin_linear[c] - tinted) * veil
+        });
+        SessionLook {
+            seen_linear,
+            softness: FRESH_SOFTNESS + (HEALED_SOFTNESS - FRESH_SOFTNESS) * healed,
+            healed,
+            redness: self.redness * (-days.max(0.0) / REDNESS_DAYS).exp(),
+            visible: true,
+        }
     }
 }
 
-/// The look of every session of a valid plan.
+/// Each session's age (days) at the day shown, counting a later refresh
+/// (which re-inks the impressions already there); `None` if not yet placed.
+pub fn session_ages(
+    plan: &TreatmentPlan,
+    shown_session: usize,
+    shown_day: f32,
+) -> Vec<Option<f32>> {
+    let days = plan.session_days();
+    (0..plan.sessions.len())
+        .map(|i| {
+            if i > shown_session {
+                return None;
+            }
+            let last_inked = (i..=shown_session)
+                .filter(|&j| j == i || plan.sessions[j].refresh)
+                .map(|j| days[j])
+                .fold(days[i], f32::max);
+            Some((shown_day - last_inked).max(0.0))
+        })
+        .collect()
+}
+
+/// The look of every session of a valid plan at the plan's moment.
 pub fn session_looks(plan: &TreatmentPlan) -> Vec<SessionLook> {
     let skin = skin_tone_srgb(&plan.skin.tone)
         .expect("validated plan")
         .to_linear();
+    let healing = Healing::from_plan(&plan.healing);
+    let ages = session_ages(plan, plan.shown_session(), plan.shown_day());
     plan.sessions
         .iter()
-        .map(|s| {
-            look(
-                pigment_srgb(&s.shade).expect("validated plan").to_linear(),
-                skin,
-                s.days_since,
-            )
+        .zip(ages)
+        .map(|(s, age)| {
+            let ink = pigment_srgb(&s.shade).expect("validated plan").to_linear();
+            let look = healing.look(ink, skin, s.depth_mm, age.unwrap_or(0.0));
+            SessionLook {
+                visible: age.is_some(),
+                ..look
+            }
         })
         .collect()
+}
+
+/// How ink `ink_linear` laid in the last session shown looks at the moment
+/// shown (scar shades, which follow that session).
+pub fn shown_look(plan: &TreatmentPlan, ink_linear: [f32; 3]) -> SessionLook {
+    let skin = skin_tone_srgb(&plan.skin.tone)
+        .expect("validated plan")
+        .to_linear();
+    let k = plan.shown_session();
+    let age = plan.shown_day() - plan.session_days()[k];
+    Healing::from_plan(&plan.healing).look(ink_linear, skin, plan.sessions[k].depth_mm, age)
 }
 
 /// Relative luminance of a linear colour.
@@ -94,24 +172,106 @@ pub fn planned_counts(plan: &TreatmentPlan, treated_area_mm2: f64) -> Vec<u32> {
 mod tests {
     use super::*;
 
+    fn healing(sun: f32) -> Healing {
+        Healing::from_plan(&HealingSpec {
+            sun_exposure: sun,
+            ..HealingSpec::default()
+        })
+    }
+
     #[test]
     fn healing_lightens_and_cools_over_time() {
+        let h = healing(1.0);
         let ink = [0.02, 0.02, 0.02];
         let skin = [0.6, 0.4, 0.3];
-        let fresh = look(ink, skin, 0.0);
-        let healed = look(ink, skin, 60.0);
-        let years = look(ink, skin, 5.0 * 365.0);
+        let fresh = h.look(ink, skin, 0.5, 0.0);
+        let healed = h.look(ink, skin, 0.5, 60.0);
+        let years = h.look(ink, skin, 0.5, 5.0 * 365.0);
         assert!(luminance(fresh.seen_linear) < luminance(healed.seen_linear));
         assert!(luminance(healed.seen_linear) < luminance(years.seen_linear));
         assert!(healed.softness > fresh.softness);
+        assert!(fresh.redness > 0.4 && healed.redness < 1e-6);
         // Cooler: blue gains relative to red once healed, against the warm skin pull.
+        let grey = [0.5, 0.5, 0.5];
         let ratio = |c: [f32; 3]| c[2] / c[0];
-        assert!(ratio(look(ink, [0.5, 0.5, 0.5], 60.0).seen_linear) > ratio(fresh.seen_linear));
+        assert!(ratio(h.look(ink, grey, 0.5, 60.0).seen_linear) > ratio(fresh.seen_linear));
+    }
+
+    #[test]
+    fn fade_is_monotone_and_faster_with_sun() {
+        let ink = [0.02, 0.02, 0.02];
+        let skin = [0.6, 0.4, 0.3];
+        for sun in [0.0, 1.0, 3.0] {
+            let h = healing(sun);
+            let mut last = 0.0;
+            for day in (0..3650).step_by(10) {
+                let y = luminance(h.look(ink, skin, 0.5, day as f32).seen_linear);
+                assert!(y >= last, "sun {sun}: day {day} darker than before");
+                last = y;
+            }
+        }
+        let at = |sun, years: f32| {
+            luminance(healing(sun).look(ink, skin, 0.5, years * 365.0).seen_linear)
+        };
+        assert!(at(3.0, 5.0) > at(1.0, 5.0) && at(1.0, 5.0) > at(0.0, 5.0));
+        // With no sun the look stays as healed.
+        assert!((at(0.0, 5.0) - at(0.0, 0.5)).abs() < 1e-4);
+    }
+
+    #[test]
+    fn deeper_ink_heals_bluer() {
+        let h = healing(1.0);
+        let ink = [0.02, 0.02, 0.02];
+        let grey = [0.5, 0.5, 0.5];
+        let ratio = |d: f32| {
+            let c = h.look(ink, grey, d, 90.0).seen_linear;
+            c[2] / c[0]
+        };
+        assert!(ratio(1.0) > ratio(0.3));
     }
 
     #[test]
     fn healed_fraction_is_about_95_percent_at_four_weeks() {
-        let h = healed_fraction(28.0);
-        assert!((0.93..0.97).contains(&h), "{h}");
+        let f = healing(1.0).healed_fraction(28.0);
+        assert!((0.93..0.97).contains(&f), "{f}");
+    }
+
+    #[test]
+    fn session_two_is_darker_than_session_one_by_default() {
+        let plan = TreatmentPlan::default_plan();
+        let looks = session_looks(&plan);
+        assert!(luminance(looks[1].seen_linear) < luminance(looks[0].seen_linear));
+        let defaults = TreatmentPlan::from_toml_str("", "empty").unwrap();
+        let looks = session_looks(&defaults);
+        assert!(luminance(looks[1].seen_linear) < luminance(looks[0].seen_linear));
+    }
+
+    #[test]
+    fn later_sessions_are_hidden_and_refresh_resets_age() {
+        let text = r#"
+[[sessions]]
+shade = "dark"
+share = 0.6
+day = 0
+[[sessions]]
+shade = "dark"
+share = 0.4
+day = 20
+[[sessions]]
+shade = "dark"
+share = 0.0
+day = 1500
+refresh = true
+"#;
+        let plan = TreatmentPlan::from_toml_str(text, "t").unwrap();
+        assert_eq!(session_ages(&plan, 0, 10.0), vec![Some(10.0), None, None]);
+        assert_eq!(
+            session_ages(&plan, 1, 30.0),
+            vec![Some(30.0), Some(10.0), None]
+        );
+        assert_eq!(
+            session_ages(&plan, 2, 1510.0),
+            vec![Some(10.0), Some(10.0), Some(10.0)]
+        );
     }
 }

@@ -19,12 +19,36 @@ pub struct ImpressionRecord {
 }
 
 impl ImpressionRecord {
+    /// A record for a point on the skin (`session`: a session or a slot such
+    /// as `SLOT_SCAR_DOT`), darkness 1.
+    pub fn new(position: Vec3, normal: Vec3, diameter_mm: f32, session: u32) -> ImpressionRecord {
+        ImpressionRecord {
+            position_mm: position.into(),
+            normal_oct: pack_normal(normal),
+            diameter_mm,
+            packed: session | (128 << 8),
+        }
+    }
+
     pub fn session(&self) -> usize {
         (self.packed & 0xff) as usize
     }
     pub fn position(&self) -> Vec3 {
         Vec3::from(self.position_mm)
     }
+}
+
+/// Octahedral unit normal in two snorm16 halves, as `pack_normal` in WGSL.
+pub fn pack_normal(n: Vec3) -> u32 {
+    let n = n.normalize_or(Vec3::Z);
+    let l1 = n.x.abs() + n.y.abs() + n.z.abs();
+    let (mut x, mut y) = (n.x / l1, n.y / l1);
+    if n.z < 0.0 {
+        let sign = |v: f32| if v >= 0.0 { 1.0 } else { -1.0 };
+        (x, y) = ((1.0 - y.abs()) * sign(x), (1.0 - x.abs()) * sign(y));
+    }
+    let snorm = |v: f32| ((v.clamp(-1.0, 1.0) * 32767.0).round() as i16) as u16 as u32;
+    snorm(x) | (snorm(y) << 16)
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -38,12 +62,26 @@ pub struct SessionStats {
     /// Measured where coverage is exactly 1 (away from the hairline band and zones).
     pub interior_density_per_cm2: f64,
     pub mean_diameter_mm: f64,
+    /// Whether the session has happened at the moment shown.
+    pub shown: bool,
+    /// Relative luminance (linear) of the session's shade as it looks at the moment shown.
+    pub mean_shade_luminance: f64,
+    /// Estimated time to place this session's impressions, at the plan's pace.
+    pub treatment_minutes: f64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Stats {
+    /// The moment shown: `days` days after session `session_shown` (1-based).
+    pub session_shown: usize,
+    pub days: f64,
     pub sessions: Vec<SessionStats>,
     pub impressions: usize,
+    /// The client's own buzzed hairs drawn, and the area they grow on.
+    pub hair_follicles: usize,
+    pub hair_area_cm2: f64,
+    /// FUE extraction scars drawn.
+    pub scar_marks: usize,
     pub min_spacing_mm: f64,
     pub planned_min_spacing_mm: f64,
     pub mean_nearest_mm: f64,
@@ -127,6 +165,7 @@ pub fn compute(
         .collect();
     let interior_mm2 = interior_area_mm2(coverage, head);
     let area_cm2 = treated_area_mm2 / 100.0;
+    let looks = crate::sessions::session_looks(plan);
     let sessions = plan
         .sessions
         .iter()
@@ -149,6 +188,9 @@ pub fn compute(
                 planned_density_per_cm2: (spec.share * plan.density.final_per_cm2) as f64,
                 interior_density_per_cm2: inside as f64 * 100.0 / interior_mm2.max(1e-9),
                 mean_diameter_mm: mean_d,
+                shown: looks[s].visible,
+                mean_shade_luminance: crate::sessions::luminance(looks[s].seen_linear) as f64,
+                treatment_minutes: mine.len() as f64 / plan.practice.impressions_per_minute as f64,
             }
         })
         .collect();
@@ -167,8 +209,13 @@ pub fn compute(
         0.0
     };
     Stats {
+        session_shown: plan.shown_session() + 1,
+        days: plan.shown.days_after as f64,
         sessions,
         impressions: records.len(),
+        hair_follicles: 0,
+        hair_area_cm2: 0.0,
+        scar_marks: 0,
         min_spacing_mm: nearest.iter().copied().fold(f32::INFINITY, f32::min) as f64,
         planned_min_spacing_mm: spacing as f64,
         mean_nearest_mm: mean_nearest,
@@ -182,19 +229,30 @@ impl Stats {
     /// The per-session table `render` prints.
     pub fn table(&self) -> String {
         let mut s = String::from(
-            "session  impressions  treated area cm²  density /cm²  planned /cm²  interior /cm²\n",
+            "session  impressions  treated area cm²  density /cm²  planned /cm²  interior /cm²  shade Y  minutes\n",
         );
         for x in &self.sessions {
+            let shade = if x.shown {
+                format!("{:.4}", x.mean_shade_luminance)
+            } else {
+                "not yet".into()
+            };
             s.push_str(&format!(
-                "{:>7}  {:>11}  {:>16.1}  {:>12.1}  {:>12.1}  {:>13.1}\n",
+                "{:>7}  {:>11}  {:>16.1}  {:>12.1}  {:>12.1}  {:>13.1}  {:>7}  {:>7.0}\n",
                 x.session,
                 x.impressions,
                 x.area_cm2,
                 x.density_per_cm2,
                 x.planned_density_per_cm2,
-                x.interior_density_per_cm2
+                x.interior_density_per_cm2,
+                shade,
+                x.treatment_minutes
             ));
         }
+        s.push_str(&format!(
+            "shown: {:.0} days after session {}; the client's own hair: {} follicles over {:.1} cm²; {} FUE scar marks\n",
+            self.days, self.session_shown, self.hair_follicles, self.hair_area_cm2, self.scar_marks
+        ));
         s.push_str(&format!(
             "total {} impressions; min spacing {:.3} mm (planned ≥ {:.3}); Clark–Evans R {:.2}",
             self.impressions, self.min_spacing_mm, self.planned_min_spacing_mm, self.clark_evans_r

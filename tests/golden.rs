@@ -40,10 +40,12 @@ fn flip(reference: &RgbaImage, actual: &RgbaImage) -> (f32, RgbaImage) {
 }
 
 fn check(plan: &str, views: &[ViewName]) {
-    let loaded = common::load(plan);
-    let prepared = common::prepare(&loaded);
+    check_loaded(&common::load(plan), plan.trim_end_matches(".toml"), views);
+}
+
+fn check_loaded(loaded: &smp_preview::loading::Loaded, stem: &str, views: &[ViewName]) {
+    let prepared = common::prepare(loaded);
     let images = prepared.render_views(views, WIDTH, HEIGHT).unwrap();
-    let stem = plan.trim_end_matches(".toml");
     let mut failures = Vec::new();
     for (view, actual) in images {
         let name = format!("{stem}-{}", view.as_str());
@@ -90,6 +92,20 @@ fn receding_three_quarter_and_left() {
         "receding-nw3.toml",
         &[ViewName::ThreeQuarter, ViewName::Left],
     );
+}
+
+/// The receding-hairline plan over time: after session 1 (light, sparse, the
+/// hairline set), after session 2 (denser, darker), healed after session 3,
+/// and five years on (faded).
+#[test]
+fn receding_timeline() {
+    for (session, days) in [(1, 20.0), (2, 20.0), (3, 60.0), (3, 1825.0)] {
+        let mut loaded = common::load("receding-nw3.toml");
+        loaded.plan.shown.session = Some(session);
+        loaded.plan.shown.days_after = days;
+        let stem = format!("receding-nw3-s{session}-d{days}");
+        check_loaded(&loaded, &stem, &[ViewName::ThreeQuarter]);
+    }
 }
 
 #[test]

@@ -116,7 +116,16 @@ fn later_sessions_fill_the_gaps_of_earlier_ones() {
 
 #[test]
 fn a_density_zone_adds_density() {
-    let loaded = common::load("crown-thinning.toml");
+    let mut loaded = common::load("default.toml");
+    loaded.plan.zones.push(smp_preview::plan::ZoneSpec {
+        name: "crown".into(),
+        azimuth_deg: 180.0,
+        elevation_deg: 55.0,
+        radius_mm: 45.0,
+        feather_mm: 25.0,
+        density_scale: 1.4,
+        hair_density_scale: 1.0,
+    });
     let prepared = common::prepare(&loaded);
     let zone = prepared.scene.placement.coverage.zones[0];
     let records = prepared.impressions().unwrap();

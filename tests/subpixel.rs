@@ -55,6 +55,7 @@ fn pigment_darkening_does_not_depend_on_resolution() {
         radius_mm: 150.0,
         feather_mm: 0.0,
         density_scale: 0.0,
+        hair_density_scale: 1.0,
     });
     let with = common::prepare(&treated);
     let without = common::prepare(&bare);

@@ -2,6 +2,7 @@
 
 use crate::camera::Camera;
 use crate::lighting::LightRig;
+use crate::scars::ScarUniform;
 use crate::sessions::SessionLook;
 use glam::{Mat4, Vec3};
 
@@ -20,12 +21,19 @@ pub struct FrameUniform {
     pub eye_left: [f32; 4],
     pub eye_right: [f32; 4],
     pub session_look: [[f32; 4]; 4],
+    pub session_extra: [[f32; 4]; 4],
     pub params: [f32; 4],
     pub background_top: [f32; 4],
     pub background_bottom: [f32; 4],
     pub hair: [f32; 4],
     pub neck_cut: [f32; 4],
+    pub scar_tissue: [f32; 4],
+    pub scar_look: [[f32; 4]; 4],
+    pub scars: ScarUniform,
 }
+
+/// Edge softness of a buzzed hair's dot, fraction of its radius.
+pub const STUBBLE_SOFTNESS: f32 = 0.45;
 
 /// What stays the same for every view of one plan.
 #[derive(Debug, Clone)]
@@ -42,6 +50,10 @@ pub struct Look {
     pub hair_linear: [f32; 3],
     /// The neck cut plane: y = intercept + slope · z (head frame, mm).
     pub neck_cut: (f32, f32),
+    pub scar_tissue_linear: [f32; 3],
+    /// Per scar: the seen colour of its own shade, if it has one.
+    pub scar_looks: [Option<[f32; 3]>; 4],
+    pub scars: ScarUniform,
 }
 
 fn v4(v: Vec3, w: f32) -> [f32; 4] {
@@ -59,9 +71,13 @@ impl FrameUniform {
         let to_world = Mat4::from_quat(glam::Quat::from_mat4(&view.inverse()));
         let lights = [look.lights.key, look.lights.fill, look.lights.rim];
         let mut session_look = [[0.0; 4]; 4];
-        for (slot, s) in session_look.iter_mut().zip(&look.sessions) {
-            *slot = c4(s.seen_linear, s.softness);
+        let mut session_extra = [[0.0; 4]; 4];
+        for (i, s) in look.sessions.iter().take(4).enumerate() {
+            let softness = if s.visible { s.softness } else { -1.0 };
+            session_look[i] = c4(s.seen_linear, softness);
+            session_extra[i] = [s.redness, s.healed, 0.0, 0.0];
         }
+        let scar_look = look.scar_looks.map(|l| l.map_or([0.0; 4], |c| c4(c, 1.0)));
         let bg = look.background_linear;
         FrameUniform {
             view_proj: camera.view_proj().to_cols_array_2d(),
@@ -81,6 +97,7 @@ impl FrameUniform {
             eye_left: v4(look.eye_left, look.eye_radius_mm),
             eye_right: v4(look.eye_right, look.eye_radius_mm),
             session_look,
+            session_extra,
             params: [
                 look.lights.exposure,
                 f32::from_bits(look.noise_seed),
@@ -89,8 +106,11 @@ impl FrameUniform {
             ],
             background_top: c4(bg.map(|c| c * 1.25), 0.0),
             background_bottom: c4(bg.map(|c| c * 0.55), 0.0),
-            hair: c4(look.hair_linear, 0.0),
+            hair: c4(look.hair_linear, STUBBLE_SOFTNESS),
             neck_cut: [look.neck_cut.0, look.neck_cut.1, 0.0, 0.0],
+            scar_tissue: c4(look.scar_tissue_linear, 0.28),
+            scar_look,
+            scars: look.scars,
         }
     }
 }

@@ -28,6 +28,8 @@ pub struct GenParams {
     pub diameter_mm: [f32; 4],
     pub diameter_spread: [f32; 4],
     pub shade_spread: [f32; 4],
+    /// x: the number of the first session these impressions belong to.
+    pub session_base: [u32; 4],
 }
 
 /// What the generator needs of the head, already on the GPU.
@@ -37,6 +39,9 @@ pub struct HeadInputs<'a> {
     /// Per support triangle: (cumulative normalised area as f32 bits, triangle
     /// number into `indices` / 3).
     pub support: &'a [[u32; 2]],
+    /// The support's area over the density-weighted area: how many more
+    /// candidates to draw than a support filled at full density would need.
+    pub support_ratio: f64,
 }
 
 /// Placed impressions: the instance buffer and the indirect arguments
@@ -48,6 +53,37 @@ pub struct Impressions {
     pub accepted: u32,
     pub candidates: u32,
     pub rounds: u32,
+}
+
+impl Impressions {
+    /// Impressions made on the CPU (scar marks), ready for the splat pass.
+    pub fn upload(
+        gpu: &Gpu,
+        label: &str,
+        records: &[crate::stats::ImpressionRecord],
+    ) -> Impressions {
+        let count = records.len() as u32;
+        let args = [count.div_ceil(64), 1, 1, count, count, 0, 0, 0];
+        let usage = wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC;
+        let bytes: &[u8] = if records.is_empty() {
+            &[0; BYTES_PER_IMPRESSION as usize]
+        } else {
+            bytemuck::cast_slice(records)
+        };
+        Impressions {
+            buffer: init(gpu, label, bytes, usage),
+            args: init(
+                gpu,
+                label,
+                bytemuck::cast_slice(&args),
+                usage | wgpu::BufferUsages::INDIRECT,
+            ),
+            count,
+            accepted: count,
+            candidates: count,
+            rounds: 0,
+        }
+    }
 }
 
 pub struct ImpressionGenerator {
@@ -123,7 +159,13 @@ impl ImpressionGenerator {
                 params.target_total
             )));
         }
-        let m = ((params.target_total.max(1) as f64 * CANDIDATES_PER_IMPRESSION) as u32).max(1024);
+        // A support much wider than the density (feathered regions) keeps
+        // fewer candidates: draw more, up to 4× more.
+        let per_impression = CANDIDATES_PER_IMPRESSION * head.support_ratio.clamp(1.0, 4.0);
+        let l = gpu.device.limits();
+        let max_candidates = l.max_storage_buffer_binding_size.min(l.max_buffer_size) / 16;
+        let m = ((params.target_total.max(1) as f64 * per_impression) as u64)
+            .clamp(1024, max_candidates) as u32;
         params.candidate_count = m;
         params.support_triangles = head.support.len() as u32;
         let table = m.next_power_of_two();

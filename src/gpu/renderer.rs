@@ -174,16 +174,19 @@ impl Renderer {
             .write_buffer(&targets.frame, 0, bytemuck::bytes_of(&uniform));
         self.depth_prepass(encoder, scene, targets);
         encoder.clear_buffer(&targets.pigment, 0, None);
-        let splat_bind = self.splat.bind_group(
-            gpu,
-            &targets.frame,
-            &scene.impressions.buffer,
-            &scene.impressions.args,
-            &targets.linear_depth,
-            &targets.pigment,
-        );
-        self.splat
-            .encode(encoder, &splat_bind, &scene.impressions.args);
+        // Pigment, the client's own hair and scar marks all land in the
+        // same per-pixel buffer the skin shader reads.
+        for set in scene.splat_sets() {
+            let bind = self.splat.bind_group(
+                gpu,
+                &targets.frame,
+                &set.buffer,
+                &set.args,
+                &targets.linear_depth,
+                &targets.pigment,
+            );
+            self.splat.encode(encoder, &bind, &set.args);
+        }
         self.shade(encoder, scene, targets, output);
     }
 

@@ -3,9 +3,11 @@
 use super::frame::Look;
 use super::impressions::{GenParams, HeadInputs, ImpressionGenerator, Impressions};
 use super::{Gpu, GpuError};
+use crate::hairline::Layer;
 use crate::head::HeadMesh;
 use crate::placement::PlacementPlan;
 use crate::plan::{TreatmentPlan, parse_color, skin_tone_srgb};
+use crate::stats::ImpressionRecord;
 use glam::Vec3;
 use wgpu::util::DeviceExt;
 
@@ -13,7 +15,12 @@ pub struct Scene {
     pub vertices: wgpu::Buffer,
     pub indices: wgpu::Buffer,
     pub index_count: u32,
+    /// The pigment impressions of every session.
     pub impressions: Impressions,
+    /// The client's own buzzed hair, where it still grows.
+    pub hair: Option<Impressions>,
+    /// FUE extraction scars, as pale marks.
+    pub scar_dots: Option<Impressions>,
     pub placement: PlacementPlan,
     pub look: Look,
     pub bounds: (Vec3, Vec3),
@@ -41,25 +48,77 @@ impl Scene {
                 usage: wgpu::BufferUsages::INDEX | wgpu::BufferUsages::STORAGE,
             });
         let placement = PlacementPlan::new(plan, head);
+        let inputs = |support, support_ratio| HeadInputs {
+            vertices: &vertices,
+            indices: &indices,
+            support,
+            support_ratio,
+        };
         let impressions = generator.generate(
             gpu,
-            &HeadInputs {
-                vertices: &vertices,
-                indices: &indices,
-                support: &placement.support,
-            },
-            &placement.coverage.to_uniform(),
+            &inputs(&placement.support, placement.support_ratio),
+            &placement.coverage.to_uniform(Layer::Treatment),
             gen_params(plan, &placement),
         )?;
+        let hair = match placement.hair.planned {
+            0 => None,
+            _ => Some(generator.generate(
+                gpu,
+                &inputs(&placement.hair.support, placement.hair.support_ratio),
+                &placement.coverage.to_uniform(Layer::Hair),
+                hair_params(plan, &placement),
+            )?),
+        };
+        let dots: Vec<ImpressionRecord> = placement
+            .coverage
+            .scars
+            .dots
+            .iter()
+            .map(|d| ImpressionRecord::new(d.position, d.normal, d.diameter_mm, SLOT_SCAR_DOT))
+            .collect();
+        let scar_dots = (!dots.is_empty()).then(|| Impressions::upload(gpu, "FUE scars", &dots));
         Ok(Scene {
             index_count: head.indices.len() as u32,
             vertices,
             indices,
             impressions,
-            look: look(plan, head),
+            hair,
+            scar_dots,
+            look: look(plan, head, &placement),
             bounds: head.bounds(),
             placement,
         })
+    }
+
+    /// Everything the splat pass draws: pigment, hair, scar marks.
+    pub fn splat_sets(&self) -> impl Iterator<Item = &Impressions> {
+        std::iter::once(&self.impressions)
+            .chain(self.hair.as_ref())
+            .chain(self.scar_dots.as_ref())
+    }
+}
+
+/// Impression numbers that mark what is not pigment (`common.wgsl`).
+pub const SLOT_HAIR: u32 = 4;
+pub const SLOT_SCAR_DOT: u32 = 5;
+
+/// The hair layer: one "session" of follicles at the natural density.
+fn hair_params(plan: &TreatmentPlan, placement: &PlacementPlan) -> GenParams {
+    let hair = &placement.hair;
+    GenParams {
+        candidate_count: 0,
+        support_triangles: 0,
+        table_mask: 0,
+        seed: plan.seed ^ 0x68a1_c0de,
+        spacing_mm: hair.spacing_mm,
+        coverage_max: 1.0,
+        target_total: hair.planned,
+        session_count: 1,
+        session_end: [hair.planned, u32::MAX, u32::MAX, u32::MAX],
+        diameter_mm: [plan.hair.stubble_diameter_mm; 4],
+        diameter_spread: [0.2; 4],
+        shade_spread: [0.15; 4],
+        session_base: [SLOT_HAIR, 0, 0, 0],
     }
 }
 
@@ -77,6 +136,7 @@ fn gen_params(plan: &TreatmentPlan, placement: &PlacementPlan) -> GenParams {
         diameter_mm: [0.0; 4],
         diameter_spread: [0.0; 4],
         shade_spread: [0.0; 4],
+        session_base: [0; 4],
     };
     let mut end = 0;
     for (i, (s, n)) in plan.sessions.iter().zip(&placement.planned).enumerate() {
@@ -89,8 +149,18 @@ fn gen_params(plan: &TreatmentPlan, placement: &PlacementPlan) -> GenParams {
     p
 }
 
-fn look(plan: &TreatmentPlan, head: &HeadMesh) -> Look {
+fn look(plan: &TreatmentPlan, head: &HeadMesh, placement: &PlacementPlan) -> Look {
     let l = &head.landmarks;
+    let skin = skin_tone_srgb(&plan.skin.tone)
+        .expect("validated plan")
+        .to_linear();
+    let scars = &placement.coverage.scars;
+    let mut scar_looks = [None; 4];
+    for (slot, scar) in scar_looks.iter_mut().zip(&scars.scars) {
+        *slot = scar
+            .shade_linear
+            .map(|ink| crate::sessions::shown_look(plan, ink).seen_linear);
+    }
     Look {
         lights: crate::lighting::resolve(&plan.lights),
         skin_linear: skin_tone_srgb(&plan.skin.tone)
@@ -114,5 +184,15 @@ fn look(plan: &TreatmentPlan, head: &HeadMesh) -> Look {
             l.ear_midpoint().y - 0.78 * (l.vertex.y - l.ear_midpoint().y),
             -0.15,
         ),
+        scar_tissue_linear: scar_tissue(skin),
+        scar_looks,
+        scars: scars.to_uniform(),
     }
+}
+
+/// Scar tissue: paler than the skin around it and less red (fewer
+/// melanocytes, a flattened, less vascular surface).
+fn scar_tissue(skin: [f32; 3]) -> [f32; 3] {
+    let gain = [1.12, 1.22, 1.26];
+    std::array::from_fn(|c| (skin[c] * gain[c] + 0.03).min(0.92))
 }

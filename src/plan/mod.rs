@@ -5,13 +5,18 @@
 //! field and the allowed range, so a practitioner can fix a plan in one go.
 
 mod color;
+mod treatment;
 mod validate;
 
 pub use color::{Srgb, parse_color, pigment_palette, pigment_srgb, skin_tone_srgb, srgb_to_linear};
+pub use treatment::{HealingSpec, PracticeSpec, ScarKind, ScarSpec, ShownSpec};
 pub use validate::{PlanError, PlanIssue};
 
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+
+/// Sessions with no `day` follow the previous one after this many days.
+pub const DEFAULT_SESSION_GAP_DAYS: f32 = 21.0;
 
 /// The default plan, embedded so `render` works from any directory.
 pub const DEFAULT_PLAN_TOML: &str = include_str!("../../assets/plans/default.toml");
@@ -42,6 +47,17 @@ pub struct TreatmentPlan {
     pub density: DensitySpec,
     #[serde(default = "default_sessions")]
     pub sessions: Vec<SessionSpec>,
+    /// The moment the preview shows: some days after one of the sessions.
+    #[serde(default)]
+    pub shown: ShownSpec,
+    /// How impressions heal, settle and fade.
+    #[serde(default)]
+    pub healing: HealingSpec,
+    /// Scars to camouflage: strip (FUT), FUE dots, or a free line.
+    #[serde(default)]
+    pub scars: Vec<ScarSpec>,
+    #[serde(default)]
+    pub practice: PracticeSpec,
     #[serde(default)]
     pub lights: LightingSpec,
     #[serde(default)]
@@ -98,6 +114,13 @@ pub struct HairSpec {
     /// The client's natural hair colour, sRGB (eyebrows; existing hair).
     #[serde(default = "default_hair_color")]
     pub color: String,
+    /// Density of the client's own hair where it still grows.
+    #[serde(default = "default_natural_hair_density")]
+    pub natural_per_cm2: f32,
+    /// Apparent diameter of one buzzed hair: the cut stub and the root seen
+    /// through the skin.
+    #[serde(default = "default_stubble_diameter")]
+    pub stubble_diameter_mm: f32,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -124,6 +147,22 @@ pub struct HairlineSpec {
     /// Width of the soft band across which density ramps from 0 to 1.
     #[serde(default = "default_band")]
     pub band_mm: f32,
+    /// Rise of the front from the centre toward the temples (default: the preset's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub front_curve_mm: Option<f32>,
+    /// How far the frontotemporal corners recede (default: the preset's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corner_recession_mm: Option<f32>,
+    /// Depth of a central widow's peak below the front (default: the preset's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_depth_mm: Option<f32>,
+    /// Moves the temple points up (+) or down (−) along the surface.
+    #[serde(default)]
+    pub temple_offset_mm: f32,
+    /// Left/right asymmetry: the client's left corner sits this much higher
+    /// than the right (negative: the right sits higher).
+    #[serde(default)]
+    pub asymmetry_mm: f32,
     /// Amplitude of the irregular, follicle-like wander of the edge.
     #[serde(default = "default_irregularity")]
     pub irregularity_mm: f32,
@@ -132,15 +171,41 @@ pub struct HairlineSpec {
     pub irregularity_scale_mm: f32,
 }
 
+/// Which part of the scalp is bald (and so treated); hair still grows on the
+/// rest, inside the hairline, and is drawn as a fresh buzz cut.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
 pub enum RegionPreset {
-    /// Everything inside the hairline: the full shaved look.
+    /// Everything inside the hairline: the full shaved look, no hair left.
     Full,
     /// The front of the scalp, from the hairline back `depth_mm`.
     Frontal,
     /// Only the crown (vertex whorl area).
     Crown,
+    /// Norwood–Hamilton stages of male pattern hair loss.
+    #[serde(rename = "norwood-2")]
+    Norwood2,
+    #[serde(rename = "norwood-3")]
+    Norwood3,
+    #[serde(rename = "norwood-4")]
+    Norwood4,
+    #[serde(rename = "norwood-5")]
+    Norwood5,
+    #[serde(rename = "norwood-6")]
+    Norwood6,
+    #[serde(rename = "norwood-7")]
+    Norwood7,
+}
+
+impl RegionPreset {
+    pub const NORWOOD: [RegionPreset; 6] = [
+        RegionPreset::Norwood2,
+        RegionPreset::Norwood3,
+        RegionPreset::Norwood4,
+        RegionPreset::Norwood5,
+        RegionPreset::Norwood6,
+        RegionPreset::Norwood7,
+    ];
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -174,6 +239,10 @@ pub struct ZoneSpec {
     pub feather_mm: f32,
     /// Multiplies the density inside the zone (0 excludes it).
     pub density_scale: f32,
+    /// Fraction of the client's own hair left inside the zone (thinning:
+    /// below 1). Impressions fill in what the hair no longer covers.
+    #[serde(default = "one")]
+    pub hair_density_scale: f32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -204,9 +273,16 @@ pub struct SessionSpec {
     /// Relative standard deviation of each impression's darkness.
     #[serde(default = "default_shade_spread")]
     pub shade_spread: f32,
-    /// Days since this session when the preview is shown (healing and fading).
-    #[serde(default = "default_days_since")]
-    pub days_since: f32,
+    /// Day of this session, counted from the first (default: three weeks
+    /// after the previous one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<f32>,
+    /// Depth of the ink in the skin: deeper ink heals bluer.
+    #[serde(default = "default_depth")]
+    pub depth_mm: f32,
+    /// A refresh re-inks every earlier impression: they look as fresh as this session's.
+    #[serde(default)]
+    pub refresh: bool,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -318,7 +394,17 @@ pub mod limits {
     pub const MIN_SPACING_MM: (f32, f32) = (0.1, 5.0);
     pub const DIAMETER_SPREAD: (f32, f32) = (0.0, 0.5);
     pub const SHADE_SPREAD: (f32, f32) = (0.0, 0.3);
-    pub const DAYS_SINCE: (f32, f32) = (0.0, 3650.0);
+    pub const DAY: (f32, f32) = (0.0, 3650.0);
+    pub const DAYS_AFTER: (f32, f32) = (0.0, 7300.0);
+    pub const INK_DEPTH_MM: (f32, f32) = (0.1, 1.5);
+    pub const FRONT_CURVE_MM: (f32, f32) = (-5.0, 20.0);
+    pub const CORNER_RECESSION_MM: (f32, f32) = (0.0, 45.0);
+    pub const PEAK_DEPTH_MM: (f32, f32) = (0.0, 20.0);
+    pub const TEMPLE_OFFSET_MM: (f32, f32) = (-15.0, 15.0);
+    pub const ASYMMETRY_MM: (f32, f32) = (-10.0, 10.0);
+    pub const NATURAL_HAIR_PER_CM2: (f32, f32) = (0.0, 300.0);
+    pub const STUBBLE_DIAMETER_MM: (f32, f32) = (0.1, 0.8);
+    pub const HAIR_DENSITY_SCALE: (f32, f32) = (0.0, 1.0);
     pub const SHARE: (f32, f32) = (0.0, 1.0);
     pub const SESSIONS: (usize, usize) = (1, 4);
     pub const SUBDIVISIONS: (u32, u32) = (0, 3);
@@ -379,12 +465,39 @@ impl TreatmentPlan {
         })
     }
 
-    /// The largest density multiplier any zone applies (at least 1).
+    /// The largest density multiplier any zone or scar applies (at least 1).
     pub fn peak_density_scale(&self) -> f32 {
-        self.zones
+        let zones = self.zones.iter().map(|z| z.density_scale);
+        let scars = self.scars.iter().map(|s| s.density_scale);
+        zones.chain(scars).fold(1.0, f32::max)
+    }
+
+    /// The day each session took place, counted from the first.
+    pub fn session_days(&self) -> Vec<f32> {
+        let mut previous: Option<f32> = None;
+        self.sessions
             .iter()
-            .map(|z| z.density_scale)
-            .fold(1.0, f32::max)
+            .map(|s| {
+                let day = s
+                    .day
+                    .unwrap_or_else(|| previous.map_or(0.0, |p| p + DEFAULT_SESSION_GAP_DAYS));
+                previous = Some(day);
+                day
+            })
+            .collect()
+    }
+
+    /// The session shown (0-based): the plan's, or the last.
+    pub fn shown_session(&self) -> usize {
+        let last = self.sessions.len().saturating_sub(1);
+        self.shown
+            .session
+            .map_or(last, |k| (k as usize).saturating_sub(1).min(last))
+    }
+
+    /// The day shown, counted from the first session.
+    pub fn shown_day(&self) -> f32 {
+        self.session_days()[self.shown_session()] + self.shown.days_after
     }
 
     /// The mesh path resolved against the plan file's folder; `None` for the built-in head.
@@ -430,6 +543,12 @@ fn default_tone() -> String {
 fn default_hair_color() -> String {
     "#2b221d".into()
 }
+fn default_natural_hair_density() -> f32 {
+    160.0
+}
+fn default_stubble_diameter() -> f32 {
+    0.45
+}
 fn default_hairline_preset() -> HairlinePreset {
     HairlinePreset::Rounded
 }
@@ -469,22 +588,24 @@ fn default_diameter_spread() -> f32 {
 fn default_shade_spread() -> f32 {
     0.08
 }
-fn default_days_since() -> f32 {
-    60.0
+fn default_depth() -> f32 {
+    0.5
 }
 fn default_sessions() -> Vec<SessionSpec> {
-    let session = |shade: &str, share: f32, days: f32| SessionSpec {
+    let session = |shade: &str, share: f32, day: f32| SessionSpec {
         shade: shade.into(),
         share,
         diameter_mm: default_diameter(),
         diameter_spread: default_diameter_spread(),
         shade_spread: default_shade_spread(),
-        days_since: days,
+        day: Some(day),
+        depth_mm: default_depth(),
+        refresh: false,
     };
     vec![
-        session("medium", 0.45, 90.0),
-        session("dark", 0.40, 75.0),
-        session("dark", 0.15, 60.0),
+        session("medium", 0.45, 0.0),
+        session("dark", 0.40, 14.0),
+        session("dark", 0.15, 28.0),
     ]
 }
 fn default_lighting_preset() -> LightingPreset {
@@ -528,6 +649,8 @@ impl Default for HairSpec {
     fn default() -> Self {
         HairSpec {
             color: default_hair_color(),
+            natural_per_cm2: default_natural_hair_density(),
+            stubble_diameter_mm: default_stubble_diameter(),
         }
     }
 }
@@ -537,6 +660,11 @@ impl Default for HairlineSpec {
             preset: default_hairline_preset(),
             frontal_height_mm: default_frontal_height(),
             band_mm: default_band(),
+            front_curve_mm: None,
+            corner_recession_mm: None,
+            peak_depth_mm: None,
+            temple_offset_mm: 0.0,
+            asymmetry_mm: 0.0,
             irregularity_mm: default_irregularity(),
             irregularity_scale_mm: default_irregularity_scale(),
         }

@@ -126,16 +126,16 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 /// Collects issues while walking the plan.
-struct Checker {
+pub(super) struct Checker {
     issues: Vec<PlanIssue>,
 }
 
 impl Checker {
-    fn push(&mut self, path: Vec<Seg>, message: String) {
+    pub(super) fn push(&mut self, path: Vec<Seg>, message: String) {
         self.issues.push(PlanIssue { path, message });
     }
 
-    fn range(&mut self, path: Vec<Seg>, value: f32, (lo, hi): (f32, f32), unit: &str) {
+    pub(super) fn range(&mut self, path: Vec<Seg>, value: f32, (lo, hi): (f32, f32), unit: &str) {
         if !value.is_finite() || value < lo || value > hi {
             self.push(
                 path,
@@ -144,7 +144,13 @@ impl Checker {
         }
     }
 
-    fn range_u32(&mut self, path: Vec<Seg>, value: u32, (lo, hi): (u32, u32), unit: &str) {
+    pub(super) fn range_u32(
+        &mut self,
+        path: Vec<Seg>,
+        value: u32,
+        (lo, hi): (u32, u32),
+        unit: &str,
+    ) {
         if value < lo || value > hi {
             self.push(
                 path,
@@ -156,6 +162,20 @@ impl Checker {
     fn color(&mut self, path: Vec<Seg>, value: &str) {
         if let Err(e) = parse_color(value) {
             self.push(path, e);
+        }
+    }
+
+    /// A pigment: a palette name or "#rrggbb".
+    pub(super) fn shade(&mut self, path: Vec<Seg>, shade: &str) {
+        if parse_color(shade).is_err() && !pigment_palette().iter().any(|(n, _)| *n == shade) {
+            let names: Vec<_> = pigment_palette().iter().map(|(n, _)| *n).collect();
+            self.push(
+                path,
+                format!(
+                    "{shade:?} is neither \"#rrggbb\" nor a palette name ({})",
+                    names.join(", ")
+                ),
+            );
         }
     }
 
@@ -180,6 +200,7 @@ impl TreatmentPlan {
         self.check_skin_and_hairline(&mut c);
         self.check_region(&mut c);
         self.check_sessions(&mut c);
+        self.check_treatment(&mut c);
         self.check_lights(&mut c);
         self.check_output(&mut c);
         c.issues
@@ -271,6 +292,46 @@ impl TreatmentPlan {
             limits::IRREGULARITY_SCALE_MM,
             " mm",
         );
+        let optional = [
+            ("front_curve_mm", h.front_curve_mm, limits::FRONT_CURVE_MM),
+            (
+                "corner_recession_mm",
+                h.corner_recession_mm,
+                limits::CORNER_RECESSION_MM,
+            ),
+            ("peak_depth_mm", h.peak_depth_mm, limits::PEAK_DEPTH_MM),
+        ];
+        for (key, value, range) in optional {
+            if let Some(v) = value {
+                c.range(p(key), v, range, " mm");
+            }
+        }
+        c.range(
+            p("temple_offset_mm"),
+            h.temple_offset_mm,
+            limits::TEMPLE_OFFSET_MM,
+            " mm",
+        );
+        c.range(
+            p("asymmetry_mm"),
+            h.asymmetry_mm,
+            limits::ASYMMETRY_MM,
+            " mm",
+        );
+        let hair = |k| vec![Key("hair"), Key(k)];
+        c.color(hair("color"), &self.hair.color);
+        c.range(
+            hair("natural_per_cm2"),
+            self.hair.natural_per_cm2,
+            limits::NATURAL_HAIR_PER_CM2,
+            " per cm²",
+        );
+        c.range(
+            hair("stubble_diameter_mm"),
+            self.hair.stubble_diameter_mm,
+            limits::STUBBLE_DIAMETER_MM,
+            " mm",
+        );
     }
 
     fn check_region(&self, c: &mut Checker) {
@@ -305,6 +366,12 @@ impl TreatmentPlan {
                 p("density_scale"),
                 z.density_scale,
                 limits::ZONE_DENSITY_SCALE,
+                "",
+            );
+            c.range(
+                p("hair_density_scale"),
+                z.hair_density_scale,
+                limits::HAIR_DENSITY_SCALE,
                 "",
             );
         }
@@ -350,19 +417,7 @@ impl TreatmentPlan {
         }
         for (i, s) in self.sessions.iter().enumerate() {
             let p = |k| vec![Key("sessions"), Index(i), Key(k)];
-            if parse_color(&s.shade).is_err()
-                && !pigment_palette().iter().any(|(n, _)| *n == s.shade)
-            {
-                let names: Vec<_> = pigment_palette().iter().map(|(n, _)| *n).collect();
-                c.push(
-                    p("shade"),
-                    format!(
-                        "{:?} is neither \"#rrggbb\" nor a palette name ({})",
-                        s.shade,
-                        names.join(", ")
-                    ),
-                );
-            }
+            c.shade(p("shade"), &s.shade);
             c.range(p("share"), s.share, limits::SHARE, "");
             c.range(p("diameter_mm"), s.diameter_mm, limits::DIAMETER_MM, " mm");
             c.range(
@@ -372,7 +427,6 @@ impl TreatmentPlan {
                 "",
             );
             c.range(p("shade_spread"), s.shade_spread, limits::SHADE_SPREAD, "");
-            c.range(p("days_since"), s.days_since, limits::DAYS_SINCE, " days");
         }
         let total: f32 = self.sessions.iter().map(|s| s.share).sum();
         if !self.sessions.is_empty() && (total - 1.0).abs() > 0.01 {

@@ -1,0 +1,309 @@
+//! Scars on the scalp: where the tissue is, what it does to hair and to the
+//! impressions laid over it.
+//!
+//! Strip (FUT) and line scars are chains of capsules (segments with a radius)
+//! between points found on the skin; FUE scars are many small round dots
+//! scattered over a donor disc, drawn as pale marks. Over a scar the plan may
+//! scale the impression density and give the impressions their own shade.
+//! `shaders/common.wgsl` evaluates `ScarUniform` the same way.
+
+use crate::hairline::{azimuth, direction, hash_u32};
+use crate::head::HeadMesh;
+use crate::plan::{ScarKind, TreatmentPlan, pigment_srgb};
+use crate::raycast::SkinRays;
+use glam::Vec3;
+
+pub const MAX_SCAR_SEGMENTS: usize = 32;
+pub const MAX_SCARS: usize = 4;
+/// Width of the soft edge of scar tissue, mm.
+pub const SCAR_EDGE_MM: f32 = 0.8;
+/// Segments a strip scar is drawn with.
+const STRIP_SEGMENTS: usize = 8;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Capsule {
+    pub a: Vec3,
+    pub b: Vec3,
+    pub radius_mm: f32,
+    pub scar: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Scar {
+    pub kind: ScarKind,
+    pub density_scale: f32,
+    /// The pigment for impressions over the scar, linear; `None`: the session's.
+    pub shade_linear: Option<[f32; 3]>,
+    /// FUE: the donor disc (centre on the skin, radius).
+    pub area: Option<(Vec3, f32)>,
+}
+
+/// One FUE extraction scar on the skin.
+#[derive(Debug, Clone, Copy)]
+pub struct ScarDot {
+    pub position: Vec3,
+    pub normal: Vec3,
+    pub diameter_mm: f32,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ScarModel {
+    pub scars: Vec<Scar>,
+    pub capsules: Vec<Capsule>,
+    pub dots: Vec<ScarDot>,
+}
+
+/// Mirrors `Scars` in `common.wgsl`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+pub struct ScarUniform {
+    /// capsule count, scar count, 0, 0
+    pub counts: [f32; 4],
+    /// per capsule: (a, radius), (b, scar index)
+    pub capsules: [[f32; 4]; 2 * MAX_SCAR_SEGMENTS],
+    /// per scar: density scale, kind (0 strip, 1 FUE, 2 line), has own shade, 0
+    pub params: [[f32; 4]; MAX_SCARS],
+    /// per scar: FUE donor disc (centre, radius); radius 0 for other kinds
+    pub areas: [[f32; 4]; MAX_SCARS],
+}
+
+/// How a point relates to the scars: tissue weight (0-1) and the density
+/// multiplier for impressions there.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScarInfluence {
+    pub tissue: f32,
+    pub density_scale: f32,
+}
+
+impl ScarModel {
+    pub fn new(plan: &TreatmentPlan, head: &HeadMesh, center: Vec3) -> ScarModel {
+        let mut model = ScarModel::default();
+        for (index, spec) in plan.scars.iter().take(MAX_SCARS).enumerate() {
+            let at = |az: f32, el: f32| -> Vec3 {
+                let d = direction(az.to_radians(), el.to_radians());
+                near_rays(head, center, d, 60.0)
+                    .outermost(center, d)
+                    .unwrap_or(center + d * 90.0)
+            };
+            let mut area = None;
+            match spec.kind {
+                ScarKind::Strip => {
+                    let points =
+                        strip_points(spec.azimuth_deg, spec.elevation_deg, spec.length_mm, at);
+                    model.chain(&points, 0.5 * spec.width_mm, index);
+                }
+                ScarKind::Line => {
+                    let points: Vec<Vec3> =
+                        spec.points.iter().map(|[az, el]| at(*az, *el)).collect();
+                    model.chain(&points, 0.5 * spec.width_mm, index);
+                }
+                ScarKind::Fue => {
+                    let centre = at(spec.azimuth_deg, spec.elevation_deg);
+                    area = Some((centre, spec.radius_mm));
+                    model
+                        .dots
+                        .extend(fue_dots(plan, index, head, center, centre));
+                }
+            }
+            model.scars.push(Scar {
+                kind: spec.kind,
+                density_scale: spec.density_scale,
+                shade_linear: spec
+                    .shade
+                    .as_deref()
+                    .map(|s| pigment_srgb(s).expect("validated plan").to_linear()),
+                area,
+            });
+        }
+        model.capsules.truncate(MAX_SCAR_SEGMENTS);
+        model
+    }
+
+    fn chain(&mut self, points: &[Vec3], radius_mm: f32, scar: usize) {
+        for w in points.windows(2) {
+            self.capsules.push(Capsule {
+                a: w[0],
+                b: w[1],
+                radius_mm,
+                scar,
+            });
+        }
+    }
+
+    /// Scar tissue weight at `p` and the impression density multiplier there;
+    /// `margin_mm` widens every scar (for choosing where to sample).
+    pub fn influence(&self, p: Vec3, margin_mm: f32) -> ScarInfluence {
+        let mut weights = [0.0f32; MAX_SCARS];
+        for c in &self.capsules {
+            let d = segment_distance(p, c.a, c.b) - c.radius_mm - margin_mm;
+            weights[c.scar] =
+                weights[c.scar].max(1.0 - smoothstep(-0.5 * SCAR_EDGE_MM, 0.5 * SCAR_EDGE_MM, d));
+        }
+        let mut tissue = 0.0f32;
+        let mut density_scale = 1.0;
+        for (i, scar) in self.scars.iter().enumerate() {
+            let w = match scar.area {
+                // The override covers the donor area; the dots themselves are drawn.
+                Some((centre, radius)) => {
+                    1.0 - ramp((p - centre).length() - radius - margin_mm, 10.0)
+                }
+                None => {
+                    tissue = tissue.max(weights[i]);
+                    weights[i]
+                }
+            };
+            let scale = if margin_mm > 0.0 {
+                scar.density_scale.max(1.0)
+            } else {
+                scar.density_scale
+            };
+            density_scale *= 1.0 + (scale - 1.0) * w;
+        }
+        ScarInfluence {
+            tissue,
+            density_scale,
+        }
+    }
+
+    pub fn max_density_scale(&self) -> f32 {
+        self.scars
+            .iter()
+            .map(|s| s.density_scale)
+            .fold(1.0, f32::max)
+    }
+
+    pub fn to_uniform(&self) -> ScarUniform {
+        let mut u = ScarUniform {
+            counts: [
+                self.capsules.len() as f32,
+                self.scars.len() as f32,
+                0.0,
+                0.0,
+            ],
+            capsules: [[0.0; 4]; 2 * MAX_SCAR_SEGMENTS],
+            params: [[0.0; 4]; MAX_SCARS],
+            areas: [[0.0; 4]; MAX_SCARS],
+        };
+        for (i, c) in self.capsules.iter().enumerate() {
+            u.capsules[2 * i] = [c.a.x, c.a.y, c.a.z, c.radius_mm];
+            u.capsules[2 * i + 1] = [c.b.x, c.b.y, c.b.z, c.scar as f32];
+        }
+        for (i, s) in self.scars.iter().enumerate() {
+            let kind = match s.kind {
+                ScarKind::Strip => 0.0,
+                ScarKind::Fue => 1.0,
+                ScarKind::Line => 2.0,
+            };
+            u.params[i] = [
+                s.density_scale,
+                kind,
+                f32::from(s.shade_linear.is_some()),
+                0.0,
+            ];
+            if let Some((c, r)) = s.area {
+                u.areas[i] = [c.x, c.y, c.z, r];
+            }
+        }
+        u
+    }
+}
+
+/// Skin triangles near the direction `d` from `center` (within `reach_mm` of
+/// the point 90 mm out): ray casts against these are much cheaper.
+fn near_rays(head: &HeadMesh, center: Vec3, d: Vec3, reach_mm: f32) -> SkinRays {
+    let dir = d.normalize();
+    SkinRays::new(head, |t| {
+        t.iter().any(|v| {
+            let r = *v - center;
+            let along = r.dot(dir);
+            along > 0.0 && (r - dir * along).length() < reach_mm
+        })
+    })
+}
+
+/// Points along a band at constant elevation, centred on `az0`, `length_mm`
+/// long on the skin.
+fn strip_points(az0: f32, el: f32, length_mm: f32, at: impl Fn(f32, f32) -> Vec3) -> Vec<Vec3> {
+    // Walk out from the centre in small azimuth steps to find the half-length's span.
+    let half = 0.5 * length_mm;
+    let span = |sign: f32| {
+        let mut prev = at(az0, el);
+        let mut walked = 0.0;
+        let mut az = az0;
+        while walked < half && (az - az0).abs() < 170.0 {
+            az += sign * 1.0;
+            let p = at(az, el);
+            walked += (p - prev).length();
+            prev = p;
+        }
+        az
+    };
+    let (lo, hi) = (span(-1.0), span(1.0));
+    (0..=STRIP_SEGMENTS)
+        .map(|i| at(lo + (hi - lo) * i as f32 / STRIP_SEGMENTS as f32, el))
+        .collect()
+}
+
+/// FUE extraction scars: scattered over the donor disc, never closer than
+/// their own diameter, on the skin.
+fn fue_dots(
+    plan: &TreatmentPlan,
+    index: usize,
+    head: &HeadMesh,
+    center: Vec3,
+    disc_centre: Vec3,
+) -> Vec<ScarDot> {
+    let spec = &plan.scars[index];
+    let rays = near_rays(head, center, disc_centre - center, spec.radius_mm + 20.0);
+    let axis = (disc_centre - center).normalize();
+    let az0 = azimuth(axis);
+    let el0 = axis.y.asin();
+    let r_centre = (disc_centre - center).length();
+    let mut state = hash_u32(plan.seed ^ 0xf0e1_d2c3 ^ index as u32);
+    let mut next = || {
+        state = hash_u32(state);
+        (state >> 8) as f32 / 16_777_216.0
+    };
+    let mut dots: Vec<ScarDot> = Vec::new();
+    let mut tries = 0;
+    while dots.len() < spec.count as usize && tries < spec.count * 30 {
+        tries += 1;
+        // Uniform on the disc (angles small enough to treat as flat).
+        let r = spec.radius_mm * next().sqrt() / r_centre;
+        let phi = std::f32::consts::TAU * next();
+        let d = direction(
+            az0 + r * phi.cos() / el0.cos().max(0.2),
+            el0 + r * phi.sin(),
+        );
+        let Some((position, normal)) = rays.outermost_hit(center, d) else {
+            continue;
+        };
+        let diameter_mm = spec.diameter_mm * (0.75 + 0.5 * next());
+        if dots
+            .iter()
+            .all(|o| (o.position - position).length() > 0.5 * (o.diameter_mm + diameter_mm) + 0.6)
+        {
+            dots.push(ScarDot {
+                position,
+                normal,
+                diameter_mm,
+            });
+        }
+    }
+    dots
+}
+
+fn segment_distance(p: Vec3, a: Vec3, b: Vec3) -> f32 {
+    let ab = b - a;
+    let t = ((p - a).dot(ab) / ab.length_squared().max(1e-9)).clamp(0.0, 1.0);
+    (p - (a + ab * t)).length()
+}
+
+fn smoothstep(e0: f32, e1: f32, x: f32) -> f32 {
+    let t = ((x - e0) / (e1 - e0)).clamp(0.0, 1.0);
+    t * t * (3.0 - 2.0 * t)
+}
+
+fn ramp(x: f32, width: f32) -> f32 {
+    (x / width).clamp(0.0, 1.0)
+}

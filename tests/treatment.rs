@@ -1,0 +1,263 @@
+//! The treatment model, end to end: hairline design measured on the mesh,
+//! Norwood stages, thinning with the client's own hair, scars.
+
+mod common;
+
+use glam::Vec3;
+use smp_preview::camera::Camera;
+use smp_preview::hairline::{CoverageModel, Layer, direction, elevation, scalp_center};
+use smp_preview::head;
+use smp_preview::plan::{HairlinePreset, RegionPreset, TreatmentPlan, ViewName};
+use smp_preview::raycast::SkinRays;
+
+fn plan_with(edit: impl FnOnce(&mut TreatmentPlan)) -> TreatmentPlan {
+    let mut plan = TreatmentPlan::default_plan();
+    edit(&mut plan);
+    assert!(plan.validate().is_empty(), "{:?}", plan.validate());
+    plan
+}
+
+/// Walk up the midline from the glabella over the skin and return the
+/// distance walked (mm) where the treatment first begins.
+fn measured_hairline_height(coverage: &CoverageModel, head: &head::HeadMesh) -> f32 {
+    let midline = SkinRays::midline(head);
+    let center = scalp_center(head);
+    let start = elevation(head.landmarks.glabella - center);
+    let mut prev = midline.outermost(center, direction(0.0, start)).unwrap();
+    let mut walked = 0.0;
+    let mut e = start;
+    while e < std::f32::consts::FRAC_PI_2 {
+        e += 0.05_f32.to_radians();
+        let Some(p) = midline.outermost(center, direction(0.0, e)) else {
+            continue;
+        };
+        walked += (p - prev).length();
+        prev = p;
+        if coverage.coverage(p) > 0.0 {
+            return walked;
+        }
+    }
+    f32::NAN
+}
+
+#[test]
+fn hairline_height_on_the_mesh_matches_the_plan_for_every_preset() {
+    let head = head::load_builtin(2).unwrap();
+    for preset in [
+        HairlinePreset::Straight,
+        HairlinePreset::Rounded,
+        HairlinePreset::WidowsPeak,
+        HairlinePreset::Mature,
+    ] {
+        for height in [60.0, 80.0, 100.0] {
+            let plan = plan_with(|p| {
+                p.hairline.preset = preset;
+                p.hairline.frontal_height_mm = height;
+                p.hairline.irregularity_mm = 0.0;
+            });
+            let measured = measured_hairline_height(&CoverageModel::new(&plan, &head), &head);
+            assert!(
+                (measured - height).abs() <= 2.0,
+                "{preset:?} at {height} mm: measured {measured:.1} mm"
+            );
+        }
+    }
+}
+
+#[test]
+fn asymmetry_raises_one_corner() {
+    let head = head::load_builtin(2).unwrap();
+    let plan = plan_with(|p| p.hairline.asymmetry_mm = 6.0);
+    let model = CoverageModel::new(&plan, &head);
+    let corner = |az: f32| model.hairline_elevation(az.to_radians());
+    // The client's left (+azimuth) sits higher, the right lower, by about 3 mm each.
+    let radius = (model.frontal_point - model.center).length();
+    let gap_mm = (corner(36.0) - corner(-36.0)) * radius;
+    assert!((5.0..7.0).contains(&gap_mm), "corner gap {gap_mm:.2} mm");
+}
+
+#[test]
+fn treated_area_grows_and_hair_shrinks_with_the_norwood_stage() {
+    let head = head::load_builtin(1).unwrap();
+    let mut last = (0.0, f64::INFINITY);
+    for stage in RegionPreset::NORWOOD {
+        let plan = plan_with(|p| p.region.preset = stage);
+        let model = CoverageModel::new(&plan, &head);
+        let treated = model.layer_area_mm2(&head, Layer::Treatment);
+        let hair = model.layer_area_mm2(&head, Layer::Hair);
+        println!(
+            "{stage:?}: treated {:.0} cm², hair {:.0} cm²",
+            treated / 100.0,
+            hair / 100.0
+        );
+        assert!(
+            treated > last.0 * 1.05,
+            "{stage:?}: treated {treated:.0} mm² after {:.0}",
+            last.0
+        );
+        assert!(
+            hair < last.1,
+            "{stage:?}: hair {hair:.0} mm² after {:.0}",
+            last.1
+        );
+        last = (treated, hair);
+    }
+    // Norwood 7 keeps a fringe; a full shaved plan keeps no hair at all.
+    assert!(last.1 > 5_000.0, "Norwood 7 fringe {:.0} mm²", last.1);
+    let full = CoverageModel::new(&plan_with(|_| {}), &head);
+    assert_eq!(full.layer_area_mm2(&head, Layer::Hair), 0.0);
+}
+
+/// Thinning: inside the zone the client's hair is at a third; impressions
+/// make up the missing two thirds, between the hairs.
+#[test]
+fn thinning_adds_impressions_between_the_remaining_hairs() {
+    let loaded = common::load("crown-thinning.toml");
+    let prepared = common::prepare(&loaded);
+    let scene = &prepared.scene;
+    let zone = scene.placement.coverage.zones[0];
+    let hair = scene.hair.as_ref().expect("the client's hair is drawn");
+    let hair_records: Vec<smp_preview::stats::ImpressionRecord> = bytemuck::pod_collect_to_vec(
+        &smp_preview::gpu::readback::read_buffer(
+            &prepared.gpu,
+            &hair.buffer,
+            0,
+            hair.count as u64 * 24,
+        )
+        .unwrap(),
+    );
+    let core = |p: Vec3| p.distance(zone.point) < zone.radius_mm * 0.6;
+    let disc_cm2 = std::f64::consts::PI * (zone.radius_mm as f64 * 0.6).powi(2) / 100.0;
+    let hairs = hair_records.iter().filter(|r| core(r.position())).count() as f64 / disc_cm2;
+    let impressions = prepared
+        .impressions()
+        .unwrap()
+        .iter()
+        .filter(|r| core(r.position()))
+        .count() as f64
+        / disc_cm2;
+    let natural = loaded.plan.hair.natural_per_cm2 as f64;
+    let final_density = loaded.plan.density.final_per_cm2 as f64;
+    println!("crown: {hairs:.0} hairs/cm², {impressions:.0} impressions/cm²");
+    // The disc on a curved scalp is larger than its flat area: allow 20 %.
+    assert!(
+        (0.3..0.45).contains(&(hairs / natural)),
+        "hair {hairs:.0}/cm² of {natural}"
+    );
+    assert!(
+        (0.6..0.8).contains(&(impressions / final_density)),
+        "impressions {impressions:.0}/cm² of {final_density}"
+    );
+}
+
+/// FUT scar: no hair grows on it, impressions fill it at the scar's own
+/// density, and they take the scar's own shade.
+#[test]
+fn scar_density_and_shade_overrides_hold() {
+    let loaded = common::load("fut-scar.toml");
+    let prepared = common::prepare(&loaded);
+    let scene = &prepared.scene;
+    let scars = &scene.placement.coverage.scars;
+    let on_scar = |p: Vec3| scars.influence(p, 0.0).tissue > 0.99;
+    let records = prepared.impressions().unwrap();
+    let on: Vec<_> = records.iter().filter(|r| on_scar(r.position())).collect();
+    // Scar area from the capsules: length × (width − the soft edge).
+    let length: f32 = scars.capsules.iter().map(|c| c.a.distance(c.b)).sum();
+    let core_width = 2.0 * scars.capsules[0].radius_mm - 0.4;
+    let area_cm2 = (length * core_width) as f64 / 100.0;
+    let density = on.len() as f64 / area_cm2;
+    let planned =
+        loaded.plan.density.final_per_cm2 as f64 * loaded.plan.scars[0].density_scale as f64;
+    println!(
+        "scar: {} impressions over {area_cm2:.2} cm² = {density:.1}/cm² (planned {planned})",
+        on.len()
+    );
+    assert!(
+        (density / planned - 1.0).abs() < 0.15,
+        "scar density {density:.1} vs {planned}"
+    );
+    let hair = scene.hair.as_ref().unwrap();
+    let hairs: Vec<smp_preview::stats::ImpressionRecord> = bytemuck::pod_collect_to_vec(
+        &smp_preview::gpu::readback::read_buffer(
+            &prepared.gpu,
+            &hair.buffer,
+            0,
+            hair.count as u64 * 24,
+        )
+        .unwrap(),
+    );
+    assert_eq!(
+        hairs.iter().filter(|r| on_scar(r.position())).count(),
+        0,
+        "hair on the scar"
+    );
+
+    // Shade: a vivid override changes the picture only over the scar.
+    let mut vivid = common::load("fut-scar.toml");
+    vivid.plan.scars[0].shade = Some("#c01010".into());
+    let vivid = common::prepare(&vivid);
+    let (w, h) = (960, 540);
+    let plain = &prepared.render_views(&[ViewName::Back], w, h).unwrap()[0].1;
+    let red = &vivid.render_views(&[ViewName::Back], w, h).unwrap()[0].1;
+    let camera = Camera::preset(ViewName::Back, scene.bounds, w as f32 / h as f32);
+    let to_px = |p: Vec3| {
+        let c = camera.view_proj().project_point3(p);
+        glam::Vec2::new((c.x * 0.5 + 0.5) * w as f32, (0.5 - c.y * 0.5) * h as f32)
+    };
+    let near_scar = |x: u32, y: u32| {
+        let q = glam::Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
+        scars
+            .capsules
+            .iter()
+            .any(|c| (0..=20).any(|k| to_px(c.a.lerp(c.b, k as f32 / 20.0)).distance(q) < 6.0))
+    };
+    let (mut redder, mut stray) = (0, 0);
+    for (x, y, p) in red.enumerate_pixels() {
+        let q = plain.get_pixel(x, y);
+        if p[0] as i32 - q[0] as i32 > 6 {
+            if near_scar(x, y) {
+                redder += 1
+            } else {
+                stray += 1
+            }
+        }
+    }
+    println!("scar shade: {redder} pixels redder on the scar, {stray} elsewhere");
+    assert!(
+        redder > 300,
+        "the scar's own shade is not drawn ({redder} pixels)"
+    );
+    assert!(
+        stray * 20 < redder,
+        "{stray} pixels changed away from the scar"
+    );
+}
+
+#[test]
+fn every_example_plan_loads_and_fue_scars_are_drawn() {
+    for name in [
+        "default.toml",
+        "receding-nw3.toml",
+        "norwood-5.toml",
+        "full-shaved-nw7.toml",
+        "crown-thinning.toml",
+        "fut-scar.toml",
+        "fue-scars.toml",
+    ] {
+        let loaded = common::load(name);
+        assert!(loaded.plan.validate().is_empty(), "{name}");
+    }
+    let loaded = common::load("fue-scars.toml");
+    let model = CoverageModel::new(&loaded.plan, &loaded.head);
+    let dots = &model.scars.dots;
+    assert!(
+        dots.len() as u32 >= loaded.plan.scars[0].count * 9 / 10,
+        "{} FUE scars",
+        dots.len()
+    );
+    let (centre, radius) = model.scars.scars[0].area.unwrap();
+    assert!(
+        dots.iter()
+            .all(|d| d.position.distance(centre) < radius * 1.3)
+    );
+}
