@@ -64,6 +64,27 @@ impl Camera {
     }
 }
 
+impl Camera {
+    /// A close-up of the frontal hairline and the client's left temple corner,
+    /// from the front-left and a little above: where a practitioner looks
+    /// first. `frontal_point` is the hairline's midpoint, `center` the scalp
+    /// centre.
+    pub fn hairline_closeup(frontal_point: Vec3, center: Vec3, aspect: f32) -> Camera {
+        let out = (frontal_point - center).normalize();
+        // Aim between the front and the left corner, a little below the line
+        // so the forehead frames it.
+        let target = frontal_point + Vec3::X * 24.0 - Vec3::Y * 10.0 - out * 4.0;
+        let dir = Vec3::new(0.55, 0.3, 1.0).normalize();
+        Camera {
+            eye: target + dir * 300.0,
+            target,
+            up: Vec3::Y,
+            fov_y_deg: FOV_Y_DEG,
+            aspect,
+        }
+    }
+}
+
 /// (direction from the head to the camera, up) in the head frame: +X is the
 /// client's left, +Y up, +Z out of the face.
 pub fn view_direction(view: ViewName) -> (Vec3, Vec3) {

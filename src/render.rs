@@ -69,6 +69,25 @@ impl Prepared {
         Ok(stats)
     }
 
+    /// The scene through any camera at `width`×`height`.
+    pub fn render_camera(&self, camera: &Camera, width: u32, height: u32) -> Result<RgbaImage> {
+        let targets = self.renderer.targets(&self.gpu, width, height)?;
+        Ok(self
+            .renderer
+            .render_image(&self.gpu, &self.scene, camera, &targets)?)
+    }
+
+    /// The close-up of the frontal hairline and left temple corner.
+    pub fn render_hairline_closeup(&self, width: u32, height: u32) -> Result<RgbaImage> {
+        let coverage = &self.scene.placement.coverage;
+        let camera = Camera::hairline_closeup(
+            coverage.frontal_point,
+            coverage.center,
+            width as f32 / height as f32,
+        );
+        self.render_camera(&camera, width, height)
+    }
+
     /// Every view in `views` at `width`×`height`.
     pub fn render_views(
         &self,

@@ -48,37 +48,44 @@ fn check_loaded(loaded: &smp_preview::loading::Loaded, stem: &str, views: &[View
     let images = prepared.render_views(views, WIDTH, HEIGHT).unwrap();
     let mut failures = Vec::new();
     for (view, actual) in images {
-        let name = format!("{stem}-{}", view.as_str());
-        let reference_path = golden_dir().join(format!("{name}.png"));
-        if std::env::var_os("SMP_UPDATE_GOLDEN").is_some() || !reference_path.exists() {
-            let existed = reference_path.exists();
-            actual.save(&reference_path).unwrap();
-            if !existed && std::env::var_os("SMP_UPDATE_GOLDEN").is_none() {
-                failures.push(format!(
-                    "{name}: no reference; wrote {} — look at it, then commit it",
-                    reference_path.display()
-                ));
-            }
-            continue;
-        }
-        let reference = image::open(&reference_path).unwrap().to_rgba8();
-        assert_eq!(
-            reference.dimensions(),
-            actual.dimensions(),
-            "{name}: size changed"
-        );
-        let (mean, map) = flip(&reference, &actual);
-        println!("{name}: mean FLIP {mean:.5}");
-        if mean > MEAN_FLIP_TOLERANCE {
-            actual
-                .save(golden_dir().join(format!("{name}-actual.png")))
-                .unwrap();
-            map.save(golden_dir().join(format!("{name}-difference.png")))
-                .unwrap();
-            failures.push(format!("{name}: mean FLIP {mean:.4} > {MEAN_FLIP_TOLERANCE}; see {name}-actual.png and {name}-difference.png"));
-        }
+        failures.extend(compare(&format!("{stem}-{}", view.as_str()), &actual));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Compare one image with its reference; the failure message, if any.
+fn compare(name: &str, actual: &RgbaImage) -> Option<String> {
+    let reference_path = golden_dir().join(format!("{name}.png"));
+    let updating = std::env::var_os("SMP_UPDATE_GOLDEN").is_some();
+    if updating || !reference_path.exists() {
+        let existed = reference_path.exists();
+        actual.save(&reference_path).unwrap();
+        return (!existed && !updating).then(|| {
+            format!(
+                "{name}: no reference; wrote {} — look at it, then commit it",
+                reference_path.display()
+            )
+        });
+    }
+    let reference = image::open(&reference_path).unwrap().to_rgba8();
+    assert_eq!(
+        reference.dimensions(),
+        actual.dimensions(),
+        "{name}: size changed"
+    );
+    let (mean, map) = flip(&reference, actual);
+    println!("{name}: mean FLIP {mean:.5}");
+    if mean <= MEAN_FLIP_TOLERANCE {
+        return None;
+    }
+    actual
+        .save(golden_dir().join(format!("{name}-actual.png")))
+        .unwrap();
+    map.save(golden_dir().join(format!("{name}-difference.png")))
+        .unwrap();
+    Some(format!(
+        "{name}: mean FLIP {mean:.4} > {MEAN_FLIP_TOLERANCE}; see {name}-actual.png and {name}-difference.png"
+    ))
 }
 
 #[test]
@@ -94,18 +101,22 @@ fn receding_three_quarter_and_left() {
     );
 }
 
-/// The receding-hairline plan over time: after session 1 (light, sparse, the
-/// hairline set), after session 2 (denser, darker), healed after session 3,
-/// and five years on (faded).
+/// The receding-hairline plan over time, close up on the hairline: after
+/// session 1 (light, sparse, the hairline set), after session 2 (denser,
+/// darker), healed after session 3, and five years on (faded).
 #[test]
 fn receding_timeline() {
+    let mut failures = Vec::new();
     for (session, days) in [(1, 20.0), (2, 20.0), (3, 60.0), (3, 1825.0)] {
         let mut loaded = common::load("receding-nw3.toml");
         loaded.plan.shown.session = Some(session);
         loaded.plan.shown.days_after = days;
-        let stem = format!("receding-nw3-s{session}-d{days}");
-        check_loaded(&loaded, &stem, &[ViewName::ThreeQuarter]);
+        let prepared = common::prepare(&loaded);
+        let actual = prepared.render_hairline_closeup(WIDTH, HEIGHT).unwrap();
+        let name = format!("receding-nw3-s{session}-d{days}-hairline");
+        failures.extend(compare(&name, &actual));
     }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
