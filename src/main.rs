@@ -44,7 +44,7 @@ enum Command {
         /// Skip the sheet.png grid of all views.
         #[arg(long)]
         no_sheet: bool,
-        /// Show the state after this session (1-based; later sessions are not drawn).
+        /// Show the state after this session (1-based; later sessions are not drawn; 0: before treatment).
         #[arg(long)]
         session: Option<u32>,
         /// ...this many days after it (healing, fading).
@@ -166,8 +166,8 @@ struct RenderArgs {
 fn apply_moment(plan: &mut TreatmentPlan, session: Option<u32>, days: Option<f32>) -> Result<()> {
     let n = plan.sessions.len() as u32;
     if let Some(k) = session {
-        if !(1..=n).contains(&k) {
-            bail!("--session {k} is out of range: the plan has sessions 1 to {n}");
+        if k > n {
+            bail!("--session {k} is out of range: the plan has sessions 1 to {n} (0: before treatment)");
         }
         plan.shown.session = Some(k);
     }

@@ -19,6 +19,8 @@ pub const MAX_SCARS: usize = 4;
 pub const SCAR_EDGE_MM: f32 = 0.8;
 /// Segments a strip scar is drawn with.
 const STRIP_SEGMENTS: usize = 8;
+/// How much higher a strip scar's ends sit than its middle.
+const STRIP_END_RISE_DEG: f32 = 5.0;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Capsule {
@@ -90,7 +92,7 @@ impl ScarModel {
                 ScarKind::Strip => {
                     let points =
                         strip_points(spec.azimuth_deg, spec.elevation_deg, spec.length_mm, at);
-                    model.chain(&points, 0.5 * spec.width_mm, index);
+                    model.strip(&points, 0.5 * spec.width_mm, index);
                 }
                 ScarKind::Line => {
                     let points: Vec<Vec3> =
@@ -117,6 +119,21 @@ impl ScarModel {
         }
         model.capsules.truncate(MAX_SCAR_SEGMENTS);
         model
+    }
+
+    /// A strip scar: widest in the middle, tapering toward the ends as a
+    /// closed donor incision does.
+    fn strip(&mut self, points: &[Vec3], radius_mm: f32, scar: usize) {
+        let n = points.len().saturating_sub(1).max(1) as f32;
+        for (i, w) in points.windows(2).enumerate() {
+            let t = (i as f32 + 0.5) / n * 2.0 - 1.0;
+            self.capsules.push(Capsule {
+                a: w[0],
+                b: w[1],
+                radius_mm: radius_mm * (1.0 - 0.45 * t * t),
+                scar,
+            });
+        }
     }
 
     fn chain(&mut self, points: &[Vec3], radius_mm: f32, scar: usize) {
@@ -221,8 +238,9 @@ fn near_rays(head: &HeadMesh, center: Vec3, d: Vec3, reach_mm: f32) -> SkinRays 
     })
 }
 
-/// Points along a band at constant elevation, centred on `az0`, `length_mm`
-/// long on the skin.
+/// Points along a band centred on `az0`, `length_mm` long on the skin, at
+/// elevation `el` in the middle and rising toward the ends (donor strips are
+/// cut along the occipital curve, ear to ear).
 fn strip_points(az0: f32, el: f32, length_mm: f32, at: impl Fn(f32, f32) -> Vec3) -> Vec<Vec3> {
     // Walk out from the centre in small azimuth steps to find the half-length's span.
     let half = 0.5 * length_mm;
@@ -240,7 +258,11 @@ fn strip_points(az0: f32, el: f32, length_mm: f32, at: impl Fn(f32, f32) -> Vec3
     };
     let (lo, hi) = (span(-1.0), span(1.0));
     (0..=STRIP_SEGMENTS)
-        .map(|i| at(lo + (hi - lo) * i as f32 / STRIP_SEGMENTS as f32, el))
+        .map(|i| {
+            let t = i as f32 / STRIP_SEGMENTS as f32;
+            let rise = STRIP_END_RISE_DEG * (2.0 * t - 1.0).powi(2);
+            at(lo + (hi - lo) * t, el + rise)
+        })
         .collect()
 }
 

@@ -104,15 +104,13 @@ impl Healing {
 /// (which re-inks the impressions already there); `None` if not yet placed.
 pub fn session_ages(
     plan: &TreatmentPlan,
-    shown_session: usize,
+    shown_session: Option<usize>,
     shown_day: f32,
 ) -> Vec<Option<f32>> {
     let days = plan.session_days();
     (0..plan.sessions.len())
         .map(|i| {
-            if i > shown_session {
-                return None;
-            }
+            let shown_session = shown_session.filter(|&k| i <= k)?;
             let last_inked = (i..=shown_session)
                 .filter(|&j| j == i || plan.sessions[j].refresh)
                 .map(|j| days[j])
@@ -149,8 +147,8 @@ pub fn shown_look(plan: &TreatmentPlan, ink_linear: [f32; 3]) -> SessionLook {
     let skin = skin_tone_srgb(&plan.skin.tone)
         .expect("validated plan")
         .to_linear();
-    let k = plan.shown_session();
-    let age = plan.shown_day() - plan.session_days()[k];
+    let k = plan.shown_session().unwrap_or(0);
+    let age = (plan.shown_day() - plan.session_days()[k]).max(0.0);
     Healing::from_plan(&plan.healing).look(ink_linear, skin, plan.sessions[k].depth_mm, age)
 }
 
@@ -264,13 +262,11 @@ day = 1500
 refresh = true
 "#;
         let plan = TreatmentPlan::from_toml_str(text, "t").unwrap();
-        assert_eq!(session_ages(&plan, 0, 10.0), vec![Some(10.0), None, None]);
+        assert_eq!(session_ages(&plan, None, 0.0), vec![None, None, None]);
+        assert_eq!(session_ages(&plan, Some(0), 10.0), vec![Some(10.0), None, None]);
+        assert_eq!(session_ages(&plan, Some(1), 30.0), vec![Some(30.0), Some(10.0), None]);
         assert_eq!(
-            session_ages(&plan, 1, 30.0),
-            vec![Some(30.0), Some(10.0), None]
-        );
-        assert_eq!(
-            session_ages(&plan, 2, 1510.0),
+            session_ages(&plan, Some(2), 1510.0),
             vec![Some(10.0), Some(10.0), Some(10.0)]
         );
     }

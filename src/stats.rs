@@ -209,7 +209,7 @@ pub fn compute(
         0.0
     };
     Stats {
-        session_shown: plan.shown_session() + 1,
+        session_shown: plan.shown_session().map_or(0, |k| k + 1),
         days: plan.shown.days_after as f64,
         sessions,
         impressions: records.len(),
@@ -250,7 +250,7 @@ impl Stats {
             ));
         }
         s.push_str(&format!(
-            "shown: {:.0} days after session {}; the client's own hair: {} follicles over {:.1} cm²; {} FUE scar marks\n",
+            "shown: {:.0} days after session {} (0: before treatment); the client's own hair: {} follicles over {:.1} cm²; {} FUE scar marks\n",
             self.days, self.session_shown, self.hair_follicles, self.hair_area_cm2, self.scar_marks
         ));
         s.push_str(&format!(

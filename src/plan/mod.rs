@@ -487,17 +487,21 @@ impl TreatmentPlan {
             .collect()
     }
 
-    /// The session shown (0-based): the plan's, or the last.
-    pub fn shown_session(&self) -> usize {
+    /// The session shown (0-based): the plan's, or the last; `None` before
+    /// the first (`session = 0`: the head as it is today).
+    pub fn shown_session(&self) -> Option<usize> {
         let last = self.sessions.len().saturating_sub(1);
-        self.shown
-            .session
-            .map_or(last, |k| (k as usize).saturating_sub(1).min(last))
+        match self.shown.session {
+            Some(0) => None,
+            Some(k) => Some((k as usize - 1).min(last)),
+            None => Some(last),
+        }
     }
 
-    /// The day shown, counted from the first session.
+    /// The day shown, counted from the first session (before it: 0).
     pub fn shown_day(&self) -> f32 {
-        self.session_days()[self.shown_session()] + self.shown.days_after
+        self.shown_session()
+            .map_or(0.0, |k| self.session_days()[k] + self.shown.days_after)
     }
 
     /// The mesh path resolved against the plan file's folder; `None` for the built-in head.

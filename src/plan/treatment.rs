@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct ShownSpec {
     /// 1-based session number; later sessions have not happened yet.
-    /// Default: the last session.
+    /// 0: before the first session. Default: the last session.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<u32>,
     #[serde(default = "default_days_after")]
@@ -158,7 +158,7 @@ impl TreatmentPlan {
         let shown = &self.shown;
         if let Some(k) = shown.session {
             let n = self.sessions.len().max(1) as u32;
-            c.range_u32(vec![Key("shown"), Key("session")], k, (1, n), "");
+            c.range_u32(vec![Key("shown"), Key("session")], k, (0, n), " (0: before treatment)");
         }
         c.range(
             vec![Key("shown"), Key("days_after")],
