@@ -10,7 +10,11 @@ pub enum GpuError {
          (vulkan, gl) or WGPU_ADAPTER_NAME (e.g. llvmpipe)."
     )]
     NoAdapter(String),
-    #[error("the adapter {adapter} cannot run smp-preview: it lacks {missing}")]
+    #[error(
+        "the adapter {adapter} cannot run smp-preview: it lacks {missing}.\n  On a machine \
+         without a GPU, install Mesa's software Vulkan driver (Debian/Ubuntu: \
+         `apt-get install mesa-vulkan-drivers`)."
+    )]
     Unsupported { adapter: String, missing: String },
     #[error("opening the GPU device failed: {0}")]
     Device(String),
@@ -50,6 +54,16 @@ impl Gpu {
             .contains(wgpu::DownlevelFlags::INDIRECT_EXECUTION)
         {
             missing.push("indirect execution");
+        }
+        // The head's depth pre-pass writes linear depth into an R32Float target
+        // that the splat pass tests impressions against; GL drivers without
+        // EXT_color_buffer_float cannot render to it.
+        let depth_target = adapter.get_texture_format_features(wgpu::TextureFormat::R32Float);
+        if !depth_target
+            .allowed_usages
+            .contains(wgpu::TextureUsages::RENDER_ATTACHMENT)
+        {
+            missing.push("rendering to R32Float (try WGPU_BACKEND=vulkan)");
         }
         if adapter.limits().max_storage_buffers_per_shader_stage < 8 {
             missing.push("8 storage buffers per shader stage");
