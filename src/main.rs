@@ -167,7 +167,9 @@ fn apply_moment(plan: &mut TreatmentPlan, session: Option<u32>, days: Option<f32
     let n = plan.sessions.len() as u32;
     if let Some(k) = session {
         if k > n {
-            bail!("--session {k} is out of range: the plan has sessions 1 to {n} (0: before treatment)");
+            bail!(
+                "--session {k} is out of range: the plan has sessions 1 to {n} (0: before treatment)"
+            );
         }
         plan.shown.session = Some(k);
     }
