@@ -1,9 +1,11 @@
 //! smp-preview: a scalp micropigmentation preview renderer.
 //!
 //! Domain (no wgpu): `plan`, `head`, `hairline`, `sessions`, `placement`,
-//! `camera`, `lighting`, `stats`. GPU: `gpu`. Outputs: `render`.
+//! `camera`, `lighting`, `stats`. GPU: `gpu`. Outputs: `render`, `compare`,
+//! `sheet`. The window: `viewer`, the only module that uses winit or egui.
 
 pub mod camera;
+pub mod compare;
 pub mod gpu;
 pub mod hairline;
 pub mod head;
@@ -17,3 +19,4 @@ pub mod scars;
 pub mod sessions;
 pub mod sheet;
 pub mod stats;
+pub mod viewer;

@@ -30,7 +30,7 @@ fn light(direction: [f32; 3], color: &str, intensity: f32) -> Light {
     }
 }
 
-fn preset(p: LightingPreset) -> (LightSpec, LightSpec, LightSpec, AmbientSpec) {
+pub fn preset(p: LightingPreset) -> (LightSpec, LightSpec, LightSpec, AmbientSpec) {
     let l = |d: [f32; 3], c: &str, i: f32| LightSpec {
         direction: d,
         color: c.into(),

@@ -16,14 +16,50 @@ use std::process::ExitCode;
     version,
     about = "Scalp micropigmentation preview: see the treated head before treatment"
 )]
-#[command(arg_required_else_help = true)]
+#[command(
+    after_help = "With no command, opens the viewer on the default plan when a display is present \
+                  (DISPLAY or WAYLAND_DISPLAY set); otherwise prints this help and exits with status 2."
+)]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Open the consultation viewer: turn the head, edit the plan live, compare variants.
+    View {
+        /// Plan file (TOML); the built-in default plan when omitted.
+        #[arg(long)]
+        plan: Option<PathBuf>,
+        /// Window size WIDTHxHEIGHT in physical pixels.
+        #[arg(long, default_value = "1280x720")]
+        size: String,
+        /// View to start from: front, left, right, back, top, three-quarter.
+        #[arg(long, default_value = "front")]
+        view: String,
+        /// Render this many frames in the window, then exit 0 (tests, kiosks, timing).
+        #[arg(long)]
+        frames: Option<u32>,
+        /// With --frames: save the last frame as presented in the window to this PNG.
+        #[arg(long)]
+        screenshot: Option<PathBuf>,
+        /// Start with all UI hidden (as after pressing H).
+        #[arg(long)]
+        no_ui: bool,
+        /// Start in compare mode (the plan's [[variants]] side by side).
+        #[arg(long)]
+        compare: bool,
+        /// Start with the slow turntable on.
+        #[arg(long)]
+        turntable: bool,
+        /// Folder for screenshots taken with S.
+        #[arg(long, default_value = "smp-out")]
+        out: PathBuf,
+        /// Print the frame timing on exit (always printed with --frames).
+        #[arg(long)]
+        timing: bool,
+    },
     /// Render the plan's views to PNG files (no window; works without a GPU on Mesa's lavapipe).
     Render {
         /// Plan file (TOML); the built-in default plan when omitted.
@@ -50,6 +86,9 @@ enum Command {
         /// ...this many days after it (healing, fading).
         #[arg(long)]
         days: Option<f32>,
+        /// Write compare-<view>.png instead: the plan's [[variants]] side by side at --size.
+        #[arg(long)]
+        compare: bool,
     },
     /// Validate a plan and its head mesh; print nothing else on success but a summary.
     Check {
@@ -72,7 +111,38 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<()> {
-    match cli.command {
+    let Some(command) = cli.command else {
+        if smp_preview::viewer::display_present() {
+            return smp_preview::viewer::run(view_options(None, "1280x720", "front")?);
+        }
+        use clap::CommandFactory;
+        let _ = Cli::command().print_help();
+        eprintln!("\nerror: {}", smp_preview::viewer::NO_DISPLAY);
+        std::process::exit(2);
+    };
+    match command {
+        Command::View {
+            plan,
+            size,
+            view,
+            frames,
+            screenshot,
+            no_ui,
+            compare,
+            turntable,
+            out,
+            timing,
+        } => {
+            let mut opts = view_options(plan, &size, &view)?;
+            opts.frames = frames;
+            opts.screenshot = screenshot;
+            opts.no_ui = no_ui;
+            opts.compare = compare;
+            opts.turntable = turntable;
+            opts.out = out;
+            opts.timing = timing;
+            smp_preview::viewer::run(opts)
+        }
         Command::Render {
             plan,
             views,
@@ -82,6 +152,7 @@ fn run(cli: Cli) -> Result<()> {
             no_sheet,
             session,
             days,
+            compare,
         } => render_command(
             plan,
             RenderArgs {
@@ -92,6 +163,7 @@ fn run(cli: Cli) -> Result<()> {
                 no_sheet,
                 session,
                 days,
+                compare,
             },
         ),
         Command::Check { plan } => {
@@ -160,6 +232,26 @@ struct RenderArgs {
     no_sheet: bool,
     session: Option<u32>,
     days: Option<f32>,
+    compare: bool,
+}
+
+fn view_options(
+    plan: Option<PathBuf>,
+    size: &str,
+    view: &str,
+) -> Result<smp_preview::viewer::ViewOptions> {
+    Ok(smp_preview::viewer::ViewOptions {
+        plan,
+        size: parse_size(size)?,
+        view: parse_views(&[view.to_string()])?[0],
+        frames: None,
+        screenshot: None,
+        no_ui: false,
+        compare: false,
+        turntable: false,
+        out: PathBuf::from("smp-out"),
+        timing: false,
+    })
 }
 
 /// `--session K --days D`: the moment shown, checked like the plan's own.
@@ -192,6 +284,7 @@ fn render_command(plan_path: Option<PathBuf>, args: RenderArgs) -> Result<()> {
         no_sheet,
         session,
         days,
+        compare,
     } = args;
     let mut loaded = loading::load(plan_path.as_deref())?;
     apply_moment(&mut loaded.plan, session, days)?;
@@ -215,6 +308,12 @@ fn render_command(plan_path: Option<PathBuf>, args: RenderArgs) -> Result<()> {
         out_dir: out,
         sheet: !no_sheet,
     };
+    if compare {
+        for f in render::render_compare(&loaded, &opts, &inputs)? {
+            say(format!("wrote {}", f.display()));
+        }
+        return Ok(());
+    }
     let rendered = render::render(&loaded, &opts, &inputs)?;
     say(rendered.stats.table());
     say(format!("adapter: {}", rendered.stats.adapter));

@@ -3,6 +3,7 @@
 use crate::camera::Camera;
 use crate::gpu::renderer::HEADLESS_FORMAT;
 use crate::gpu::{Gpu, Renderer, Scene, readback};
+use crate::head::HeadMesh;
 use crate::loading::Loaded;
 use crate::plan::ViewName;
 use crate::stats::{self, ImpressionRecord, Stats};
@@ -40,6 +41,13 @@ impl Prepared {
             renderer,
             scene,
         })
+    }
+
+    /// Place the impressions of a changed plan again on the same device
+    /// (no new device, no new pipelines).
+    pub fn rebuild(&mut self, plan: &crate::plan::TreatmentPlan, head: &HeadMesh) -> Result<()> {
+        self.scene = Scene::new(&self.gpu, &self.renderer.generator, plan, head)?;
+        Ok(())
     }
 
     /// The impressions, read back from the GPU.
@@ -135,6 +143,51 @@ pub fn render(loaded: &Loaded, opts: &RenderOptions, inputs: &[PathBuf]) -> Resu
         files.push(path);
     }
     Ok(Rendered { files, stats })
+}
+
+/// `render --compare`: per view, the plan's variants side by side
+/// (`compare-<view>.png`, `opts.width`×`opts.height` in all).
+pub fn render_compare(
+    loaded: &Loaded,
+    opts: &RenderOptions,
+    inputs: &[PathBuf],
+) -> Result<Vec<PathBuf>> {
+    let variants = crate::compare::variant_plans(&loaded.plan);
+    if variants.len() < 2 {
+        bail!(
+            "--compare: the plan has no [[variants]] to compare; add two to four (README: \"Plan format\")"
+        );
+    }
+    std::fs::create_dir_all(&opts.out_dir)
+        .with_context(|| format!("cannot create output folder {}", opts.out_dir.display()))?;
+    let gpu = Gpu::new()?;
+    let renderer = Renderer::new(&gpu, HEADLESS_FORMAT);
+    let scenes = variants
+        .iter()
+        .map(|(name, plan)| {
+            Scene::new(&gpu, &renderer.generator, plan, &loaded.head)
+                .with_context(|| format!("variant {name:?}"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let tiles = crate::compare::layout(scenes.len(), opts.width, opts.height);
+    let mut files = Vec::new();
+    for view in &opts.views {
+        let mut images = Vec::new();
+        for ((name, _), (scene, tile)) in variants.iter().zip(scenes.iter().zip(&tiles)) {
+            let targets = renderer.targets(&gpu, tile.width, tile.height)?;
+            let camera =
+                Camera::preset(*view, scene.bounds, tile.width as f32 / tile.height as f32);
+            images.push((
+                name.clone(),
+                renderer.render_image(&gpu, scene, &camera, &targets)?,
+            ));
+        }
+        let img = crate::compare::compose(opts.width, opts.height, &images);
+        let path = opts.out_dir.join(format!("compare-{}.png", view.as_str()));
+        save_png(&img, &path, inputs)?;
+        files.push(path);
+    }
+    Ok(files)
 }
 
 fn sheet_subtitle(loaded: &Loaded, stats: &Stats) -> String {

@@ -145,14 +145,24 @@ impl Renderer {
                 self.samples,
                 attach,
             )),
-            color: texture(
-                gpu,
-                "colour",
-                size,
-                self.color_format,
-                1,
-                attach | wgpu::TextureUsages::COPY_SRC | wgpu::TextureUsages::TEXTURE_BINDING,
-            ),
+            // Also viewable without the sRGB suffix: a UI that treats
+            // textures as gamma-encoded bytes (the viewer's) shows it as is.
+            color: gpu.device.create_texture(&wgpu::TextureDescriptor {
+                label: Some("colour"),
+                size: wgpu::Extent3d {
+                    width,
+                    height,
+                    depth_or_array_layers: 1,
+                },
+                mip_level_count: 1,
+                sample_count: 1,
+                dimension: wgpu::TextureDimension::D2,
+                format: self.color_format,
+                usage: attach
+                    | wgpu::TextureUsages::COPY_SRC
+                    | wgpu::TextureUsages::TEXTURE_BINDING,
+                view_formats: &[self.color_format.remove_srgb_suffix()],
+            }),
             frame,
             pigment,
             head_bind,

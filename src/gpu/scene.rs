@@ -90,12 +90,44 @@ impl Scene {
         })
     }
 
+    /// Take up a change of `plan` that only alters how things look (shades,
+    /// skin, lights, the moment shown): no impression is placed again.
+    pub fn restyle(&mut self, plan: &TreatmentPlan, head: &HeadMesh) {
+        self.look = look(plan, head, &self.placement);
+    }
+
     /// Everything the splat pass draws: pigment, hair, scar marks.
     pub fn splat_sets(&self) -> impl Iterator<Item = &Impressions> {
         std::iter::once(&self.impressions)
             .chain(self.hair.as_ref())
             .chain(self.scar_dots.as_ref())
     }
+}
+
+/// True when going from `old` to `new` changes only what `Scene::restyle`
+/// takes up (shades, skin, lights, healing, the moment shown, colours), so
+/// the impressions already placed stay valid.
+pub fn restyle_suffices(old: &TreatmentPlan, new: &TreatmentPlan) -> bool {
+    fn placement_only(p: &TreatmentPlan) -> TreatmentPlan {
+        let mut p = p.clone();
+        p.name.clear();
+        p.skin = Default::default();
+        p.hair.color.clear();
+        for s in &mut p.sessions {
+            s.shade.clear();
+            s.day = None;
+            s.depth_mm = 0.0;
+            s.refresh = false;
+        }
+        p.shown = Default::default();
+        p.healing = Default::default();
+        p.lights = Default::default();
+        p.output = Default::default();
+        p.practice = Default::default();
+        p.variants.clear();
+        p
+    }
+    placement_only(old) == placement_only(new)
 }
 
 /// Impression numbers that mark what is not pigment (`common.wgsl`).

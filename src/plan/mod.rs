@@ -7,10 +7,12 @@
 mod color;
 mod treatment;
 mod validate;
+mod variants;
 
 pub use color::{Srgb, parse_color, pigment_palette, pigment_srgb, skin_tone_srgb, srgb_to_linear};
 pub use treatment::{HealingSpec, PracticeSpec, ScarKind, ScarSpec, ShownSpec};
 pub use validate::{PlanError, PlanIssue};
+pub use variants::{MAX_VARIANTS, VariantSpec};
 
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -62,6 +64,9 @@ pub struct TreatmentPlan {
     pub lights: LightingSpec,
     #[serde(default)]
     pub output: OutputSpec,
+    /// Named alternatives shown side by side (compare mode, `render --compare`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<VariantSpec>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

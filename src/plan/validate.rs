@@ -203,6 +203,7 @@ impl TreatmentPlan {
         self.check_treatment(&mut c);
         self.check_lights(&mut c);
         self.check_output(&mut c);
+        self.check_variants(&mut c);
         c.issues
     }
 

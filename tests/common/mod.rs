@@ -24,3 +24,25 @@ pub fn prepare(loaded: &Loaded) -> Prepared {
         Err(e) => panic!("GPU test cannot run: {e:#}"),
     }
 }
+
+/// Mean FLIP error of `actual` against `reference` (NVIDIA FLIP, as the
+/// golden tests use), and the error map.
+pub fn flip(reference: &image::RgbaImage, actual: &image::RgbaImage) -> (f32, image::RgbaImage) {
+    let rgb = |img: &image::RgbaImage| -> Vec<u8> {
+        img.pixels().flat_map(|p| [p[0], p[1], p[2]]).collect()
+    };
+    let (w, h) = reference.dimensions();
+    let a = nv_flip::FlipImageRgb8::with_data(w, h, &rgb(reference));
+    let b = nv_flip::FlipImageRgb8::with_data(w, h, &rgb(actual));
+    let error = nv_flip::flip(a, b, nv_flip::DEFAULT_PIXELS_PER_DEGREE);
+    let mean = nv_flip::FlipPool::from_image(&error).mean();
+    let map = error.apply_color_lut(&nv_flip::magma_lut()).to_vec();
+    let map = image::RgbaImage::from_fn(w, h, |x, y| {
+        let i = ((y * w + x) * 3) as usize;
+        image::Rgba([map[i], map[i + 1], map[i + 2], 255])
+    });
+    (mean, map)
+}
+
+/// The golden tests' tolerance (tests/golden.rs).
+pub const MEAN_FLIP_TOLERANCE: f32 = 0.02;

@@ -1,0 +1,859 @@
+//! The window loop (winit 0.30): events in, one frame out per redraw.
+
+use super::gfx::{FrameResult, Gfx, UiFrame};
+use super::input::{self, Action, Button, DoubleClick, Drag, Key, Mods};
+use super::orbit::Orbit;
+use super::panel::{self, PanelInfo, PanelState};
+use super::{ViewOptions, plan_io, screenshot};
+use crate::compare::{self, Tile};
+use crate::gpu::Scene;
+use crate::gpu::scene::restyle_suffices;
+use crate::head::HeadMesh;
+use crate::loading;
+use crate::plan::TreatmentPlan;
+use anyhow::{Context, Result};
+use std::collections::VecDeque;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use winit::application::ApplicationHandler;
+use winit::dpi::PhysicalSize;
+use winit::event::{ElementState, MouseButton, MouseScrollDelta, WindowEvent};
+use winit::event_loop::{ActiveEventLoop, ControlFlow};
+use winit::keyboard::{Key as WKey, NamedKey};
+use winit::window::{Fullscreen, Window, WindowId};
+
+/// One plan on screen: a viewport's label, the plan it shows and its scene.
+struct Shown {
+    name: String,
+    plan: TreatmentPlan,
+    scene: Scene,
+}
+
+struct Running {
+    window: Arc<Window>,
+    gfx: Gfx,
+    egui: egui_winit::State,
+    shown: Vec<Shown>,
+    orbit: Orbit,
+}
+
+/// Frame timing: intervals between frames drawn back to back.
+#[derive(Default)]
+struct Timing {
+    recent: VecDeque<f32>,
+    all: Vec<f32>,
+    render_ms: Vec<f32>,
+}
+
+impl Timing {
+    fn push(&mut self, interval_ms: f32, render_ms: f32) {
+        if self.recent.len() == 60 {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(interval_ms);
+        self.all.push(interval_ms);
+        self.render_ms.push(render_ms);
+    }
+}
+
+pub fn median(values: &[f32]) -> Option<f32> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut v = values.to_vec();
+    v.sort_by(f32::total_cmp);
+    Some(v[v.len() / 2])
+}
+
+pub struct App {
+    opts: ViewOptions,
+    run: Option<Running>,
+    plan: TreatmentPlan,
+    saved: TreatmentPlan,
+    plan_path: Option<PathBuf>,
+    head: HeadMesh,
+    compare: bool,
+    ui_hidden: bool,
+    help: bool,
+    frame_time: bool,
+    quit_prompt: bool,
+    panel: PanelState,
+    egui_ctx: egui::Context,
+    mods: Mods,
+    cursor: (f32, f32),
+    drag: Option<(Drag, f32)>,
+    dclick: DoubleClick,
+    started: Instant,
+    last_frame: Option<Instant>,
+    /// The last frame asked for the next at once (intervals are frame times).
+    continuous: bool,
+    timing: Timing,
+    frames: u32,
+    shot_pending: bool,
+    toast: Option<(String, Instant)>,
+    exit: bool,
+    /// Why the viewer stopped, if it failed.
+    pub error: Option<anyhow::Error>,
+}
+
+impl App {
+    pub fn new(opts: ViewOptions, loaded: loading::Loaded) -> App {
+        let compare = opts.compare;
+        App {
+            ui_hidden: opts.no_ui,
+            plan: loaded.plan.clone(),
+            saved: loaded.plan,
+            panel: PanelState {
+                path_text: loaded
+                    .plan_path
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+                ..Default::default()
+            },
+            plan_path: loaded.plan_path,
+            head: loaded.head,
+            opts,
+            run: None,
+            compare,
+            help: false,
+            frame_time: false,
+            quit_prompt: false,
+            egui_ctx: egui::Context::default(),
+            mods: Mods::default(),
+            cursor: (0.0, 0.0),
+            drag: None,
+            dclick: DoubleClick::default(),
+            started: Instant::now(),
+            last_frame: None,
+            continuous: false,
+            timing: Timing::default(),
+            frames: 0,
+            shot_pending: false,
+            toast: None,
+            exit: false,
+            error: None,
+        }
+    }
+
+    fn dirty(&self) -> bool {
+        self.plan != self.saved
+    }
+
+    /// The plans the viewports show now.
+    fn wanted(&self) -> Vec<(String, TreatmentPlan)> {
+        if self.compare {
+            let v = compare::variant_plans(&self.plan);
+            if v.len() >= 2 {
+                return v;
+            }
+        }
+        let mut p = self.plan.clone();
+        p.variants.clear();
+        vec![(self.plan.name.clone(), p)]
+    }
+
+    fn start(&mut self, event_loop: &ActiveEventLoop) -> Result<()> {
+        let (w, h) = self.opts.size;
+        let attrs = Window::default_attributes()
+            .with_title(self.title())
+            .with_inner_size(PhysicalSize::new(w, h));
+        let window = Arc::new(
+            event_loop
+                .create_window(attrs)
+                .context("cannot open a window")?,
+        );
+        let gfx = Gfx::new(window.clone())?;
+        let egui = egui_winit::State::new(
+            self.egui_ctx.clone(),
+            egui::ViewportId::ROOT,
+            &window,
+            Some(window.scale_factor() as f32),
+            None,
+            Some(gfx.gpu.device.limits().max_texture_dimension_2d as usize),
+        );
+        let t0 = Instant::now();
+        let mut shown = Vec::new();
+        for (name, plan) in self.wanted() {
+            let scene = Scene::new(&gfx.gpu, &gfx.renderer.generator, &plan, &self.head)
+                .with_context(|| format!("placing the impressions of {name:?}"))?;
+            shown.push(Shown { name, plan, scene });
+        }
+        self.panel.placement_ms = Some(t0.elapsed().as_secs_f32() * 1e3);
+        let size = window.inner_size();
+        let tiles = compare::layout(shown.len(), size.width.max(1), size.height.max(1));
+        let aspect = tiles[0].width as f32 / tiles[0].height as f32;
+        let mut orbit = Orbit::new(shown[0].scene.bounds, self.opts.view, aspect);
+        orbit.turntable = self.opts.turntable;
+        println!("viewer: {} on {}", self.title(), gfx.gpu.adapter_name());
+        self.run = Some(Running {
+            window,
+            gfx,
+            egui,
+            shown,
+            orbit,
+        });
+        Ok(())
+    }
+
+    fn title(&self) -> String {
+        let file = self
+            .plan_path
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map_or("built-in default plan".to_string(), |f| {
+                f.to_string_lossy().to_string()
+            });
+        format!(
+            "{}{} — {} — smp-preview",
+            if self.dirty() { "● " } else { "" },
+            self.plan.name,
+            file
+        )
+    }
+
+    /// Bring the scenes in line with the plan: restyle what only changed
+    /// its look, place again what changed more, keep the rest.
+    fn sync_scenes(&mut self) -> Result<()> {
+        let wanted = self.wanted();
+        let Some(run) = self.run.as_mut() else {
+            return Ok(());
+        };
+        let t0 = Instant::now();
+        let mut placed = false;
+        let mut old: Vec<Option<Shown>> = run.shown.drain(..).map(Some).collect();
+        let mut next = Vec::new();
+        for (i, (name, plan)) in wanted.into_iter().enumerate() {
+            // Reuse the scene at the same place, else one with the same name.
+            let pos = if old
+                .get(i)
+                .is_some_and(|o| o.as_ref().is_some_and(|o| o.name == name))
+            {
+                Some(i)
+            } else {
+                old.iter()
+                    .position(|o| o.as_ref().is_some_and(|o| o.name == name))
+            }
+            .or_else(|| (i < old.len() && old[i].is_some()).then_some(i));
+            let reuse = pos.and_then(|p| old[p].take());
+            let shown = match reuse {
+                Some(mut s) if s.plan == plan => {
+                    s.name = name;
+                    s
+                }
+                Some(mut s) if restyle_suffices(&s.plan, &plan) => {
+                    s.scene.restyle(&plan, &self.head);
+                    s.name = name;
+                    s.plan = plan;
+                    s
+                }
+                _ => {
+                    placed = true;
+                    let scene =
+                        Scene::new(&run.gfx.gpu, &run.gfx.renderer.generator, &plan, &self.head)
+                            .with_context(|| format!("placing the impressions of {name:?}"))?;
+                    Shown { name, plan, scene }
+                }
+            };
+            next.push(shown);
+        }
+        run.shown = next;
+        if placed {
+            run.gfx.gpu.wait();
+            self.panel.placement_ms = Some(t0.elapsed().as_secs_f32() * 1e3);
+        }
+        Ok(())
+    }
+
+    fn set_status(&mut self, msg: String, error: bool) {
+        if error {
+            eprintln!("viewer: {msg}");
+        } else {
+            println!("viewer: {msg}");
+        }
+        self.toast = Some((msg.clone(), Instant::now()));
+        self.panel.status = Some((msg, error));
+    }
+
+    fn load(&mut self, path: PathBuf) {
+        match loading::load(Some(&path)) {
+            Ok(l) => {
+                let bounds_changed = l.head.bounds() != self.head.bounds();
+                self.plan = l.plan.clone();
+                self.saved = l.plan;
+                self.head = l.head;
+                self.plan_path = Some(path.clone());
+                // A new plan: place everything again.
+                if let Some(run) = self.run.as_mut() {
+                    run.shown.clear();
+                }
+                match self.sync_scenes() {
+                    Ok(()) => self.set_status(format!("loaded {}", path.display()), false),
+                    Err(e) => self.set_status(format!("{e:#}"), true),
+                }
+                if bounds_changed
+                    && let Some(run) = self.run.as_mut()
+                    && !run.shown.is_empty()
+                {
+                    let size = run.window.inner_size();
+                    let a = size.width.max(1) as f32 / size.height.max(1) as f32;
+                    run.orbit = Orbit::new(run.shown[0].scene.bounds, self.opts.view, a);
+                }
+            }
+            Err(e) => self.set_status(format!("not loaded: {e}"), true),
+        }
+    }
+
+    fn save(&mut self, path: PathBuf) -> bool {
+        match plan_io::save(&self.plan, &path, self.plan_path.as_deref()) {
+            Ok(()) => {
+                self.saved = self.plan.clone();
+                self.plan_path = Some(path.clone());
+                self.panel.path_text = path.display().to_string();
+                self.set_status(format!("saved {}", path.display()), false);
+                true
+            }
+            Err(e) => {
+                self.set_status(format!("{e:#}"), true);
+                false
+            }
+        }
+    }
+
+    fn save_here(&mut self) -> bool {
+        let path = self
+            .plan_path
+            .clone()
+            .or_else(|| {
+                let t = self.panel.path_text.trim();
+                (!t.is_empty()).then(|| PathBuf::from(t))
+            })
+            .unwrap_or_else(|| PathBuf::from("plan.toml"));
+        self.save(path)
+    }
+
+    fn request_quit(&mut self) {
+        if self.dirty() {
+            self.quit_prompt = true;
+            self.ui_hidden = false;
+        } else {
+            self.exit = true;
+        }
+    }
+
+    fn act(&mut self, action: Action) {
+        let Some(run) = self.run.as_mut() else { return };
+        let size = run.window.inner_size();
+        let tiles = compare::layout(run.shown.len(), size.width.max(1), size.height.max(1));
+        let aspect = tiles[0].width as f32 / tiles[0].height.max(1) as f32;
+        match action {
+            Action::View(v) => run.orbit.jump(v, aspect),
+            Action::Turntable => run.orbit.turntable = !run.orbit.turntable,
+            Action::Fullscreen => {
+                let full = run.window.fullscreen().is_some();
+                run.window
+                    .set_fullscreen((!full).then_some(Fullscreen::Borderless(None)));
+            }
+            Action::HideUi => self.ui_hidden = !self.ui_hidden,
+            Action::Screenshot => self.shot_pending = true,
+            Action::FrameTime => self.frame_time = !self.frame_time,
+            Action::Compare => self.toggle_compare(!self.compare),
+            Action::Help => self.help = !self.help,
+            Action::Save => {
+                self.save_here();
+            }
+            Action::Open => {
+                self.ui_hidden = false;
+                self.panel.focus_path = true;
+            }
+            Action::Quit => self.request_quit(),
+            Action::Dismiss => {
+                if self.help {
+                    self.help = false;
+                } else if run.window.fullscreen().is_some() {
+                    run.window.set_fullscreen(None);
+                }
+            }
+        }
+    }
+
+    fn toggle_compare(&mut self, on: bool) {
+        if on && compare::variant_plans(&self.plan).len() < 2 {
+            self.set_status(
+                "compare: the plan has no variants; use \"duplicate current as a variant\"".into(),
+                true,
+            );
+            return;
+        }
+        self.compare = on;
+        if let Err(e) = self.sync_scenes() {
+            self.set_status(format!("{e:#}"), true);
+        }
+    }
+
+    fn tiles(&self) -> Vec<Tile> {
+        let run = self.run.as_ref().expect("running");
+        let (w, h) = run.gfx.size();
+        compare::layout(run.shown.len(), w, h)
+    }
+
+    /// The egui side of a frame: scene images, labels, panel, overlays.
+    fn build_ui(&mut self, ctx: &egui::Context, tiles: &[Tile]) -> panel::PanelEvents {
+        let run = self.run.as_ref().expect("running");
+        let ppp = ctx.pixels_per_point();
+        let painter = ctx.layer_painter(egui::LayerId::background());
+        let to_points = |t: &Tile| {
+            egui::Rect::from_min_size(
+                egui::pos2(t.x as f32 / ppp, t.y as f32 / ppp),
+                egui::vec2(t.width as f32 / ppp, t.height as f32 / ppp),
+            )
+        };
+        for (vp, shown) in run.gfx.viewports.iter().zip(&run.shown) {
+            let rect = to_points(&vp.tile);
+            painter.image(
+                vp.texture,
+                rect,
+                egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
+                egui::Color32::WHITE,
+            );
+            if tiles.len() > 1 {
+                let pos = rect.min + egui::vec2(10.0, 10.0);
+                let galley = painter.layout_no_wrap(
+                    shown.name.clone(),
+                    egui::FontId::proportional(20.0),
+                    egui::Color32::from_rgb(236, 238, 242),
+                );
+                let bg = egui::Rect::from_min_size(pos, galley.size()).expand(5.0);
+                painter.rect_filled(bg, 4.0, egui::Color32::from_black_alpha(150));
+                painter.galley(pos, galley, egui::Color32::WHITE);
+            }
+        }
+        let mut events = panel::PanelEvents::default();
+        if self.frame_time
+            && let Some(ms) = median(self.timing.recent.make_contiguous())
+        {
+            egui::Area::new(egui::Id::unique("frame time"))
+                .anchor(egui::Align2::LEFT_TOP, egui::vec2(10.0, 10.0))
+                .show(ctx, |ui| {
+                    egui::Frame::popup(ui.style()).show(ui, |ui| {
+                        ui.monospace(format!(
+                            "frame {ms:.1} ms · {:.1} fps (median of {})",
+                            1000.0 / ms,
+                            self.timing.recent.len()
+                        ));
+                    });
+                });
+        }
+        if self.quit_prompt {
+            let modal = egui::Modal::new(egui::Id::unique("quit")).show(ctx, |ui| {
+                ui.heading("Unsaved changes");
+                ui.label("The plan has changes that are not saved. Save them before quitting?");
+                ui.horizontal(|ui| {
+                    if ui.button("Save").clicked() {
+                        return Some(0);
+                    }
+                    if ui.button("Discard").clicked() {
+                        return Some(1);
+                    }
+                    if ui.button("Cancel").clicked() {
+                        return Some(2);
+                    }
+                    None
+                })
+                .inner
+            });
+            match modal.inner {
+                Some(0) => {
+                    if self.save_here() {
+                        self.exit = true;
+                    }
+                    self.quit_prompt = false;
+                }
+                Some(1) => self.exit = true,
+                Some(2) => self.quit_prompt = false,
+                _ if modal.should_close() => self.quit_prompt = false,
+                _ => {}
+            }
+        }
+        if self.ui_hidden {
+            return events;
+        }
+        let run = self.run.as_ref().expect("running");
+        let info = PanelInfo {
+            dirty: self.dirty(),
+            compare: self.compare,
+            plan_path: self.plan_path.as_deref(),
+            impressions: run.shown[0].scene.impressions.count,
+        };
+        let plan = &mut self.plan;
+        let state = &mut self.panel;
+        egui::Window::new("Plan")
+            .anchor(egui::Align2::RIGHT_TOP, egui::vec2(-8.0, 8.0))
+            .default_width(300.0)
+            .collapsible(true)
+            .resizable(false)
+            .show(ctx, |ui| {
+                egui::ScrollArea::vertical()
+                    .max_height(ctx.content_rect().height() - 60.0)
+                    .show(ui, |ui| {
+                        events = panel::show(ui, state, plan, &info);
+                    });
+            });
+        if self.help {
+            let mut open = true;
+            egui::Window::new("Keys and mouse")
+                .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
+                .collapsible(false)
+                .resizable(false)
+                .open(&mut open)
+                .show(ctx, |ui| {
+                    egui::Grid::new("keys").striped(true).show(ui, |ui| {
+                        for (keys, what) in input::BINDINGS {
+                            ui.strong(*keys);
+                            ui.label(*what);
+                            ui.end_row();
+                        }
+                    });
+                });
+            self.help = open;
+        } else {
+            egui::Area::new(egui::Id::unique("help hint"))
+                .anchor(egui::Align2::LEFT_BOTTOM, egui::vec2(10.0, -10.0))
+                .show(ctx, |ui| {
+                    ui.label(egui::RichText::new("? help · H hide UI").weak());
+                });
+        }
+        if let Some((msg, at)) = &self.toast
+            && at.elapsed() < Duration::from_secs(6)
+        {
+            egui::Area::new(egui::Id::unique("toast"))
+                .anchor(egui::Align2::CENTER_BOTTOM, egui::vec2(0.0, -16.0))
+                .show(ctx, |ui| {
+                    egui::Frame::popup(ui.style()).show(ui, |ui| {
+                        ui.label(msg);
+                    });
+                });
+        }
+        events
+    }
+
+    fn redraw(&mut self) -> Result<()> {
+        let now = Instant::now();
+        let dt = self
+            .last_frame
+            .map_or(0.0, |t| now.duration_since(t).as_secs_f32());
+        let Some(run) = self.run.as_mut() else {
+            return Ok(());
+        };
+        let size = run.window.inner_size();
+        if size.width == 0 || size.height == 0 {
+            return Ok(()); // minimised: nothing to draw
+        }
+        run.orbit.update(dt);
+        // The UI first: its changes show in this very frame.
+        let tiles = self.tiles();
+        let run = self.run.as_mut().expect("running");
+        run.gfx.set_tiles(&tiles)?;
+        let raw = run.egui.take_egui_input(&run.window);
+        let before = self.plan.clone();
+        let ctx = self.egui_ctx.clone();
+        let mut events = panel::PanelEvents::default();
+        let out = ctx.run_pass(raw, |ctx| events = self.build_ui(ctx, &tiles));
+        let run = self.run.as_mut().expect("running");
+        run.egui
+            .handle_platform_output(&run.window, out.platform_output);
+        if let Some(path) = events.load {
+            self.load(path);
+        }
+        if let Some(path) = events.save {
+            self.save(path);
+        }
+        if let Some(on) = events.compare {
+            self.toggle_compare(on);
+        }
+        if self.plan != before {
+            let issues = self.plan.validate();
+            if let Some(issue) = issues.first() {
+                self.set_status(format!("not applied: {issue}"), true);
+            } else if let Err(e) = self.sync_scenes() {
+                self.set_status(format!("{e:#}"), true);
+            }
+            if self.compare && compare::variant_plans(&self.plan).len() < 2 {
+                self.compare = false;
+                self.sync_scenes()?;
+            }
+        }
+        let title = self.title();
+        let run = self.run.as_mut().expect("running");
+        run.window.set_title(&title);
+        // Tiles may have changed with compare mode.
+        let (w, h) = run.gfx.size();
+        let tiles = compare::layout(run.shown.len(), w, h);
+        let primitives = ctx.tessellate(out.shapes, out.pixels_per_point);
+        if tiles != run.gfx.viewports.iter().map(|v| v.tile).collect::<Vec<_>>() {
+            // Compare mode changed this frame: draw the new layout next frame.
+            run.gfx.set_tiles(&tiles)?;
+            run.window.request_redraw();
+        }
+        let cameras: Vec<_> = run
+            .gfx
+            .viewports
+            .iter()
+            .map(|v| run.orbit.camera(v.tile.width as f32 / v.tile.height as f32))
+            .collect();
+        let scenes: Vec<&Scene> = run.shown.iter().map(|s| &s.scene).collect();
+        let n = scenes.len().min(cameras.len());
+        let last = self.opts.frames.is_some_and(|f| self.frames + 1 >= f);
+        let capture = last && self.opts.screenshot.is_some();
+        let t0 = Instant::now();
+        let result = run.gfx.frame(
+            &scenes[..n],
+            &cameras[..n],
+            UiFrame {
+                primitives: &primitives,
+                textures: &out.textures_delta,
+                pixels_per_point: out.pixels_per_point,
+            },
+            capture,
+        )?;
+        let render_ms = t0.elapsed().as_secs_f32() * 1e3;
+        let shot = match result {
+            FrameResult::Skipped(why) => {
+                log::info!("frame skipped: {why}");
+                run.window.request_redraw();
+                return Ok(());
+            }
+            FrameResult::Presented(shot) => shot,
+        };
+        if let Some(t) = self.last_frame
+            && self.continuous
+        {
+            self.timing
+                .push(now.duration_since(t).as_secs_f32() * 1e3, render_ms);
+        }
+        self.last_frame = Some(now);
+        self.frames += 1;
+        if self.shot_pending {
+            self.shot_pending = false;
+            let dir = self.opts.out.clone();
+            match self.picture() {
+                Ok(img) => {
+                    let path = screenshot::next_path(&dir);
+                    match screenshot::save(&img, &path, &self.inputs()) {
+                        Ok(()) => self.set_status(format!("screenshot {}", path.display()), false),
+                        Err(e) => self.set_status(format!("screenshot failed: {e:#}"), true),
+                    }
+                }
+                Err(e) => self.set_status(format!("screenshot failed: {e:#}"), true),
+            }
+        }
+        if last {
+            if let Some(path) = self.opts.screenshot.clone() {
+                let img = match shot {
+                    Some(img) => img,
+                    None => {
+                        eprintln!(
+                            "viewer: this surface cannot be read back; saving the rendered picture instead"
+                        );
+                        self.picture()?
+                    }
+                };
+                screenshot::save(&img, &path, &self.inputs())?;
+                println!("viewer: screenshot {}", path.display());
+            }
+            self.exit = true;
+        }
+        let run = self.run.as_mut().expect("running");
+        let animating = run.orbit.animating() || self.drag.is_some();
+        let egui_wants = out
+            .viewport_output
+            .get(&egui::ViewportId::ROOT)
+            .is_some_and(|v| v.repaint_delay.is_zero());
+        self.continuous = self.opts.frames.is_some() || animating || egui_wants;
+        if self.continuous {
+            run.window.request_redraw();
+        }
+        Ok(())
+    }
+
+    /// The scene as the viewports show it, without UI.
+    fn picture(&self) -> Result<image::RgbaImage> {
+        let run = self.run.as_ref().expect("running");
+        let mut tiles = Vec::new();
+        for (i, s) in run.shown.iter().enumerate().take(run.gfx.viewports.len()) {
+            tiles.push((s.name.clone(), run.gfx.read_viewport(i)?));
+        }
+        let (w, h) = run.gfx.size();
+        Ok(screenshot::picture(w, h, tiles))
+    }
+
+    fn inputs(&self) -> Vec<PathBuf> {
+        self.plan_path.iter().cloned().collect()
+    }
+
+    fn key(&mut self, key: &WKey) {
+        let k = match key {
+            WKey::Named(NamedKey::F1) => Key::F1,
+            WKey::Named(NamedKey::F11) => Key::F11,
+            WKey::Named(NamedKey::Escape) => Key::Escape,
+            WKey::Character(s) => match s.chars().next() {
+                Some(c) => Key::Char(c),
+                None => return,
+            },
+            _ => return,
+        };
+        if !self.mods.ctrl && self.egui_ctx.egui_wants_keyboard_input() {
+            return; // typing in a field
+        }
+        if let Some(action) = input::key_action(k, self.mods) {
+            self.act(action);
+        }
+    }
+
+    fn pointer_over_ui(&self) -> bool {
+        self.egui_ctx.is_pointer_over_egui() || self.egui_ctx.egui_is_using_pointer()
+    }
+}
+
+impl ApplicationHandler for App {
+    fn resumed(&mut self, event_loop: &ActiveEventLoop) {
+        if self.run.is_some() {
+            return;
+        }
+        if let Err(e) = self.start(event_loop) {
+            self.error = Some(e);
+            event_loop.exit();
+            return;
+        }
+        self.started = Instant::now();
+        if let Some(run) = &self.run {
+            run.window.request_redraw();
+        }
+    }
+
+    fn window_event(&mut self, event_loop: &ActiveEventLoop, _id: WindowId, event: WindowEvent) {
+        let over_ui = self.pointer_over_ui();
+        let Some(run) = self.run.as_mut() else { return };
+        let response = run.egui.on_window_event(&run.window, &event);
+        if response.repaint {
+            run.window.request_redraw();
+        }
+        match event {
+            WindowEvent::CloseRequested => self.request_quit(),
+            WindowEvent::Resized(size) => {
+                run.gfx.resize(size.width, size.height);
+                run.window.request_redraw();
+            }
+            WindowEvent::ModifiersChanged(m) => {
+                let s = m.state();
+                self.mods = Mods {
+                    ctrl: s.control_key(),
+                    shift: s.shift_key(),
+                };
+            }
+            WindowEvent::KeyboardInput { event, .. } => {
+                if event.state == ElementState::Pressed && !event.repeat {
+                    self.key(&event.logical_key);
+                }
+            }
+            WindowEvent::MouseInput { state, button, .. } => {
+                let b = match button {
+                    MouseButton::Left => Some(Button::Left),
+                    MouseButton::Right => Some(Button::Right),
+                    MouseButton::Middle => Some(Button::Middle),
+                    _ => None,
+                };
+                match (state, b) {
+                    (ElementState::Pressed, Some(b)) if !over_ui => {
+                        self.drag = Some((input::drag_for(b, self.mods), 0.0));
+                        let t = self.started.elapsed().as_secs_f64();
+                        if b == Button::Left && self.dclick.press(t, self.cursor) {
+                            self.act(Action::View(self.opts.view));
+                        }
+                    }
+                    (ElementState::Released, _) => self.drag = None,
+                    _ => {}
+                }
+            }
+            WindowEvent::CursorMoved { position, .. } => {
+                let p = (position.x as f32, position.y as f32);
+                let (dx, dy) = (p.0 - self.cursor.0, p.1 - self.cursor.1);
+                self.cursor = p;
+                if let Some((mode, moved)) = &mut self.drag {
+                    *moved += dx.hypot(dy);
+                    if input::is_drag(*moved) {
+                        let h = run.window.inner_size().height as f32;
+                        match mode {
+                            Drag::Orbit => run.orbit.rotate(dx, dy),
+                            Drag::Pan => run.orbit.pan(dx, dy, h),
+                        }
+                        run.window.request_redraw();
+                    }
+                }
+            }
+            WindowEvent::MouseWheel { delta, .. } if !over_ui => {
+                let steps = match delta {
+                    MouseScrollDelta::LineDelta(_, y) => input::wheel_steps(Some(y), None),
+                    MouseScrollDelta::PixelDelta(p) => input::wheel_steps(None, Some(p.y as f32)),
+                };
+                run.orbit.zoom_steps(steps);
+                run.window.request_redraw();
+            }
+            WindowEvent::PinchGesture { delta, .. } if !over_ui => {
+                run.orbit.zoom_factor(1.0 / (1.0 + delta as f32).max(0.1));
+                run.window.request_redraw();
+            }
+            WindowEvent::RedrawRequested => {
+                if let Err(e) = self.redraw() {
+                    self.error = Some(e);
+                    self.exit = true;
+                }
+            }
+            _ => {}
+        }
+        if self.exit {
+            event_loop.exit();
+        }
+    }
+
+    fn about_to_wait(&mut self, event_loop: &ActiveEventLoop) {
+        let Some(run) = self.run.as_ref() else { return };
+        if run.orbit.animating() || self.opts.frames.is_some() {
+            run.window.request_redraw();
+        }
+        // Keep the toast's timeout and egui's animations going without spinning.
+        event_loop.set_control_flow(
+            if self
+                .toast
+                .as_ref()
+                .is_some_and(|(_, t)| t.elapsed() < Duration::from_secs(7))
+            {
+                ControlFlow::wait_duration(Duration::from_millis(500))
+            } else {
+                ControlFlow::Wait
+            },
+        );
+        if self.exit {
+            event_loop.exit();
+        }
+    }
+
+    fn exiting(&mut self, _event_loop: &ActiveEventLoop) {
+        if self.opts.frames.is_some() || self.opts.timing {
+            let t = &self.timing;
+            match (median(&t.all), median(&t.render_ms)) {
+                (Some(f), Some(r)) => {
+                    let (w, h) = self.run.as_ref().map_or((0, 0), |r| r.gfx.size());
+                    println!(
+                        "viewer: {} frames at {w}x{h}, {} viewport(s): median frame {f:.1} ms ({:.1} fps), median render+present {r:.1} ms",
+                        self.frames,
+                        self.run.as_ref().map_or(0, |r| r.shown.len()),
+                        1000.0 / f
+                    );
+                }
+                _ => println!("viewer: {} frames (too few to time)", self.frames),
+            }
+        }
+    }
+}

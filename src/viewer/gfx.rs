@@ -1,0 +1,307 @@
+//! The window's GPU side: the surface, the viewports the scenes render into
+//! (offscreen, at full resolution), and egui drawn over them. The scene passes
+//! are the headless renderer's, unchanged; only where the frame goes differs.
+
+use crate::camera::Camera;
+use crate::compare::Tile;
+use crate::gpu::renderer::HEADLESS_FORMAT;
+use crate::gpu::{Gpu, Renderer, Scene, ViewTargets, readback};
+use anyhow::{Context, Result};
+use image::RgbaImage;
+use std::sync::Arc;
+use winit::window::Window;
+
+/// One viewport: a tile of the window, its render targets and the egui
+/// texture that shows them.
+pub struct Viewport {
+    pub tile: Tile,
+    pub targets: ViewTargets,
+    pub texture: egui::TextureId,
+}
+
+pub struct Gfx {
+    pub gpu: Gpu,
+    pub renderer: Renderer,
+    instance: wgpu::Instance,
+    surface: wgpu::Surface<'static>,
+    config: wgpu::SurfaceConfiguration,
+    /// Whether the surface can be copied back (the presented-frame screenshot).
+    pub surface_readable: bool,
+    egui: egui_wgpu::Renderer,
+    pub viewports: Vec<Viewport>,
+    window: Arc<Window>,
+}
+
+/// What a frame did.
+pub enum FrameResult {
+    Presented(Option<RgbaImage>),
+    /// No frame this time (minimised, occluded, surface recreated): try again.
+    Skipped(&'static str),
+}
+
+/// The egui side of one frame.
+pub struct UiFrame<'a> {
+    pub primitives: &'a [egui::ClippedPrimitive],
+    pub textures: &'a egui::TexturesDelta,
+    pub pixels_per_point: f32,
+}
+
+impl Gfx {
+    /// Open the adapter (WGPU_BACKEND / WGPU_ADAPTER_NAME as for `render`)
+    /// that can present to `window`.
+    pub fn new(window: Arc<Window>) -> Result<Gfx> {
+        let instance = wgpu::Instance::new(
+            wgpu::InstanceDescriptor::new_with_display_handle_from_env(Box::new(window.clone())),
+        );
+        let surface = instance
+            .create_surface(window.clone())
+            .context("cannot create a drawing surface for the window")?;
+        let adapter = pollster::block_on(wgpu::util::initialize_adapter_from_env_or_default(
+            &instance,
+            Some(&surface),
+        ))
+        .map_err(|e| crate::gpu::GpuError::NoAdapter(e.to_string()))?;
+        let gpu = Gpu::from_adapter(adapter)?;
+        let caps = surface.get_capabilities(&gpu.adapter);
+        // egui writes gamma-encoded colours: a non-sRGB surface shows them as is.
+        let format = caps
+            .formats
+            .iter()
+            .copied()
+            .find(|f| !f.is_srgb())
+            .or(caps.formats.first().copied())
+            .context("the window surface offers no format")?;
+        let surface_readable = caps.usages.contains(wgpu::TextureUsages::COPY_SRC)
+            && matches!(
+                format,
+                wgpu::TextureFormat::Bgra8Unorm | wgpu::TextureFormat::Rgba8Unorm
+            );
+        let size = window.inner_size();
+        let config = wgpu::SurfaceConfiguration {
+            usage: if surface_readable {
+                wgpu::TextureUsages::RENDER_ATTACHMENT | wgpu::TextureUsages::COPY_SRC
+            } else {
+                wgpu::TextureUsages::RENDER_ATTACHMENT
+            },
+            format,
+            width: size.width.max(1),
+            height: size.height.max(1),
+            // Vsync.
+            present_mode: wgpu::PresentMode::AutoVsync,
+            desired_maximum_frame_latency: 2,
+            alpha_mode: caps.alpha_modes[0],
+            view_formats: vec![],
+            ..surface
+                .get_default_config(&gpu.adapter, size.width.max(1), size.height.max(1))
+                .context("the window surface is not supported by this adapter")?
+        };
+        if size.width > 0 && size.height > 0 {
+            surface.configure(&gpu.device, &config);
+        }
+        let renderer = Renderer::new(&gpu, HEADLESS_FORMAT);
+        let egui = egui_wgpu::Renderer::new(
+            &gpu.device,
+            format,
+            egui_wgpu::RendererOptions {
+                msaa_samples: 1,
+                depth_stencil_format: None,
+                // No noise on the picture: the window shows the scene's bytes.
+                dithering: false,
+                predictable_texture_filtering: false,
+            },
+        );
+        Ok(Gfx {
+            gpu,
+            renderer,
+            instance,
+            surface,
+            config,
+            surface_readable,
+            egui,
+            viewports: Vec::new(),
+            window,
+        })
+    }
+
+    /// Follow a window resize (physical pixels); zero means minimised.
+    pub fn resize(&mut self, width: u32, height: u32) {
+        if width == 0 || height == 0 {
+            return;
+        }
+        self.config.width = width;
+        self.config.height = height;
+        self.surface.configure(&self.gpu.device, &self.config);
+    }
+
+    pub fn size(&self) -> (u32, u32) {
+        (self.config.width, self.config.height)
+    }
+
+    /// Make the viewports match `tiles` (reallocating only what changed size).
+    pub fn set_tiles(&mut self, tiles: &[Tile]) -> Result<()> {
+        self.viewports.truncate(tiles.len());
+        for (i, tile) in tiles.iter().enumerate() {
+            if let Some(v) = self.viewports.get_mut(i) {
+                if v.tile.width == tile.width && v.tile.height == tile.height {
+                    v.tile = *tile;
+                    continue;
+                }
+            }
+            let targets = self.renderer.targets(&self.gpu, tile.width, tile.height)?;
+            let view = gamma_view(&targets);
+            match self.viewports.get_mut(i) {
+                Some(v) => {
+                    self.egui.update_egui_texture_from_wgpu_texture(
+                        &self.gpu.device,
+                        &view,
+                        wgpu::FilterMode::Nearest,
+                        v.texture,
+                    );
+                    v.tile = *tile;
+                    v.targets = targets;
+                }
+                None => {
+                    let texture = self.egui.register_native_texture(
+                        &self.gpu.device,
+                        &view,
+                        wgpu::FilterMode::Nearest,
+                    );
+                    self.viewports.push(Viewport {
+                        tile: *tile,
+                        targets,
+                        texture,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Render `scenes[i]` through `cameras[i]` into viewport `i`, draw the UI
+    /// over them onto the window, present. With `capture`, the presented
+    /// frame is read back too.
+    pub fn frame(
+        &mut self,
+        scenes: &[&Scene],
+        cameras: &[Camera],
+        ui: UiFrame,
+        capture: bool,
+    ) -> Result<FrameResult> {
+        let (w, h) = self.size();
+        let size = self.window.inner_size();
+        if size.width == 0 || size.height == 0 {
+            return Ok(FrameResult::Skipped("minimised"));
+        }
+        let frame = match self.surface.get_current_texture() {
+            wgpu::CurrentSurfaceTexture::Success(f) => f,
+            wgpu::CurrentSurfaceTexture::Suboptimal(f) => f,
+            wgpu::CurrentSurfaceTexture::Timeout => return Ok(FrameResult::Skipped("timeout")),
+            wgpu::CurrentSurfaceTexture::Occluded => return Ok(FrameResult::Skipped("occluded")),
+            wgpu::CurrentSurfaceTexture::Outdated => {
+                self.resize(size.width, size.height);
+                return Ok(FrameResult::Skipped("surface outdated: reconfigured"));
+            }
+            wgpu::CurrentSurfaceTexture::Lost => {
+                self.surface = self
+                    .instance
+                    .create_surface(self.window.clone())
+                    .context("cannot recreate the lost window surface")?;
+                self.surface.configure(&self.gpu.device, &self.config);
+                return Ok(FrameResult::Skipped("surface lost: recreated"));
+            }
+            wgpu::CurrentSurfaceTexture::Validation => {
+                return Ok(FrameResult::Skipped("surface validation error"));
+            }
+        };
+        let device = &self.gpu.device;
+        let mut encoder = device.create_command_encoder(&Default::default());
+        for ((scene, camera), vp) in scenes.iter().zip(cameras).zip(&self.viewports) {
+            let out = vp.targets.color.create_view(&Default::default());
+            self.renderer
+                .encode_view(&self.gpu, &mut encoder, scene, camera, &vp.targets, &out);
+        }
+        for (id, deltas) in &ui.textures.set {
+            for delta in deltas {
+                self.egui
+                    .update_texture(device, &self.gpu.queue, *id, delta);
+            }
+        }
+        let screen = egui_wgpu::ScreenDescriptor {
+            size_in_pixels: [w, h],
+            pixels_per_point: ui.pixels_per_point,
+        };
+        let extra = self.egui.update_buffers(
+            device,
+            &self.gpu.queue,
+            &mut encoder,
+            ui.primitives,
+            &screen,
+        );
+        let view = frame.texture.create_view(&Default::default());
+        {
+            let mut pass = encoder
+                .begin_render_pass(&wgpu::RenderPassDescriptor {
+                    label: Some("window"),
+                    color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                        view: &view,
+                        depth_slice: None,
+                        resolve_target: None,
+                        ops: wgpu::Operations {
+                            load: wgpu::LoadOp::Clear(wgpu::Color {
+                                r: 0.006,
+                                g: 0.007,
+                                b: 0.009,
+                                a: 1.0,
+                            }),
+                            store: wgpu::StoreOp::Store,
+                        },
+                    })],
+                    depth_stencil_attachment: None,
+                    timestamp_writes: None,
+                    occlusion_query_set: None,
+                    multiview_mask: None,
+                })
+                .forget_lifetime();
+            self.egui.render(&mut pass, ui.primitives, &screen);
+        }
+        self.gpu
+            .queue
+            .submit(extra.into_iter().chain([encoder.finish()]));
+        for id in &ui.textures.free {
+            self.egui.free_texture(id);
+        }
+        let shot = if capture && self.surface_readable {
+            let mut px = readback::read_rgba8(&self.gpu, &frame.texture)?;
+            if self.config.format == wgpu::TextureFormat::Bgra8Unorm {
+                for p in px.chunks_exact_mut(4) {
+                    p.swap(0, 2);
+                }
+            }
+            Some(
+                RgbaImage::from_raw(frame.texture.width(), frame.texture.height(), px)
+                    .context("surface readback size")?,
+            )
+        } else {
+            None
+        };
+        self.window.pre_present_notify();
+        self.gpu.queue.present(frame);
+        Ok(FrameResult::Presented(shot))
+    }
+
+    /// Viewport `i`'s last rendered picture (the scene only, no UI), as the
+    /// headless renderer writes it.
+    pub fn read_viewport(&self, i: usize) -> Result<RgbaImage> {
+        let t = &self.viewports[i].targets;
+        let px = readback::read_rgba8(&self.gpu, &t.color)?;
+        RgbaImage::from_raw(t.width, t.height, px).context("viewport readback size")
+    }
+}
+
+/// The colour target viewed as plain (gamma-encoded) bytes, as egui samples it.
+fn gamma_view(targets: &ViewTargets) -> wgpu::TextureView {
+    targets.color.create_view(&wgpu::TextureViewDescriptor {
+        format: Some(HEADLESS_FORMAT.remove_srgb_suffix()),
+        ..Default::default()
+    })
+}

@@ -1,0 +1,75 @@
+//! Saving the edited plan: TOML written to a temp file beside the target,
+//! then renamed over it, so the previous file survives any failure.
+
+use crate::plan::TreatmentPlan;
+use anyhow::{Context, Result};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Write `plan` to `path` atomically. A custom head mesh given relative to
+/// `loaded_from` is rewritten so it still resolves from `path`'s folder.
+pub fn save(plan: &TreatmentPlan, path: &Path, loaded_from: Option<&Path>) -> Result<()> {
+    let mut plan = plan.clone();
+    if let Some(mesh) = plan.mesh_path(loaded_from) {
+        let same_dir = loaded_from.and_then(Path::parent) == path.parent();
+        if !same_dir {
+            plan.head.mesh = std::path::absolute(&mesh)
+                .unwrap_or(mesh)
+                .display()
+                .to_string();
+        }
+    }
+    let text = format!(
+        "# Saved by smp-preview view. Every field: README \"Plan format\".\n{}",
+        plan.to_toml_string()
+    );
+    // Check it loads back before touching the target.
+    TreatmentPlan::from_toml_str(&text, &path.display().to_string())
+        .context("the edited plan does not validate; not saved")?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .with_context(|| format!("{}: not a file name", path.display()))?;
+    let tmp = dir.join(format!(".{}.partial", name.to_string_lossy()));
+    let write = || -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    };
+    write().map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        anyhow::anyhow!("cannot save {}: {e}", path.display())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saves_atomically_and_loads_back() {
+        let dir = std::env::temp_dir().join(format!("smp-save-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("client.toml");
+        std::fs::write(&path, "previous").unwrap();
+        let mut plan = TreatmentPlan::default_plan();
+        plan.density.final_per_cm2 = 72.0;
+        save(&plan, &path, None).unwrap();
+        let back = TreatmentPlan::load(&path).unwrap();
+        assert_eq!(back, plan);
+        // An invalid plan is refused and the file on disk stays as it was.
+        let mut bad = plan.clone();
+        bad.density.final_per_cm2 = 1000.0;
+        assert!(save(&bad, &path, None).is_err());
+        assert_eq!(TreatmentPlan::load(&path).unwrap(), plan);
+        // A folder that does not exist: an error, nothing written.
+        assert!(save(&plan, &dir.join("no/such/dir/p.toml"), None).is_err());
+        let names: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+        assert_eq!(names.len(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

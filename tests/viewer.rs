@@ -1,0 +1,290 @@
+//! The viewer in a real window (under Xvfb when no display is set, on
+//! whatever adapter wgpu finds: lavapipe on CI) against the headless
+//! renderer, and `render --compare`. No Xvfb and no display is a failure
+//! that says what to install, never a silent pass.
+
+mod common;
+
+use image::RgbaImage;
+use smp_preview::plan::ViewName;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_smp-preview");
+const WIDTH: u32 = 640;
+const HEIGHT: u32 = 360;
+
+fn out_dir(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// An X display for the viewer: $DISPLAY if set, else a private Xvfb that
+/// is stopped when this is dropped.
+struct Display {
+    name: String,
+    xvfb: Option<Child>,
+}
+
+impl Drop for Display {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.xvfb {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn display() -> Display {
+    if let Some(d) = std::env::var_os("DISPLAY").filter(|d| !d.is_empty()) {
+        return Display {
+            name: d.to_string_lossy().into_owned(),
+            xvfb: None,
+        };
+    }
+    let n = (90..400)
+        .find(|n| {
+            !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+        })
+        .expect("a free X display number");
+    let child = Command::new("Xvfb")
+        .args([&format!(":{n}"), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!(
+                "the viewer test needs a display: DISPLAY is not set and Xvfb cannot be started ({e}).\n  \
+                 Install it (Debian/Ubuntu: `apt-get install xvfb`; .ci/run does) or run under a desktop session."
+            )
+        });
+    let socket = format!("/tmp/.X11-unix/X{n}");
+    let start = Instant::now();
+    while !Path::new(&socket).exists() {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "Xvfb :{n} did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Display {
+        name: format!(":{n}"),
+        xvfb: Some(child),
+    }
+}
+
+fn viewer(display: &Display, args: &[&str]) -> Output {
+    let out = Command::new(BIN)
+        .arg("view")
+        .args(args)
+        .env("DISPLAY", &display.name)
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("run smp-preview view");
+    println!("{}", String::from_utf8_lossy(&out.stdout));
+    eprintln!("{}", String::from_utf8_lossy(&out.stderr));
+    out
+}
+
+fn headless_front(plan: Option<&str>) -> RgbaImage {
+    let loaded = smp_preview::loading::load(plan.map(|p| common::plan_path(p)).as_deref()).unwrap();
+    let prepared = common::prepare(&loaded);
+    prepared
+        .render_views(&[ViewName::Front], WIDTH, HEIGHT)
+        .unwrap()
+        .remove(0)
+        .1
+}
+
+fn assert_matches(name: &str, dir: &Path, reference: &RgbaImage, actual: &RgbaImage) -> f32 {
+    assert_eq!(reference.dimensions(), actual.dimensions(), "{name}: size");
+    let (mean, map) = common::flip(reference, actual);
+    println!("{name}: mean FLIP {mean:.5}");
+    if mean > common::MEAN_FLIP_TOLERANCE {
+        reference
+            .save(dir.join(format!("{name}-headless.png")))
+            .unwrap();
+        map.save(dir.join(format!("{name}-difference.png")))
+            .unwrap();
+        panic!(
+            "{name}: mean FLIP {mean:.4} > {}; see {}",
+            common::MEAN_FLIP_TOLERANCE,
+            dir.display()
+        );
+    }
+    mean
+}
+
+/// The window's presented frame equals the headless render of the same plan
+/// and view; with the UI shown, the panel is really drawn over it.
+#[test]
+fn window_screenshot_matches_headless_render() {
+    let display = display();
+    let dir = out_dir("viewer-window");
+    let size = format!("{WIDTH}x{HEIGHT}");
+    let clean = dir.join("viewer-front.png");
+    let out = viewer(
+        &display,
+        &[
+            "--frames",
+            "3",
+            "--screenshot",
+            clean.to_str().unwrap(),
+            "--size",
+            &size,
+            "--no-ui",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "viewer failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("median frame"),
+        "no timing printed: {stdout}"
+    );
+    let actual = image::open(&clean).unwrap().to_rgba8();
+    let reference = headless_front(None);
+    assert_matches("viewer-front", &dir, &reference, &actual);
+
+    // The same frame with the panel: the right-hand side differs, the left
+    // half (head and backdrop) is still the render.
+    let with_ui = dir.join("viewer-front-ui.png");
+    let out = viewer(
+        &display,
+        &[
+            "--frames",
+            "3",
+            "--screenshot",
+            with_ui.to_str().unwrap(),
+            "--size",
+            &size,
+        ],
+    );
+    assert!(out.status.success());
+    let ui = image::open(&with_ui).unwrap().to_rgba8();
+    let (mean, _) = common::flip(&reference, &ui);
+    assert!(
+        mean > common::MEAN_FLIP_TOLERANCE,
+        "the panel is not drawn (FLIP {mean})"
+    );
+    let left =
+        |img: &RgbaImage| image::imageops::crop_imm(img, 0, 0, WIDTH / 3, HEIGHT - 40).to_image();
+    assert_matches("viewer-front-ui-left", &dir, &left(&reference), &left(&ui));
+}
+
+/// Automation flags and bad input fail clearly.
+#[test]
+fn viewer_errors_are_clear() {
+    let out = Command::new(BIN)
+        .args(["view", "--frames", "1"])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no display: set DISPLAY or use `smp-preview render`"),
+        "{err}"
+    );
+
+    let dir = out_dir("viewer-errors");
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "[density]\nfinal_per_cm2 = 900\n").unwrap();
+    let out = Command::new(BIN)
+        .args(["view", "--plan", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.toml:2") && err.contains("density.final_per_cm2"),
+        "{err}"
+    );
+
+    let out = Command::new(BIN)
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no display"));
+}
+
+/// `render --compare`: the default plan's three shades side by side, each
+/// tile the headless render of its variant, darker shades darker.
+#[test]
+fn render_compare_shows_the_variants() {
+    let dir = out_dir("render-compare");
+    let (w, h) = (3 * 320 + 2 * smp_preview::compare::GAP_PX, 400);
+    let out = Command::new(BIN)
+        .args([
+            "render",
+            "--compare",
+            "--views",
+            "front",
+            "--size",
+            &format!("{w}x{h}"),
+            "--out",
+        ])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let img = image::open(dir.join("compare-front.png"))
+        .unwrap()
+        .to_rgba8();
+    assert_eq!(img.dimensions(), (w, h));
+    let plan = smp_preview::plan::TreatmentPlan::default_plan();
+    let variants = smp_preview::compare::variant_plans(&plan);
+    assert_eq!(variants.len(), 3);
+    let tiles = smp_preview::compare::layout(3, w, h);
+    let head = smp_preview::loading::load_head(&plan, None).unwrap();
+    let mut scalp_luma = Vec::new();
+    for ((name, vplan), tile) in variants.iter().zip(&tiles) {
+        assert_eq!((tile.width, tile.height), (320, 400));
+        let crop =
+            image::imageops::crop_imm(&img, tile.x, tile.y, tile.width, tile.height).to_image();
+        let loaded = smp_preview::loading::Loaded {
+            plan: vplan.clone(),
+            plan_path: None,
+            head: head.clone(),
+        };
+        let reference = common::prepare(&loaded)
+            .render_views(&[ViewName::Front], tile.width, tile.height)
+            .unwrap()
+            .remove(0)
+            .1;
+        // The label covers a corner of the backdrop: within tolerance.
+        assert_matches(
+            &format!("compare-{}", name.replace(' ', "-")),
+            &dir,
+            &reference,
+            &crop,
+        );
+        // The scalp: the top middle of the head.
+        let scalp = image::imageops::crop_imm(&crop, 130, 70, 60, 25).to_image();
+        let l: f32 = scalp
+            .pixels()
+            .map(|p| p[0] as f32 * 0.2126 + p[1] as f32 * 0.7152 + p[2] as f32 * 0.0722)
+            .sum::<f32>()
+            / (scalp.width() * scalp.height()) as f32;
+        scalp_luma.push(l);
+    }
+    println!("scalp luma soft black / dark / medium: {scalp_luma:?}");
+    assert!(
+        scalp_luma[0] < scalp_luma[1] && scalp_luma[1] < scalp_luma[2],
+        "{scalp_luma:?}"
+    );
+}
