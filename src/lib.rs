@@ -1,8 +1,9 @@
 //! smp-preview: a scalp micropigmentation preview renderer.
 //!
 //! Domain (no wgpu): `plan`, `head`, `hairline`, `sessions`, `placement`,
-//! `camera`, `lighting`, `stats`. GPU: `gpu`. Outputs: `render`.
+//! `camera`, `lighting`, `stats`. GPU: `gpu`. Outputs: `render`, `bench`.
 
+pub mod bench;
 pub mod camera;
 pub mod gpu;
 pub mod hairline;

@@ -58,6 +58,18 @@ enum Command {
     },
     /// Print the GPU adapter and the limits that matter.
     Info,
+    /// Measure frame, placement and render times on the adapter it finds (see README).
+    Bench {
+        /// Also write the figures as JSON to this file.
+        #[arg(long)]
+        json: Option<PathBuf>,
+        /// Fewer frames: a first look in about half the time.
+        #[arg(long)]
+        quick: bool,
+        /// Also sweep 10 k to 1 M impressions and 720p to 4K (takes longer).
+        #[arg(long)]
+        scaling: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -111,6 +123,22 @@ fn run(cli: Cli) -> Result<()> {
         Command::Info => {
             let gpu = Gpu::new()?;
             say(gpu.describe());
+            Ok(())
+        }
+        Command::Bench {
+            json,
+            quick,
+            scaling,
+        } => {
+            let opts = smp_preview::bench::BenchOptions { quick, scaling };
+            let report = smp_preview::bench::run(&opts, |line| eprintln!("{line}"))?;
+            say(report.table());
+            if let Some(path) = json {
+                let text = serde_json::to_string_pretty(&report)?;
+                std::fs::write(&path, text)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                say(format!("wrote {}", path.display()));
+            }
             Ok(())
         }
     }
@@ -167,7 +195,9 @@ fn apply_moment(plan: &mut TreatmentPlan, session: Option<u32>, days: Option<f32
     let n = plan.sessions.len() as u32;
     if let Some(k) = session {
         if k > n {
-            bail!("--session {k} is out of range: the plan has sessions 1 to {n} (0: before treatment)");
+            bail!(
+                "--session {k} is out of range: the plan has sessions 1 to {n} (0: before treatment)"
+            );
         }
         plan.shown.session = Some(k);
     }

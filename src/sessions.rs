@@ -263,8 +263,14 @@ refresh = true
 "#;
         let plan = TreatmentPlan::from_toml_str(text, "t").unwrap();
         assert_eq!(session_ages(&plan, None, 0.0), vec![None, None, None]);
-        assert_eq!(session_ages(&plan, Some(0), 10.0), vec![Some(10.0), None, None]);
-        assert_eq!(session_ages(&plan, Some(1), 30.0), vec![Some(30.0), Some(10.0), None]);
+        assert_eq!(
+            session_ages(&plan, Some(0), 10.0),
+            vec![Some(10.0), None, None]
+        );
+        assert_eq!(
+            session_ages(&plan, Some(1), 30.0),
+            vec![Some(30.0), Some(10.0), None]
+        );
         assert_eq!(
             session_ages(&plan, Some(2), 1510.0),
             vec![Some(10.0), Some(10.0), Some(10.0)]

@@ -158,7 +158,12 @@ impl TreatmentPlan {
         let shown = &self.shown;
         if let Some(k) = shown.session {
             let n = self.sessions.len().max(1) as u32;
-            c.range_u32(vec![Key("shown"), Key("session")], k, (0, n), " (0: before treatment)");
+            c.range_u32(
+                vec![Key("shown"), Key("session")],
+                k,
+                (0, n),
+                " (0: before treatment)",
+            );
         }
         c.range(
             vec![Key("shown"), Key("days_after")],
