@@ -113,18 +113,6 @@ fn ramp(x: f32, width: f32) -> f32 {
     return select(0.0, 1.0, x >= 0.0);
 }
 
-fn hairline_elevation(cov: Coverage, azimuth: f32) -> f32 {
-    let n = f32(HAIRLINE_SAMPLES);
-    let x = (azimuth + PI) / TAU * n;
-    let i0 = floor(x);
-    let t = x - i0;
-    let ia = u32((i32(i0) % 128 + 128) % 128);
-    let ib = (ia + 1u) % HAIRLINE_SAMPLES;
-    let a = cov.hairline[ia / 4u][ia % 4u];
-    let b = cov.hairline[ib / 4u][ib % 4u];
-    return a + (b - a) * t;
-}
-
 fn segment_distance(p: vec3<f32>, a: vec3<f32>, b: vec3<f32>) -> f32 {
     let ab = b - a;
     let t = clamp(dot(p - a, ab) / max(dot(ab, ab), 1e-9), 0.0, 1.0);
@@ -132,90 +120,6 @@ fn segment_distance(p: vec3<f32>, a: vec3<f32>, b: vec3<f32>) -> f32 {
 }
 
 const SCAR_EDGE_MM: f32 = 0.8;
-
-// Per scar, how much of p it covers (tissue for strip/line scars, the donor
-// disc for FUE); mirrors `ScarModel::influence`.
-fn scar_weights(scars: Scars, p: vec3<f32>, margin: f32) -> vec4<f32> {
-    var w = vec4<f32>(0.0);
-    for (var i = 0u; i < u32(scars.counts.x); i++) {
-        let a = scars.capsules[2u * i];
-        let b = scars.capsules[2u * i + 1u];
-        let d = segment_distance(p, a.xyz, b.xyz) - a.w - margin;
-        let k = u32(b.w);
-        w[k] = max(w[k], 1.0 - smoothstep(-0.5 * SCAR_EDGE_MM, 0.5 * SCAR_EDGE_MM, d));
-    }
-    for (var k = 0u; k < u32(scars.counts.y); k++) {
-        let area = scars.areas[k];
-        if (area.w > 0.0) {
-            w[k] = 1.0 - ramp(length(p - area.xyz) - area.w - margin, 10.0);
-        }
-    }
-    return w;
-}
-
-// (scar tissue weight, impression density multiplier) at p.
-fn scar_influence(scars: Scars, p: vec3<f32>, margin: f32) -> vec2<f32> {
-    let w = scar_weights(scars, p, margin);
-    var tissue = 0.0;
-    var scale = 1.0;
-    for (var k = 0u; k < u32(scars.counts.y); k++) {
-        if (scars.areas[k].w <= 0.0) { tissue = max(tissue, w[k]); }
-        scale *= 1.0 + (scars.params[k].x - 1.0) * w[k];
-    }
-    return vec2<f32>(tissue, scale);
-}
-
-// How bald the scalp is at p, d mm above the hairline; mirrors
-// `CoverageModel::bald_fraction` (margin 0).
-fn bald_fraction(cov: Coverage, p: vec3<f32>, d: f32, az_deg: f32) -> f32 {
-    let preset = u32(cov.region.x);
-    let feather = cov.region.z;
-    if (preset == 0u) { return 1.0; }
-    if (preset == 1u) {
-        let side = 1.0 - ramp(az_deg - 62.0, 16.0);
-        return (1.0 - ramp(d - cov.region.y, feather)) * side;
-    }
-    if (preset == 2u) {
-        return 1.0 - ramp(length(p - cov.crown_point.xyz) - cov.region.w, feather);
-    }
-    let b = cov.bald;
-    let corner = exp(-pow((az_deg - 38.0) / 16.0, 2.0));
-    let recess = b.y + (b.x - b.y) * corner;
-    let side = 1.0 - ramp(az_deg - cov.bald_side.x, 15.0);
-    let front = (1.0 - ramp(d - recess, feather)) * side;
-    var crown = 0.0;
-    if (b.z > 0.0) {
-        crown = 1.0 - ramp(length(p - cov.crown_point.xyz) - b.z, feather);
-    }
-    let top = ramp(d - b.w, feather);
-    return max(max(front, crown), top);
-}
-
-// The layer's relative density at p (impressions, or the client's own hair);
-// mirrors `CoverageModel::layer_density` (margin 0).
-fn coverage(cov: Coverage, p: vec3<f32>) -> f32 {
-    let v = p - cov.center.xyz;
-    let az = atan2(v.x, v.z);
-    let el = atan2(v.y, length(v.xz));
-    let s = max(cov.band.z, 1e-3);
-    let seed = bitcast<u32>(cov.band.w);
-    let wander = value_noise(p / s, seed) + 0.5 * value_noise(p / (0.37 * s), seed ^ 0xa5a5u);
-    let d = (el - hairline_elevation(cov, az)) * length(v) + cov.band.y * wander / 1.5;
-    let inside = ramp(d, cov.band.x);
-    let bald = bald_fraction(cov, p, d, abs(degrees(az)));
-    var zone_scale = 1.0;
-    var hair_scale = 1.0;
-    for (var z = 0u; z < u32(cov.counts.x); z++) {
-        let zp = cov.zone_points[z];
-        let w = 1.0 - ramp(length(p - zp.xyz) - zp.w, cov.zone_params[z].x);
-        zone_scale *= 1.0 + (cov.zone_params[z].y - 1.0) * w;
-        hair_scale *= 1.0 + (cov.zone_params[z].z - 1.0) * w;
-    }
-    let scar = scar_influence(cov.scars, p, 0.0);
-    let remaining = (1.0 - bald) * hair_scale * (1.0 - scar.x);
-    if (cov.counts.z > 0.5) { return inside * remaining; }
-    return inside * (1.0 - remaining) * zone_scale * scar.y;
-}
 
 // Octahedral normal encoding.
 fn oct_wrap(v: vec2<f32>) -> vec2<f32> {

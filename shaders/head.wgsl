@@ -5,6 +5,12 @@
 @group(0) @binding(0) var<uniform> frame: Frame;
 @group(0) @binding(1) var<storage, read> pigment: array<u32>;
 
+// Scar accessors for `scars.wgsl`.
+fn scars_counts() -> vec4<f32> { return frame.scars.counts; }
+fn scar_capsule(i: u32) -> vec4<f32> { return frame.scars.capsules[i]; }
+fn scar_params(k: u32) -> vec4<f32> { return frame.scars.params[k]; }
+fn scar_area(k: u32) -> vec4<f32> { return frame.scars.areas[k]; }
+
 struct VertexIn {
     @location(0) position_mm: vec3<f32>,
     @location(1) normal: vec3<f32>,
@@ -158,7 +164,7 @@ fn shade_skin(in: VertexOut, frag: vec4<f32>) -> vec3<f32> {
     let footprint = length(fwidth(in.world));
     var s = skin_surface(in.world, n_geo, footprint);
     // Scar tissue: paler, smooth (no pores) and shinier.
-    let scar = scar_influence(frame.scars, in.world, 0.0).x;
+    let scar = scar_influence(in.world, 0.0).x;
     if (scar > 0.0) {
         s.albedo = mix(s.albedo, frame.scar_tissue.rgb, 0.85 * scar);
         s.normal = normalize(mix(s.normal, n_geo, scar));

@@ -109,7 +109,7 @@ fn generate_candidates(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(n
     let p = b.x * vertex_position(i0) + b.y * vertex_position(i1) + b.z * vertex_position(i2);
     let n = normalize(b.x * vertex_normal(i0) + b.y * vertex_normal(i1) + b.z * vertex_normal(i2));
     cand_pos[i] = vec4<f32>(p, bitcast<f32>(pack_normal(n)));
-    let c = coverage(cov, p);
+    let c = coverage(p);
     let keep = rng_next(&rng) * gen.coverage_max < c;
     cand_radius[i] = spacing_for(c);
     if (keep) {

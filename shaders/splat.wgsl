@@ -14,6 +14,12 @@
 @group(0) @binding(3) var head_depth: texture_2d<f32>;
 @group(0) @binding(4) var<storage, read_write> pigment: array<atomic<u32>>;
 
+// Scar accessors for `scars.wgsl`.
+fn scars_counts() -> vec4<f32> { return frame.scars.counts; }
+fn scar_capsule(i: u32) -> vec4<f32> { return frame.scars.capsules[i]; }
+fn scar_params(k: u32) -> vec4<f32> { return frame.scars.params[k]; }
+fn scar_area(k: u32) -> vec4<f32> { return frame.scars.areas[k]; }
+
 const MAX_FOOTPRINT_PX: i32 = 48;
 
 fn to_pixel(p: vec3<f32>) -> vec3<f32> {
@@ -44,7 +50,7 @@ fn mark_look(imp: Impression, p: vec3<f32>, i: u32) -> Mark {
     var seen = look.rgb;
     var dark = darkness;
     if (frame.scars.counts.y > 0.0) {
-        let w = scar_weights(frame.scars, p, 0.0);
+        let w = scar_weights(p, 0.0);
         for (var k = 0u; k < u32(frame.scars.counts.y); k++) {
             if (frame.scar_look[k].w > 0.0) { seen = mix(seen, frame.scar_look[k].rgb, w[k]); }
             // Scar tissue takes ink unevenly: strip and line scars only.

@@ -2,8 +2,9 @@
 //!
 //! Domain (no wgpu): `plan`, `head`, `hairline`, `sessions`, `placement`,
 //! `camera`, `lighting`, `stats`. GPU: `gpu`. Outputs: `render`, `compare`,
-//! `sheet`. The window: `viewer`, the only module that uses winit or egui.
+//! `sheet`, `bench`. The window: `viewer`, the only module that uses winit or egui.
 
+pub mod bench;
 pub mod camera;
 pub mod compare;
 pub mod gpu;

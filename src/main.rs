@@ -97,6 +97,18 @@ enum Command {
     },
     /// Print the GPU adapter and the limits that matter.
     Info,
+    /// Measure frame, placement and render times on the adapter it finds (see README).
+    Bench {
+        /// Also write the figures as JSON to this file.
+        #[arg(long)]
+        json: Option<PathBuf>,
+        /// Fewer frames: a first look in about half the time.
+        #[arg(long)]
+        quick: bool,
+        /// Also sweep 10 k to 1 M impressions and 720p to 4K (takes longer).
+        #[arg(long)]
+        scaling: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -183,6 +195,22 @@ fn run(cli: Cli) -> Result<()> {
         Command::Info => {
             let gpu = Gpu::new()?;
             say(gpu.describe());
+            Ok(())
+        }
+        Command::Bench {
+            json,
+            quick,
+            scaling,
+        } => {
+            let opts = smp_preview::bench::BenchOptions { quick, scaling };
+            let report = smp_preview::bench::run(&opts, |line| eprintln!("{line}"))?;
+            say(report.table());
+            if let Some(path) = json {
+                let text = serde_json::to_string_pretty(&report)?;
+                std::fs::write(&path, text)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                say(format!("wrote {}", path.display()));
+            }
             Ok(())
         }
     }

@@ -74,9 +74,11 @@ impl Gpu {
                 missing: missing.join(", "),
             });
         }
+        // Timestamp queries, where the adapter has them, for `bench`.
+        let optional = wgpu::Features::TIMESTAMP_QUERY;
         let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
             label: Some("smp-preview"),
-            required_features: wgpu::Features::empty(),
+            required_features: adapter.features() & optional,
             required_limits: adapter.limits(),
             ..Default::default()
         }))

@@ -76,7 +76,7 @@ impl HeadPass {
             bind_group_layouts: &[Some(&layout)],
             immediate_size: 0,
         });
-        let module = pass_shader!(d, "head.wgsl");
+        let module = pass_shader!(d, "head.wgsl", "scars.wgsl");
         let make = |s: PipelineSpec| {
             let buffers = [Some(head_vertex_layout())];
             d.create_render_pipeline(&wgpu::RenderPipelineDescriptor {

@@ -10,6 +10,10 @@ pub const BYTES_PER_IMPRESSION: u64 = 24;
 /// Candidates drawn per planned impression; enough for dart throwing to reach
 /// the planned density at the default spacing with margin.
 pub const CANDIDATES_PER_IMPRESSION: f64 = 4.0;
+/// Scratch GPU memory per candidate while placing: radius, position, cell,
+/// state, cell item and rank (36 bytes), plus the hashed cell table (count and
+/// start, 8 bytes per entry, about one entry per candidate).
+pub const PLACEMENT_BYTES_PER_CANDIDATE: u64 = 36 + 8;
 const ROUNDS_PER_BATCH: u32 = 8;
 const MAX_ROUNDS: u32 = 512;
 
@@ -130,7 +134,12 @@ fn init(gpu: &Gpu, label: &str, bytes: &[u8], usage: wgpu::BufferUsages) -> wgpu
 
 impl ImpressionGenerator {
     pub fn new(gpu: &Gpu) -> ImpressionGenerator {
-        let module = pass_shader!(gpu.device, "impressions.wgsl");
+        let module = pass_shader!(
+            gpu.device,
+            "impressions.wgsl",
+            "scars.wgsl",
+            "coverage.wgsl"
+        );
         let p = |e| compute_pipeline(&gpu.device, &module, e);
         ImpressionGenerator {
             generate: p("generate_candidates"),

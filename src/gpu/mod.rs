@@ -10,19 +10,22 @@ pub mod renderer;
 pub mod scan;
 pub mod scene;
 pub mod splat;
+pub mod timing;
 
 pub use context::{Gpu, GpuError};
 pub use renderer::{Renderer, ViewTargets};
 pub use scene::Scene;
 
-/// A shader module made of the shared helpers followed by one pass's WGSL.
+/// A shader module made of the shared helpers, then any extra helper files
+/// (e.g. `scars.wgsl`), then one pass's WGSL.
 macro_rules! pass_shader {
-    ($device:expr, $file:literal) => {
+    ($device:expr, $file:literal $(, $extra:literal)*) => {
         $device.create_shader_module(wgpu::ShaderModuleDescriptor {
             label: Some($file),
             source: wgpu::ShaderSource::Wgsl(
                 concat!(
                     include_str!("../../shaders/common.wgsl"),
+                    $(include_str!(concat!("../../shaders/", $extra)),)*
                     include_str!(concat!("../../shaders/", $file))
                 )
                 .into(),

@@ -6,6 +6,7 @@ use super::frame::FrameUniform;
 use super::head_pass::{DEPTH_FORMAT, HeadPass, LINEAR_DEPTH_FORMAT};
 use super::impressions::ImpressionGenerator;
 use super::splat::SplatPass;
+use super::timing::GpuTimer;
 use super::{Gpu, GpuError, Scene, readback};
 use crate::camera::Camera;
 
@@ -179,10 +180,25 @@ impl Renderer {
         targets: &ViewTargets,
         output: &wgpu::TextureView,
     ) {
+        self.encode_view_timed(gpu, encoder, scene, camera, targets, output, None);
+    }
+
+    /// `encode_view`, with each pass timed by `timer` when one is given.
+    #[allow(clippy::too_many_arguments)]
+    pub fn encode_view_timed(
+        &self,
+        gpu: &Gpu,
+        encoder: &mut wgpu::CommandEncoder,
+        scene: &Scene,
+        camera: &Camera,
+        targets: &ViewTargets,
+        output: &wgpu::TextureView,
+        timer: Option<&GpuTimer>,
+    ) {
         let uniform = FrameUniform::new(camera, targets.width, targets.height, &scene.look);
         gpu.queue
             .write_buffer(&targets.frame, 0, bytemuck::bytes_of(&uniform));
-        self.depth_prepass(encoder, scene, targets);
+        self.depth_prepass(encoder, scene, targets, timer);
         encoder.clear_buffer(&targets.pigment, 0, None);
         // Pigment, the client's own hair and scar marks all land in the
         // same per-pixel buffer the skin shader reads.
@@ -195,9 +211,14 @@ impl Renderer {
                 &targets.linear_depth,
                 &targets.pigment,
             );
-            self.splat.encode(encoder, &bind, &set.args);
+            self.splat.encode(
+                encoder,
+                &bind,
+                &set.args,
+                timer.and_then(|t| t.compute("splat")),
+            );
         }
-        self.shade(encoder, scene, targets, output);
+        self.shade(encoder, scene, targets, output, timer);
     }
 
     fn depth_prepass(
@@ -205,6 +226,7 @@ impl Renderer {
         encoder: &mut wgpu::CommandEncoder,
         scene: &Scene,
         targets: &ViewTargets,
+        timer: Option<&GpuTimer>,
     ) {
         let mut pass = encoder.begin_render_pass(&wgpu::RenderPassDescriptor {
             label: Some("depth pre-pass"),
@@ -223,7 +245,7 @@ impl Renderer {
                 },
             })],
             depth_stencil_attachment: Some(depth_attachment(&targets.prepass_depth)),
-            timestamp_writes: None,
+            timestamp_writes: timer.and_then(|t| t.render("depth pre-pass")),
             occlusion_query_set: None,
             multiview_mask: None,
         });
@@ -237,6 +259,7 @@ impl Renderer {
         scene: &Scene,
         targets: &ViewTargets,
         output: &wgpu::TextureView,
+        timer: Option<&GpuTimer>,
     ) {
         let (view, resolve) = match &targets.msaa_color {
             Some(msaa) => (msaa, Some(output)),
@@ -254,7 +277,7 @@ impl Renderer {
                 },
             })],
             depth_stencil_attachment: Some(depth_attachment(&targets.depth)),
-            timestamp_writes: None,
+            timestamp_writes: timer.and_then(|t| t.render("shade")),
             occlusion_query_set: None,
             multiview_mask: None,
         });

@@ -96,6 +96,16 @@ impl Scene {
         self.look = look(plan, head, &self.placement);
     }
 
+    /// The head as the placement pass reads it, with the treatment's support.
+    pub fn head_inputs(&self) -> HeadInputs<'_> {
+        HeadInputs {
+            vertices: &self.vertices,
+            indices: &self.indices,
+            support: &self.placement.support,
+            support_ratio: self.placement.support_ratio,
+        }
+    }
+
     /// Everything the splat pass draws: pigment, hair, scar marks.
     pub fn splat_sets(&self) -> impl Iterator<Item = &Impressions> {
         std::iter::once(&self.impressions)
@@ -154,7 +164,8 @@ fn hair_params(plan: &TreatmentPlan, placement: &PlacementPlan) -> GenParams {
     }
 }
 
-fn gen_params(plan: &TreatmentPlan, placement: &PlacementPlan) -> GenParams {
+/// The placement pass's parameters for a plan's sessions.
+pub fn gen_params(plan: &TreatmentPlan, placement: &PlacementPlan) -> GenParams {
     let mut p = GenParams {
         candidate_count: 0,
         support_triangles: 0,

@@ -8,7 +8,7 @@ pub struct SplatPass {
 
 impl SplatPass {
     pub fn new(gpu: &Gpu) -> SplatPass {
-        let module = pass_shader!(gpu.device, "splat.wgsl");
+        let module = pass_shader!(gpu.device, "splat.wgsl", "scars.wgsl");
         SplatPass {
             pipeline: compute_pipeline(&gpu.device, &module, "splat_impressions"),
         }
@@ -56,10 +56,11 @@ impl SplatPass {
         encoder: &mut wgpu::CommandEncoder,
         bind: &wgpu::BindGroup,
         args: &wgpu::Buffer,
+        timestamp_writes: Option<wgpu::ComputePassTimestampWrites>,
     ) {
         let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
             label: Some("splat"),
-            timestamp_writes: None,
+            timestamp_writes,
         });
         pass.set_pipeline(&self.pipeline);
         pass.set_bind_group(0, bind, &[]);

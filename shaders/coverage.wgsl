@@ -1,0 +1,73 @@
+// The coverage model (hairline, region, zones, scars), evaluated from the
+// `cov` uniform of the pass that includes it; mirrors `hairline::CoverageModel`.
+// Reads `cov` in place: passing the 2 KB `Coverage` struct by value would
+// copy it at every call.
+
+fn scars_counts() -> vec4<f32> { return cov.scars.counts; }
+fn scar_capsule(i: u32) -> vec4<f32> { return cov.scars.capsules[i]; }
+fn scar_params(k: u32) -> vec4<f32> { return cov.scars.params[k]; }
+fn scar_area(k: u32) -> vec4<f32> { return cov.scars.areas[k]; }
+
+fn hairline_elevation(azimuth: f32) -> f32 {
+    let n = f32(HAIRLINE_SAMPLES);
+    let x = (azimuth + PI) / TAU * n;
+    let i0 = floor(x);
+    let t = x - i0;
+    let ia = u32((i32(i0) % 128 + 128) % 128);
+    let ib = (ia + 1u) % HAIRLINE_SAMPLES;
+    let a = cov.hairline[ia / 4u][ia % 4u];
+    let b = cov.hairline[ib / 4u][ib % 4u];
+    return a + (b - a) * t;
+}
+
+// How bald the scalp is at p, d mm above the hairline; mirrors
+// `CoverageModel::bald_fraction` (margin 0).
+fn bald_fraction(p: vec3<f32>, d: f32, az_deg: f32) -> f32 {
+    let preset = u32(cov.region.x);
+    let feather = cov.region.z;
+    if (preset == 0u) { return 1.0; }
+    if (preset == 1u) {
+        let side = 1.0 - ramp(az_deg - 62.0, 16.0);
+        return (1.0 - ramp(d - cov.region.y, feather)) * side;
+    }
+    if (preset == 2u) {
+        return 1.0 - ramp(length(p - cov.crown_point.xyz) - cov.region.w, feather);
+    }
+    let b = cov.bald;
+    let corner = exp(-pow((az_deg - 38.0) / 16.0, 2.0));
+    let recess = b.y + (b.x - b.y) * corner;
+    let side = 1.0 - ramp(az_deg - cov.bald_side.x, 15.0);
+    let front = (1.0 - ramp(d - recess, feather)) * side;
+    var crown = 0.0;
+    if (b.z > 0.0) {
+        crown = 1.0 - ramp(length(p - cov.crown_point.xyz) - b.z, feather);
+    }
+    let top = ramp(d - b.w, feather);
+    return max(max(front, crown), top);
+}
+
+// The layer's relative density at p (impressions, or the client's own hair);
+// mirrors `CoverageModel::layer_density` (margin 0).
+fn coverage(p: vec3<f32>) -> f32 {
+    let v = p - cov.center.xyz;
+    let az = atan2(v.x, v.z);
+    let el = atan2(v.y, length(v.xz));
+    let s = max(cov.band.z, 1e-3);
+    let seed = bitcast<u32>(cov.band.w);
+    let wander = value_noise(p / s, seed) + 0.5 * value_noise(p / (0.37 * s), seed ^ 0xa5a5u);
+    let d = (el - hairline_elevation(az)) * length(v) + cov.band.y * wander / 1.5;
+    let inside = ramp(d, cov.band.x);
+    let bald = bald_fraction(p, d, abs(degrees(az)));
+    var zone_scale = 1.0;
+    var hair_scale = 1.0;
+    for (var z = 0u; z < u32(cov.counts.x); z++) {
+        let zp = cov.zone_points[z];
+        let w = 1.0 - ramp(length(p - zp.xyz) - zp.w, cov.zone_params[z].x);
+        zone_scale *= 1.0 + (cov.zone_params[z].y - 1.0) * w;
+        hair_scale *= 1.0 + (cov.zone_params[z].z - 1.0) * w;
+    }
+    let scar = scar_influence(p, 0.0);
+    let remaining = (1.0 - bald) * hair_scale * (1.0 - scar.x);
+    if (cov.counts.z > 0.5) { return inside * remaining; }
+    return inside * (1.0 - remaining) * zone_scale * scar.y;
+}

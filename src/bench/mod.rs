@@ -1,0 +1,258 @@
+//! `smp-preview bench`: frame, placement and render figures on the adapter
+//! wgpu finds, all from one run so that their ratios mean something.
+
+pub mod measure;
+pub mod report;
+pub mod workload;
+
+use crate::gpu::GpuError;
+use crate::gpu::impressions::{BYTES_PER_IMPRESSION, PLACEMENT_BYTES_PER_CANDIDATE};
+use crate::gpu::timing::{GpuTimer, TimingMethod};
+use crate::plan::ViewName;
+use crate::render::{self, RenderOptions};
+use anyhow::Result;
+use measure::{FrameCounts, FrameTime};
+pub use report::{BenchReport, ScalingRow};
+use std::time::Instant;
+use workload::Workload;
+
+pub struct BenchOptions {
+    /// Fewer frames (for CI and a first look).
+    pub quick: bool,
+    /// Also sweep 10 k – 1 M impressions and 720p – 4K.
+    pub scaling: bool,
+}
+
+pub const FRAME_SIZE: (u32, u32) = (1280, 720);
+const COUNTS: [(&str, u32); 3] = [("100k", 100_000), ("300k", 300_000), ("1m", 1_000_000)];
+const SCALING_COUNTS: [u32; 5] = [10_000, 30_000, 100_000, 300_000, 1_000_000];
+const SCALING_SIZES: [(&str, u32, u32); 4] = [
+    ("720p", 1280, 720),
+    ("1080p", 1920, 1080),
+    ("1440p", 2560, 1440),
+    ("4K", 3840, 2160),
+];
+
+/// Run the benchmark; `progress` gets one line per step.
+pub fn run(opts: &BenchOptions, mut progress: impl FnMut(&str)) -> Result<BenchReport> {
+    let counts = if opts.quick {
+        FrameCounts {
+            warmup: 1,
+            timed: 3,
+        }
+    } else {
+        FrameCounts {
+            warmup: 2,
+            timed: 7,
+        }
+    };
+    let steps = 2 + COUNTS.len() + 2 + if opts.scaling { 3 } else { 0 };
+    let mut step = 0;
+    let mut say = |what: &str| {
+        step += 1;
+        progress(&format!("[{step}/{steps}] {what}"));
+    };
+    let load_before = load_average();
+    say("opening the adapter and placing the default plan");
+    let mut w = Workload::new()?;
+    let timer = GpuTimer::new(&w.gpu, 16);
+    let (width, height) = FRAME_SIZE;
+    let targets = w.renderer.targets(&w.gpu, width, height)?;
+    let camera = w.camera(width, height);
+
+    say("bare head, 1280x720");
+    w.clear();
+    let bare = measure::frames(&w, &timer, &targets, counts)?;
+
+    let mut frames = Vec::new();
+    let mut generated = Vec::new();
+    let mut scratch_per_impression = 0.0;
+    for (name, n) in COUNTS {
+        say(&format!("placing {n} impressions, then frames"));
+        let placed = w.place(n)?;
+        let in_view = w.in_view(&placed.impressions, &camera)?;
+        scratch_per_impression = placed.impressions.candidates as f64
+            * PLACEMENT_BYTES_PER_CANDIDATE as f64
+            / placed.impressions.count.max(1) as f64;
+        generated.push(report::Generated {
+            name: name.to_string(),
+            requested: n,
+            placed: placed.impressions.count,
+            in_view,
+            generate_ms: placed.generate_ms,
+            rounds: placed.impressions.rounds,
+            candidates: placed.impressions.candidates,
+            spacing_mm: placed.spacing_mm,
+            diameter_mm: placed.diameter_mm,
+        });
+        w.scene.impressions = placed.impressions;
+        frames.push((
+            name.to_string(),
+            measure::frames(&w, &timer, &targets, counts)?,
+        ));
+    }
+
+    say("placement at the adapter's limit");
+    let max_impressions = crate::gpu::impressions::max_impressions(&w.gpu.device);
+    let over_limit_error = match w.place(max_impressions as u32 + 1) {
+        Err(e) if e.downcast_ref::<GpuError>().is_some() => e.to_string(),
+        Err(e) => return Err(e),
+        Ok(p) => anyhow::bail!(
+            "placing {} impressions, past the limit of {max_impressions}, did not fail (placed {})",
+            max_impressions + 1,
+            p.impressions.count
+        ),
+    };
+
+    let scaling = if opts.scaling {
+        Some(scaling(&mut w, &timer, counts, &mut say)?)
+    } else {
+        None
+    };
+
+    say("render of five 1920x1080 views with PNG encoding");
+    let render_s = time_render()?;
+
+    let frame = |name: &str| {
+        frames
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, f)| f.frame_ms)
+            .unwrap_or(f64::NAN)
+    };
+    let generate = |name: &str| {
+        generated
+            .iter()
+            .find(|g| g.name == name)
+            .map(|g| g.generate_ms)
+            .unwrap_or(f64::NAN)
+    };
+    let info = w.gpu.adapter.get_info();
+    Ok(BenchReport {
+        adapter: info.name.clone(),
+        backend: format!("{:?}", info.backend),
+        device_type: format!("{:?}", info.device_type),
+        driver: format!("{} {}", info.driver, info.driver_info),
+        frame_timing: timer.method(),
+        generate_timing: TimingMethod::WallTime,
+        width,
+        height,
+        msaa_samples: w.gpu.msaa_samples(),
+        view: workload::BENCH_VIEW.as_str().to_string(),
+        frame_ms_bare: bare.frame_ms,
+        frame_ms_100k: frame("100k"),
+        frame_ms_300k: frame("300k"),
+        frame_ms_1m: frame("1m"),
+        ratio_100k: frame("100k") / bare.frame_ms,
+        ratio_300k: frame("300k") / bare.frame_ms,
+        ratio_1m: frame("1m") / bare.frame_ms,
+        generate_ms_100k: generate("100k"),
+        generate_ms_1m: generate("1m"),
+        render_5views_1080p_s: render_s,
+        bytes_per_impression: BYTES_PER_IMPRESSION,
+        placement_scratch_bytes_per_impression: scratch_per_impression,
+        max_impressions,
+        over_limit_error,
+        bare,
+        frames: frames.into_iter().collect(),
+        generated,
+        scaling,
+        quick: opts.quick,
+        load_average_before: load_before,
+        load_average_after: load_average(),
+    })
+}
+
+/// Frame and placement time from 10 k to 1 M impressions at 720p, and the
+/// bare and 1 M frames from 720p to 4K.
+fn scaling(
+    w: &mut Workload,
+    timer: &GpuTimer,
+    counts: FrameCounts,
+    say: &mut impl FnMut(&str),
+) -> Result<Vec<ScalingRow>> {
+    let mut rows = Vec::new();
+    let (width, height) = FRAME_SIZE;
+    let targets = w.renderer.targets(&w.gpu, width, height)?;
+    say("scaling: 10k to 1M impressions at 720p");
+    let mut million = None;
+    for n in SCALING_COUNTS {
+        let placed = w.place(n)?;
+        let generate_ms = placed.generate_ms;
+        w.scene.impressions = placed.impressions;
+        let f = measure::frames(w, timer, &targets, counts)?;
+        rows.push(row(n, "720p", Some(generate_ms), &f));
+        if n == 1_000_000 {
+            million = Some(std::mem::replace(
+                &mut w.scene.impressions,
+                crate::gpu::impressions::Impressions::upload(&w.gpu, "none", &[]),
+            ));
+        }
+    }
+    drop(targets);
+    say("scaling: bare and 1M from 720p to 4K");
+    let million = million.expect("1 M is among the counts");
+    w.scene.impressions = million;
+    for (name, width, height) in SCALING_SIZES {
+        let targets = w.renderer.targets(&w.gpu, width, height)?;
+        let f = measure::frames(w, timer, &targets, counts)?;
+        rows.push(row(1_000_000, name, None, &f));
+    }
+    let million = std::mem::replace(
+        &mut w.scene.impressions,
+        crate::gpu::impressions::Impressions::upload(&w.gpu, "none", &[]),
+    );
+    say("scaling: bare head from 720p to 4K");
+    for (name, width, height) in SCALING_SIZES {
+        let targets = w.renderer.targets(&w.gpu, width, height)?;
+        let f = measure::frames(w, timer, &targets, counts)?;
+        rows.push(row(0, name, None, &f));
+    }
+    drop(million);
+    Ok(rows)
+}
+
+fn row(n: u32, size: &str, generate_ms: Option<f64>, f: &FrameTime) -> ScalingRow {
+    ScalingRow {
+        impressions: n,
+        size: size.to_string(),
+        frame_ms: f.frame_ms,
+        splat_ms: f.splat_ms,
+        generate_ms,
+    }
+}
+
+/// The whole `render` of five 1920×1080 views of the default plan (plan,
+/// device, placement, statistics, frames, PNGs and the sheet), in seconds.
+fn time_render() -> Result<f64> {
+    let dir = std::env::temp_dir().join(format!("smp-bench-{}", std::process::id()));
+    let opts = RenderOptions {
+        views: vec![
+            ViewName::Front,
+            ViewName::Left,
+            ViewName::Right,
+            ViewName::Back,
+            ViewName::Top,
+        ],
+        width: 1920,
+        height: 1080,
+        out_dir: dir.clone(),
+        sheet: true,
+    };
+    let t = Instant::now();
+    let loaded = crate::loading::load(None)?;
+    render::render(&loaded, &opts, &[])?;
+    let seconds = t.elapsed().as_secs_f64();
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(seconds)
+}
+
+/// The 1-minute load average, where the OS tells it (Linux).
+fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
