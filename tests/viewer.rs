@@ -266,13 +266,20 @@ fn render_compare_shows_the_variants() {
             .unwrap()
             .remove(0)
             .1;
-        // The label covers a corner of the backdrop: within tolerance.
+        // Below the label band the tile is the variant's own render.
+        let band = |img: &RgbaImage, y: u32, h: u32| {
+            image::imageops::crop_imm(img, 0, y, tile.width, h).to_image()
+        };
+        let rest = tile.height - 48;
         assert_matches(
             &format!("compare-{}", name.replace(' ', "-")),
             &dir,
-            &reference,
-            &crop,
+            &band(&reference, 48, rest),
+            &band(&crop, 48, rest),
         );
+        // The label is drawn in the band above.
+        let (label, _) = common::flip(&band(&reference, 0, 48), &band(&crop, 0, 48));
+        assert!(label > 0.05, "{name}: no label drawn (FLIP {label})");
         // The scalp: the top middle of the head.
         let scalp = image::imageops::crop_imm(&crop, 130, 70, 60, 25).to_image();
         let l: f32 = scalp
