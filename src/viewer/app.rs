@@ -207,7 +207,7 @@ impl App {
             });
         format!(
             "{}{} — {} — smp-preview",
-            if self.dirty() { "● " } else { "" },
+            if self.dirty() { "* " } else { "" },
             self.plan.name,
             file
         )
@@ -711,7 +711,7 @@ impl App {
             },
             _ => return,
         };
-        if !self.mods.ctrl && self.egui_ctx.egui_wants_keyboard_input() {
+        if !self.mods.ctrl && self.egui_ctx.text_edit_focused() {
             return; // typing in a field
         }
         if let Some(action) = input::key_action(k, self.mods) {
