@@ -120,7 +120,17 @@ impl App {
             help: false,
             frame_time: false,
             quit_prompt: false,
-            egui_ctx: egui::Context::default(),
+            egui_ctx: {
+                let ctx = egui::Context::default();
+                // Frames can take seconds on a software renderer: a press and
+                // its release then land in frames far apart and must still
+                // count as a click.
+                ctx.options_mut(|o| {
+                    o.input_options.max_click_duration = 60.0;
+                    o.input_options.max_double_click_delay = 2.0;
+                });
+                ctx
+            },
             mods: Mods::default(),
             cursor: (0.0, 0.0),
             drag: None,
@@ -504,6 +514,7 @@ impl App {
             let mut open = true;
             egui::Window::new("Keys and mouse")
                 .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
+                .min_width(560.0)
                 .collapsible(false)
                 .resizable(false)
                 .open(&mut open)
