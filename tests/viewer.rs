@@ -177,6 +177,70 @@ fn window_screenshot_matches_headless_render() {
     let left =
         |img: &RgbaImage| image::imageops::crop_imm(img, 0, 0, WIDTH / 3, HEIGHT - 40).to_image();
     assert_matches("viewer-front-ui-left", &dir, &left(&reference), &left(&ui));
+
+    // Compare mode in the window: the default plan's three shades side by
+    // side, each viewport (below its label) the same as `render --compare`.
+    let (w, h) = (3 * 240 + 2 * smp_preview::compare::GAP_PX, 300);
+    let shot = dir.join("viewer-compare.png");
+    let size = format!("{w}x{h}");
+    let out = viewer(
+        &display,
+        &[
+            "--frames",
+            "2",
+            "--screenshot",
+            shot.to_str().unwrap(),
+            "--size",
+            &size,
+            "--no-ui",
+            "--compare",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = Command::new(BIN)
+        .args([
+            "render",
+            "--compare",
+            "--views",
+            "front",
+            "--size",
+            &size,
+            "--out",
+        ])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let window = image::open(&shot).unwrap().to_rgba8();
+    let headless = image::open(dir.join("compare-front.png"))
+        .unwrap()
+        .to_rgba8();
+    let tiles = smp_preview::compare::layout(3, w, h);
+    for (i, t) in tiles.iter().enumerate() {
+        let crop = |img: &RgbaImage| {
+            image::imageops::crop_imm(img, t.x, t.y + 48, t.width, t.height - 48).to_image()
+        };
+        assert_matches(
+            &format!("viewer-compare-{i}"),
+            &dir,
+            &crop(&headless),
+            &crop(&window),
+        );
+    }
+    // The three shades differ.
+    let (m, _) = common::flip(
+        &image::imageops::crop_imm(&window, tiles[0].x, 48, 240, h - 48).to_image(),
+        &image::imageops::crop_imm(&window, tiles[2].x, 48, 240, h - 48).to_image(),
+    );
+    assert!(m > 0.0, "soft black and medium look the same");
 }
 
 /// Automation flags and bad input fail clearly.
