@@ -90,8 +90,9 @@ fn viewer(display: &Display, args: &[&str]) -> Output {
     out
 }
 
-fn headless_front(plan: Option<&str>) -> RgbaImage {
-    let loaded = smp_preview::loading::load(plan.map(|p| common::plan_path(p)).as_deref()).unwrap();
+/// The built-in default plan from the front, as `render` draws it.
+fn headless_front() -> RgbaImage {
+    let loaded = smp_preview::loading::load(None).unwrap();
     let prepared = common::prepare(&loaded);
     prepared
         .render_views(&[ViewName::Front], WIDTH, HEIGHT)
@@ -150,7 +151,7 @@ fn window_screenshot_matches_headless_render() {
         "no timing printed: {stdout}"
     );
     let actual = image::open(&clean).unwrap().to_rgba8();
-    let reference = headless_front(None);
+    let reference = headless_front();
     assert_matches("viewer-front", &dir, &reference, &actual);
 
     // The same frame with the panel: the right-hand side differs, the left
