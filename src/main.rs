@@ -59,6 +59,10 @@ enum Command {
         /// Print the frame timing on exit (always printed with --frames).
         #[arg(long)]
         timing: bool,
+        /// Resolution scale (0.1-1) of the frames drawn while the head moves; the frame
+        /// after it stops is full resolution. 1 draws every frame in full.
+        #[arg(long, default_value_t = 0.5)]
+        motion_scale: f32,
     },
     /// Render the plan's views to PNG files (no window; works without a GPU on Mesa's lavapipe).
     Render {
@@ -144,6 +148,7 @@ fn run(cli: Cli) -> Result<()> {
             turntable,
             out,
             timing,
+            motion_scale,
         } => {
             let mut opts = view_options(plan, &size, &view)?;
             opts.frames = frames;
@@ -153,6 +158,7 @@ fn run(cli: Cli) -> Result<()> {
             opts.turntable = turntable;
             opts.out = out;
             opts.timing = timing;
+            opts.motion_scale = motion_scale;
             smp_preview::viewer::run(opts)
         }
         Command::Render {
@@ -279,6 +285,7 @@ fn view_options(
         turntable: false,
         out: PathBuf::from("smp-out"),
         timing: false,
+        motion_scale: 0.5,
     })
 }
 

@@ -90,8 +90,9 @@ fn viewer(display: &Display, args: &[&str]) -> Output {
     out
 }
 
-fn headless_front(plan: Option<&str>) -> RgbaImage {
-    let loaded = smp_preview::loading::load(plan.map(|p| common::plan_path(p)).as_deref()).unwrap();
+/// The built-in default plan from the front, as `render` draws it.
+fn headless_front() -> RgbaImage {
+    let loaded = smp_preview::loading::load(None).unwrap();
     let prepared = common::prepare(&loaded);
     prepared
         .render_views(&[ViewName::Front], WIDTH, HEIGHT)
@@ -150,7 +151,7 @@ fn window_screenshot_matches_headless_render() {
         "no timing printed: {stdout}"
     );
     let actual = image::open(&clean).unwrap().to_rgba8();
-    let reference = headless_front(None);
+    let reference = headless_front();
     assert_matches("viewer-front", &dir, &reference, &actual);
 
     // The same frame with the panel: the right-hand side differs, the left
@@ -177,6 +178,70 @@ fn window_screenshot_matches_headless_render() {
     let left =
         |img: &RgbaImage| image::imageops::crop_imm(img, 0, 0, WIDTH / 3, HEIGHT - 40).to_image();
     assert_matches("viewer-front-ui-left", &dir, &left(&reference), &left(&ui));
+
+    // Compare mode in the window: the default plan's three shades side by
+    // side, each viewport (below its label) the same as `render --compare`.
+    let (w, h) = (3 * 240 + 2 * smp_preview::compare::GAP_PX, 300);
+    let shot = dir.join("viewer-compare.png");
+    let size = format!("{w}x{h}");
+    let out = viewer(
+        &display,
+        &[
+            "--frames",
+            "2",
+            "--screenshot",
+            shot.to_str().unwrap(),
+            "--size",
+            &size,
+            "--no-ui",
+            "--compare",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = Command::new(BIN)
+        .args([
+            "render",
+            "--compare",
+            "--views",
+            "front",
+            "--size",
+            &size,
+            "--out",
+        ])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let window = image::open(&shot).unwrap().to_rgba8();
+    let headless = image::open(dir.join("compare-front.png"))
+        .unwrap()
+        .to_rgba8();
+    let tiles = smp_preview::compare::layout(3, w, h);
+    for (i, t) in tiles.iter().enumerate() {
+        let crop = |img: &RgbaImage| {
+            image::imageops::crop_imm(img, t.x, t.y + 48, t.width, t.height - 48).to_image()
+        };
+        assert_matches(
+            &format!("viewer-compare-{i}"),
+            &dir,
+            &crop(&headless),
+            &crop(&window),
+        );
+    }
+    // The three shades differ.
+    let (m, _) = common::flip(
+        &image::imageops::crop_imm(&window, tiles[0].x, 48, 240, h - 48).to_image(),
+        &image::imageops::crop_imm(&window, tiles[2].x, 48, 240, h - 48).to_image(),
+    );
+    assert!(m > 0.0, "soft black and medium look the same");
 }
 
 /// Automation flags and bad input fail clearly.
@@ -266,15 +331,22 @@ fn render_compare_shows_the_variants() {
             .unwrap()
             .remove(0)
             .1;
-        // The label covers a corner of the backdrop: within tolerance.
+        // Below the label band the tile is the variant's own render.
+        let band = |img: &RgbaImage, y: u32, h: u32| {
+            image::imageops::crop_imm(img, 0, y, tile.width, h).to_image()
+        };
+        let rest = tile.height - 48;
         assert_matches(
             &format!("compare-{}", name.replace(' ', "-")),
             &dir,
-            &reference,
-            &crop,
+            &band(&reference, 48, rest),
+            &band(&crop, 48, rest),
         );
-        // The scalp: the top middle of the head.
-        let scalp = image::imageops::crop_imm(&crop, 130, 70, 60, 25).to_image();
+        // The label is drawn in the band above.
+        let (label, _) = common::flip(&band(&reference, 0, 48), &band(&crop, 0, 48));
+        assert!(label > 0.05, "{name}: no label drawn (FLIP {label})");
+        // The whole tile below the label: the shades differ only on the scalp.
+        let scalp = band(&crop, 48, rest);
         let l: f32 = scalp
             .pixels()
             .map(|p| p[0] as f32 * 0.2126 + p[1] as f32 * 0.7152 + p[2] as f32 * 0.0722)
@@ -282,7 +354,7 @@ fn render_compare_shows_the_variants() {
             / (scalp.width() * scalp.height()) as f32;
         scalp_luma.push(l);
     }
-    println!("scalp luma soft black / dark / medium: {scalp_luma:?}");
+    println!("mean luma soft black / dark / medium: {scalp_luma:?}");
     assert!(
         scalp_luma[0] < scalp_luma[1] && scalp_luma[1] < scalp_luma[2],
         "{scalp_luma:?}"

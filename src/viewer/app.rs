@@ -120,7 +120,17 @@ impl App {
             help: false,
             frame_time: false,
             quit_prompt: false,
-            egui_ctx: egui::Context::default(),
+            egui_ctx: {
+                let ctx = egui::Context::default();
+                // Frames can take seconds on a software renderer: a press and
+                // its release then land in frames far apart and must still
+                // count as a click.
+                ctx.options_mut(|o| {
+                    o.input_options.max_click_duration = 60.0;
+                    o.input_options.max_double_click_delay = 2.0;
+                });
+                ctx
+            },
             mods: Mods::default(),
             cursor: (0.0, 0.0),
             drag: None,
@@ -207,7 +217,7 @@ impl App {
             });
         format!(
             "{}{} — {} — smp-preview",
-            if self.dirty() { "● " } else { "" },
+            if self.dirty() { "* " } else { "" },
             self.plan.name,
             file
         )
@@ -399,7 +409,7 @@ impl App {
     }
 
     /// The egui side of a frame: scene images, labels, panel, overlays.
-    fn build_ui(&mut self, ctx: &egui::Context, tiles: &[Tile]) -> panel::PanelEvents {
+    fn build_ui(&mut self, ctx: &egui::Context, tiles: &[Tile], fast: bool) -> panel::PanelEvents {
         let run = self.run.as_ref().expect("running");
         let ppp = ctx.pixels_per_point();
         let painter = ctx.layer_painter(egui::LayerId::background());
@@ -412,7 +422,7 @@ impl App {
         for (vp, shown) in run.gfx.viewports.iter().zip(&run.shown) {
             let rect = to_points(&vp.tile);
             painter.image(
-                vp.texture,
+                vp.shown_texture(fast),
                 rect,
                 egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
                 egui::Color32::WHITE,
@@ -504,6 +514,7 @@ impl App {
             let mut open = true;
             egui::Window::new("Keys and mouse")
                 .anchor(egui::Align2::CENTER_CENTER, egui::vec2(0.0, 0.0))
+                .min_width(560.0)
                 .collapsible(false)
                 .resizable(false)
                 .open(&mut open)
@@ -554,12 +565,20 @@ impl App {
         // The UI first: its changes show in this very frame.
         let tiles = self.tiles();
         let run = self.run.as_mut().expect("running");
-        run.gfx.set_tiles(&tiles)?;
+        let scale = self.opts.motion_scale;
+        run.gfx.set_tiles(&tiles, scale)?;
+        // While the head moves, frames are drawn at the motion resolution;
+        // the frame after it stops is drawn in full.
+        let last = self.opts.frames.is_some_and(|f| self.frames + 1 >= f);
+        let fast = scale < 1.0
+            && !self.shot_pending
+            && !last
+            && (run.orbit.animating() || self.drag.is_some_and(|(_, moved)| input::is_drag(moved)));
         let raw = run.egui.take_egui_input(&run.window);
         let before = self.plan.clone();
         let ctx = self.egui_ctx.clone();
         let mut events = panel::PanelEvents::default();
-        let out = ctx.run_pass(raw, |ctx| events = self.build_ui(ctx, &tiles));
+        let out = ctx.run_pass(raw, |ctx| events = self.build_ui(ctx, &tiles, fast));
         let run = self.run.as_mut().expect("running");
         run.egui
             .handle_platform_output(&run.window, out.platform_output);
@@ -593,7 +612,7 @@ impl App {
         let primitives = ctx.tessellate(out.shapes, out.pixels_per_point);
         if tiles != run.gfx.viewports.iter().map(|v| v.tile).collect::<Vec<_>>() {
             // Compare mode changed this frame: draw the new layout next frame.
-            run.gfx.set_tiles(&tiles)?;
+            run.gfx.set_tiles(&tiles, scale)?;
             run.window.request_redraw();
         }
         let cameras: Vec<_> = run
@@ -604,7 +623,6 @@ impl App {
             .collect();
         let scenes: Vec<&Scene> = run.shown.iter().map(|s| &s.scene).collect();
         let n = scenes.len().min(cameras.len());
-        let last = self.opts.frames.is_some_and(|f| self.frames + 1 >= f);
         let capture = last && self.opts.screenshot.is_some();
         let t0 = Instant::now();
         let result = run.gfx.frame(
@@ -616,6 +634,7 @@ impl App {
                 pixels_per_point: out.pixels_per_point,
             },
             capture,
+            fast,
         )?;
         let render_ms = t0.elapsed().as_secs_f32() * 1e3;
         let shot = match result {
@@ -703,7 +722,7 @@ impl App {
             },
             _ => return,
         };
-        if !self.mods.ctrl && self.egui_ctx.egui_wants_keyboard_input() {
+        if !self.mods.ctrl && self.egui_ctx.text_edit_focused() {
             return; // typing in a field
         }
         if let Some(action) = input::key_action(k, self.mods) {
@@ -740,7 +759,10 @@ impl ApplicationHandler for App {
             run.window.request_redraw();
         }
         match event {
-            WindowEvent::CloseRequested => self.request_quit(),
+            WindowEvent::CloseRequested => {
+                run.window.request_redraw();
+                self.request_quit();
+            }
             WindowEvent::Resized(size) => {
                 run.gfx.resize(size.width, size.height);
                 run.window.request_redraw();
@@ -752,9 +774,12 @@ impl ApplicationHandler for App {
                     shift: s.shift_key(),
                 };
             }
-            WindowEvent::KeyboardInput { event, .. } => {
-                if event.state == ElementState::Pressed && !event.repeat {
-                    self.key(&event.logical_key);
+            WindowEvent::KeyboardInput { event, .. }
+                if event.state == ElementState::Pressed && !event.repeat =>
+            {
+                self.key(&event.logical_key);
+                if let Some(run) = &self.run {
+                    run.window.request_redraw();
                 }
             }
             WindowEvent::MouseInput { state, button, .. } => {
@@ -772,7 +797,12 @@ impl ApplicationHandler for App {
                             self.act(Action::View(self.opts.view));
                         }
                     }
-                    (ElementState::Released, _) => self.drag = None,
+                    (ElementState::Released, _) => {
+                        self.drag = None;
+                        if let Some(run) = &self.run {
+                            run.window.request_redraw();
+                        }
+                    }
                     _ => {}
                 }
             }

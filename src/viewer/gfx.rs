@@ -17,6 +17,31 @@ pub struct Viewport {
     pub tile: Tile,
     pub targets: ViewTargets,
     pub texture: egui::TextureId,
+    /// Reduced-resolution targets drawn while the head moves, if enabled.
+    pub motion: Option<(ViewTargets, egui::TextureId)>,
+}
+
+impl Viewport {
+    /// The texture showing this viewport's last frame at `fast` or full resolution.
+    pub fn shown_texture(&self, fast: bool) -> egui::TextureId {
+        match (&self.motion, fast) {
+            (Some((_, id)), true) => *id,
+            _ => self.texture,
+        }
+    }
+
+    fn targets(&self, fast: bool) -> &ViewTargets {
+        match (&self.motion, fast) {
+            (Some((t, _)), true) => t,
+            _ => &self.targets,
+        }
+    }
+}
+
+/// The reduced size of a `w`×`h` viewport at `scale`.
+pub fn motion_size(w: u32, h: u32, scale: f32) -> (u32, u32) {
+    let s = |v: u32| ((v as f32 * scale).round() as u32).max(1);
+    (s(w), s(h))
 }
 
 pub struct Gfx {
@@ -137,41 +162,63 @@ impl Gfx {
         (self.config.width, self.config.height)
     }
 
-    /// Make the viewports match `tiles` (reallocating only what changed size).
-    pub fn set_tiles(&mut self, tiles: &[Tile]) -> Result<()> {
-        self.viewports.truncate(tiles.len());
+    /// Make the viewports match `tiles` (reallocating only what changed
+    /// size); with `motion_scale` below 1 each also gets reduced targets.
+    pub fn set_tiles(&mut self, tiles: &[Tile], motion_scale: f32) -> Result<()> {
+        for old in self
+            .viewports
+            .drain(tiles.len().min(self.viewports.len())..)
+        {
+            self.egui.free_texture(&old.texture);
+            if let Some((_, id)) = old.motion {
+                self.egui.free_texture(&id);
+            }
+        }
         for (i, tile) in tiles.iter().enumerate() {
-            if let Some(v) = self.viewports.get_mut(i) {
-                if v.tile.width == tile.width && v.tile.height == tile.height {
-                    v.tile = *tile;
-                    continue;
-                }
+            let wants_motion = motion_scale < 1.0;
+            if let Some(v) = self.viewports.get_mut(i)
+                && v.tile.width == tile.width
+                && v.tile.height == tile.height
+                && v.motion.is_some() == wants_motion
+            {
+                v.tile = *tile;
+                continue;
             }
             let targets = self.renderer.targets(&self.gpu, tile.width, tile.height)?;
-            let view = gamma_view(&targets);
+            let motion = if wants_motion {
+                let (w, h) = motion_size(tile.width, tile.height, motion_scale);
+                Some(self.renderer.targets(&self.gpu, w, h)?)
+            } else {
+                None
+            };
+            let texture = self.egui.register_native_texture(
+                &self.gpu.device,
+                &gamma_view(&targets),
+                wgpu::FilterMode::Nearest,
+            );
+            let motion = motion.map(|t| {
+                let id = self.egui.register_native_texture(
+                    &self.gpu.device,
+                    &gamma_view(&t),
+                    wgpu::FilterMode::Linear,
+                );
+                (t, id)
+            });
+            let vp = Viewport {
+                tile: *tile,
+                targets,
+                texture,
+                motion,
+            };
             match self.viewports.get_mut(i) {
                 Some(v) => {
-                    self.egui.update_egui_texture_from_wgpu_texture(
-                        &self.gpu.device,
-                        &view,
-                        wgpu::FilterMode::Nearest,
-                        v.texture,
-                    );
-                    v.tile = *tile;
-                    v.targets = targets;
+                    self.egui.free_texture(&v.texture);
+                    if let Some((_, id)) = v.motion.take() {
+                        self.egui.free_texture(&id);
+                    }
+                    *v = vp;
                 }
-                None => {
-                    let texture = self.egui.register_native_texture(
-                        &self.gpu.device,
-                        &view,
-                        wgpu::FilterMode::Nearest,
-                    );
-                    self.viewports.push(Viewport {
-                        tile: *tile,
-                        targets,
-                        texture,
-                    });
-                }
+                None => self.viewports.push(vp),
             }
         }
         Ok(())
@@ -186,6 +233,7 @@ impl Gfx {
         cameras: &[Camera],
         ui: UiFrame,
         capture: bool,
+        fast: bool,
     ) -> Result<FrameResult> {
         let (w, h) = self.size();
         let size = self.window.inner_size();
@@ -216,9 +264,10 @@ impl Gfx {
         let device = &self.gpu.device;
         let mut encoder = device.create_command_encoder(&Default::default());
         for ((scene, camera), vp) in scenes.iter().zip(cameras).zip(&self.viewports) {
-            let out = vp.targets.color.create_view(&Default::default());
+            let targets = vp.targets(fast);
+            let out = targets.color.create_view(&Default::default());
             self.renderer
-                .encode_view(&self.gpu, &mut encoder, scene, camera, &vp.targets, &out);
+                .encode_view(&self.gpu, &mut encoder, scene, camera, targets, &out);
         }
         for (id, deltas) in &ui.textures.set {
             for delta in deltas {

@@ -34,6 +34,8 @@ pub struct ViewOptions {
     pub out: PathBuf,
     /// Print frame timing on exit even without `frames`.
     pub timing: bool,
+    /// Resolution scale of the frames drawn while the head moves (1: full).
+    pub motion_scale: f32,
 }
 
 /// Whether a display server is there to open a window on.
@@ -52,6 +54,9 @@ pub const NO_DISPLAY: &str = "no display: set DISPLAY or use `smp-preview render
 pub fn run(opts: ViewOptions) -> Result<()> {
     if opts.screenshot.is_some() && opts.frames.is_none() {
         bail!("--screenshot needs --frames N (the frame to save)");
+    }
+    if !(0.1..=1.0).contains(&opts.motion_scale) {
+        bail!("--motion-scale {}: allowed 0.1 to 1", opts.motion_scale);
     }
     if opts.frames == Some(0) {
         bail!("--frames must be at least 1");

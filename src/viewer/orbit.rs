@@ -219,10 +219,14 @@ mod tests {
             assert!(near(got.target, want.target));
             // The top view keeps +Y as up (the headless one turns the forehead up).
             if view != ViewName::Top {
-                assert!(
-                    got.view_proj().abs_diff_eq(want.view_proj(), 1e-4),
-                    "{view:?}"
-                );
+                let (lo, hi) = bounds();
+                for i in 0..8 {
+                    let corner =
+                        Vec3::select(glam::BVec3::new(i & 1 == 0, i & 2 == 0, i & 4 == 0), lo, hi);
+                    let a = got.view_proj().project_point3(corner);
+                    let b = want.view_proj().project_point3(corner);
+                    assert!(a.abs_diff_eq(b, 1e-4), "{view:?}: {a} vs {b}");
+                }
             }
         }
         // The front view is the headless camera bit for bit.
@@ -231,7 +235,6 @@ mod tests {
             o.camera(1.5),
             Camera::preset(ViewName::Front, bounds(), 1.5)
         );
-        {}
     }
 
     #[test]

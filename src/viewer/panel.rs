@@ -316,7 +316,7 @@ pub fn show(
                         ui.label(RichText::new("own shades per session").weak());
                     }
                     if ui
-                        .small_button("✖")
+                        .small_button("remove")
                         .on_hover_text("remove this variant")
                         .clicked()
                     {
@@ -358,7 +358,7 @@ fn file_section(ui: &mut Ui, state: &mut PanelState, info: &PanelInfo, ev: &mut 
     ui.horizontal(|ui| {
         ui.label(RichText::new(name).strong());
         if info.dirty {
-            ui.label(RichText::new("● unsaved").color(egui::Color32::from_rgb(240, 180, 60)));
+            ui.label(RichText::new("unsaved changes").color(egui::Color32::from_rgb(240, 180, 60)));
         }
     });
     ui.horizontal(|ui| {
