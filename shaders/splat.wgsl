@@ -113,7 +113,6 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
     if (hi.x - lo.x > MAX_FOOTPRINT_PX * 2 || hi.y - lo.y > MAX_FOOTPRINT_PX * 2) { return; }
     let w = i32(frame.viewport.x);
     let h = i32(frame.viewport.y);
-    let plane = u32(w * h);
     let inv = vec3<f32>(syy, -sxy, sxx) / det_s;
     // Depth tolerance: the disc's own tilt, plus the surface's depth change
     // across the footprint, which grows with the size of a pixel on the head
@@ -129,14 +128,15 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
             if (cover + red < 1.0 / 1024.0) { continue; }
             let surface = textureLoad(head_depth, vec2<i32>(x, y), 0).x;
             if (abs(surface - view_depth) > tolerance) { continue; }
-            let idx = u32(y * w + x);
+            // Coverage and r, g, b of one pixel side by side: one cache line.
+            let idx = 4u * u32(y * w + x);
             let units = cover * PIGMENT_SCALE;
             let red_units = red * PIGMENT_SCALE;
             let rgb = units * seen + red_units * halo_color;
             atomicAdd(&pigment[idx], u32(units + red_units + 0.5));
-            atomicAdd(&pigment[plane + idx], u32(rgb.r + 0.5));
-            atomicAdd(&pigment[2u * plane + idx], u32(rgb.g + 0.5));
-            atomicAdd(&pigment[3u * plane + idx], u32(rgb.b + 0.5));
+            atomicAdd(&pigment[idx + 1u], u32(rgb.r + 0.5));
+            atomicAdd(&pigment[idx + 2u], u32(rgb.g + 0.5));
+            atomicAdd(&pigment[idx + 3u], u32(rgb.b + 0.5));
         }
     }
 }

@@ -88,7 +88,7 @@ impl Workload {
         let impressions = self
             .renderer
             .generator
-            .generate(&self.gpu, &inputs, &coverage, params)?;
+            .generate(&self.gpu, &inputs, &coverage, params, "the bench's impression count")?;
         self.gpu.wait();
         let generate_ms = t.elapsed().as_secs_f64() * 1e3;
         Ok(Placed {
