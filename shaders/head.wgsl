@@ -3,8 +3,9 @@
 // plus the studio backdrop.
 
 @group(0) @binding(0) var<uniform> frame: Frame;
-// Per pixel: coverage and coverage-weighted r, g, b, side by side (one read).
-@group(0) @binding(1) var<storage, read> pigment: array<vec4<u32>>;
+// Per pixel: (coverage | r << 16, g | b << 16), 16-bit fixed point sums of
+// coverage and coverage-weighted colour (see `splat.wgsl`).
+@group(0) @binding(1) var<storage, read> pigment: array<vec2<u32>>;
 
 // Scar accessors for `scars.wgsl`.
 fn scars_counts() -> vec4<f32> { return frame.scars.counts; }
@@ -25,16 +26,31 @@ struct VertexOut {
     @location(1) normal: vec3<f32>,
     @location(2) view_depth: f32,
     @location(3) @interpolate(flat) material: u32,
+    // The skin's mottling (albedo, extra red), 6-24 mm features: evaluated
+    // per vertex (1-2 mm apart) instead of per fragment.
+    @location(4) mottle: vec2<f32>,
 }
 
-@vertex
-fn vs_head(v: VertexIn) -> VertexOut {
+fn head_vertex(v: VertexIn) -> VertexOut {
     var out: VertexOut;
     out.clip = frame.view_proj * vec4<f32>(v.position_mm, 1.0);
     out.world = v.position_mm;
     out.normal = v.normal;
     out.view_depth = -(frame.view * vec4<f32>(v.position_mm, 1.0)).z;
     out.material = v.material;
+    out.mottle = vec2<f32>(0.0);
+    return out;
+}
+
+@vertex
+fn vs_head(v: VertexIn) -> VertexOut {
+    return head_vertex(v);
+}
+
+@vertex
+fn vs_shade(v: VertexIn) -> VertexOut {
+    var out = head_vertex(v);
+    out.mottle = skin_mottle(v.position_mm);
     return out;
 }
 
@@ -101,9 +117,9 @@ fn tone_map(color: vec3<f32>) -> vec3<f32> {
 fn pigment_at(frag: vec4<f32>) -> vec4<f32> {
     let idx = u32(frag.y) * u32(frame.viewport.x) + u32(frag.x);
     let p = pigment[idx];
-    let cover = f32(p.x) / PIGMENT_SCALE;
+    let cover = f32(p.x & 0xffffu) / PIGMENT_SCALE;
     if (cover <= 0.0) { return vec4<f32>(0.0); }
-    let rgb = vec3<f32>(f32(p.y), f32(p.z), f32(p.w));
+    let rgb = vec3<f32>(f32(p.x >> 16u), f32(p.y & 0xffffu), f32(p.y >> 16u));
     return vec4<f32>(min(cover, 1.0), rgb / PIGMENT_SCALE / cover);
 }
 
@@ -171,13 +187,18 @@ struct SkinSurface {
 
 // Mottling and pores, faded out where a pixel spans more than a pore so
 // they never alias into sparkle.
-fn skin_surface(world: vec3<f32>, n: vec3<f32>, footprint_mm: f32) -> SkinSurface {
+fn skin_mottle(world: vec3<f32>) -> vec2<f32> {
+    let seed = bitcast<u32>(frame.params.y);
+    let blotch = skin_noise(world / 16.0, seed).x + 0.5 * skin_noise(world / 6.0, seed ^ 7u).x;
+    return vec2<f32>(blotch, skin_noise(world / 24.0, seed ^ 31u).x);
+}
+
+fn skin_surface(world: vec3<f32>, n: vec3<f32>, footprint_mm: f32, mottle: vec2<f32>) -> SkinSurface {
     let detail = frame.skin.w;
     let seed = bitcast<u32>(frame.params.y);
     var albedo = frame.skin.rgb;
-    let blotch = skin_noise(world / 16.0, seed).x + 0.5 * skin_noise(world / 6.0, seed ^ 7u).x;
-    albedo *= 1.0 + 0.045 * detail * blotch;
-    albedo.r *= 1.0 + 0.035 * detail * skin_noise(world / 24.0, seed ^ 31u).x;
+    albedo *= 1.0 + 0.045 * detail * mottle.x;
+    albedo.r *= 1.0 + 0.035 * detail * mottle.y;
     let pore_scale = 0.42;
     let pore_fade = detail * (1.0 - smoothstep(0.18, 0.55, footprint_mm));
     var normal = n;
@@ -199,7 +220,7 @@ fn shade_skin(in: VertexOut, frag: vec4<f32>) -> vec3<f32> {
     let n_geo = normalize(in.normal);
     let v = normalize(frame.camera_pos.xyz - in.world);
     let footprint = length(fwidth(in.world));
-    var s = skin_surface(in.world, n_geo, footprint);
+    var s = skin_surface(in.world, n_geo, footprint, in.mottle);
     // Scar tissue: paler, smooth (no pores) and shinier.
     let scar = scar_influence(in.world, 0.0).x;
     if (scar > 0.0) {

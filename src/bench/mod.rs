@@ -86,7 +86,10 @@ pub fn run(opts: &BenchOptions, mut progress: impl FnMut(&str)) -> Result<BenchR
             diameter_mm: placed.diameter_mm,
         });
         w.scene.impressions = placed.impressions;
-        frames.push((name.to_string(), measure::frames(&w, &timer, &targets, counts)?));
+        frames.push((
+            name.to_string(),
+            measure::frames(&w, &timer, &targets, counts)?,
+        ));
     }
 
     say("placement at the adapter's limit");

@@ -99,8 +99,16 @@ impl BenchReport {
         let _ = writeln!(
             s,
             "\n{:<8} {:>9} {:>9} {:>10} {:>9} {:>9} {:>9} {:>8} {:>11} {:>7}",
-            "", "in view", "frame ms", "ratio", "depth ms", "splat ms", "shade ms", "wall ms",
-            "generate ms", "rounds"
+            "",
+            "in view",
+            "frame ms",
+            "ratio",
+            "depth ms",
+            "splat ms",
+            "shade ms",
+            "wall ms",
+            "generate ms",
+            "rounds"
         );
         let line = |s: &mut String, name: &str, f: &FrameTime, g: Option<&Generated>| {
             let _ = writeln!(
@@ -120,7 +128,12 @@ impl BenchReport {
         };
         line(&mut s, "bare", &self.bare, None);
         for (name, f) in &self.frames {
-            line(&mut s, name, f, self.generated.iter().find(|g| &g.name == name));
+            line(
+                &mut s,
+                name,
+                f,
+                self.generated.iter().find(|g| &g.name == name),
+            );
         }
         let _ = writeln!(s);
         let _ = writeln!(s, "frame_ms_bare          {:>10.1}", self.frame_ms_bare);
