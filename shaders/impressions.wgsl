@@ -11,7 +11,8 @@
 // 3. Rounds of accept/reject compute the greedy dart-throwing result in
 //    priority order: a candidate is accepted once no lower-index live
 //    candidate or accepted impression lies within the spacing, rejected once an
-//    accepted one does. The outcome depends on nothing but the indices, so it
+//    accepted one does. The few candidates accepted in a round reject their
+//    neighbours (push), instead of every undecided one searching for them. The outcome depends on nothing but the indices, so it
 //    is the same bit for bit whatever the thread order.
 // 4. The first N accepted (in priority order) become impressions; sessions take
 //    consecutive ranks, so later sessions fill the gaps left by earlier ones.
@@ -19,6 +20,8 @@
 const DEAD: u32 = 0u;
 const UNDECIDED: u32 = 1u;
 const ACCEPTED: u32 = 2u;
+// Accepted in this round; its neighbours not yet rejected.
+const ACCEPTED_NEW: u32 = 3u;
 const NO_CELL: u32 = 0xffffffffu;
 
 struct GenParams {
@@ -149,10 +152,13 @@ fn live_count() -> u32 {
     return cell_start[gen.table_mask + 1u];
 }
 
-// True when a live neighbour within the spacing blocks the candidate at
-// sorted slot k (priority i): `strict` counts only accepted ones, otherwise
-// also undecided ones of lower index (higher priority).
-fn blocked(k: u32, i: u32, strict: bool) -> bool {
+// True when a live neighbour of higher priority (lower index) or an accepted
+// one lies within the spacing of the candidate at sorted slot k (priority i).
+// A neighbour being accepted in this very round reads as ACCEPTED_NEW or
+// UNDECIDED; either way it counts only if its index is lower (one of higher
+// index cannot be accepted while this one is undecided), so the outcome does
+// not depend on thread order.
+fn blocked(k: u32, i: u32) -> bool {
     let me = sorted_pos[k];
     let p = me.xyz;
     let c = cell_of(p);
@@ -163,7 +169,8 @@ fn blocked(k: u32, i: u32, strict: bool) -> bool {
                 let end = cell_start[h + 1u];
                 for (var q = cell_start[h]; q < end; q++) {
                     let sj = sorted_state[q];
-                    let counts = sj == ACCEPTED || (!strict && sj == UNDECIDED && cell_items[q] < i);
+                    let live = sj == UNDECIDED || sj == ACCEPTED_NEW;
+                    let counts = sj == ACCEPTED || (live && cell_items[q] < i);
                     if (q != k && counts) {
                         let other = sorted_pos[q];
                         let d = other.xyz - p;
@@ -177,22 +184,42 @@ fn blocked(k: u32, i: u32, strict: bool) -> bool {
     return false;
 }
 
+// Counts the candidates still undecided (zero: placement is done), and
+// accepts those that nothing blocks.
 @compute @workgroup_size(256)
 fn accept_round(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
     let k = flat_index(gid, groups);
     if (k >= live_count() || sorted_state[k] != UNDECIDED) { return; }
-    if (!blocked(k, cell_items[k], false)) { sorted_state[k] = ACCEPTED; }
+    atomicAdd(&round_counts[round_index.x], 1u);
+    if (!blocked(k, cell_items[k])) { sorted_state[k] = ACCEPTED_NEW; }
 }
 
+// Each candidate accepted this round rejects the undecided ones within the
+// spacing (several may reject the same one: they all write DEAD).
 @compute @workgroup_size(256)
 fn reject_round(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
     let k = flat_index(gid, groups);
-    if (k >= live_count() || sorted_state[k] != UNDECIDED) { return; }
-    if (blocked(k, cell_items[k], true)) {
-        sorted_state[k] = DEAD;
-    } else {
-        atomicAdd(&round_counts[round_index.x], 1u);
+    if (k >= live_count() || sorted_state[k] != ACCEPTED_NEW) { return; }
+    let me = sorted_pos[k];
+    let p = me.xyz;
+    let c = cell_of(p);
+    for (var dz = -1; dz <= 1; dz++) {
+        for (var dy = -1; dy <= 1; dy++) {
+            for (var dx = -1; dx <= 1; dx++) {
+                let h = cell_hash(c + vec3<i32>(dx, dy, dz));
+                let end = cell_start[h + 1u];
+                for (var q = cell_start[h]; q < end; q++) {
+                    if (sorted_state[q] == UNDECIDED) {
+                        let other = sorted_pos[q];
+                        let d = other.xyz - p;
+                        let r = max(me.w, other.w);
+                        if (dot(d, d) < r * r) { sorted_state[q] = DEAD; }
+                    }
+                }
+            }
+        }
     }
+    sorted_state[k] = ACCEPTED;
 }
 
 // The decisions, back in priority order.

@@ -332,13 +332,12 @@ impl ImpressionGenerator {
     /// Accept/reject rounds until no candidate is undecided; returns the rounds run.
     fn resolve(&self, gpu: &Gpu, b: &Buffers, m: u32) -> Result<u32, GpuError> {
         let d = &gpu.device;
-        let accept = bind_buffers(
+        let reject = bind_buffers(
             d,
-            &self.accept,
+            &self.reject,
             &[
                 (0, &b.params),
                 (10, &b.start),
-                (11, &b.items),
                 (17, &b.sorted),
                 (18, &b.rank),
             ],
@@ -353,12 +352,12 @@ impl ImpressionGenerator {
                 )
             })
             .collect();
-        let rejects: Vec<wgpu::BindGroup> = index_bufs
+        let accepts: Vec<wgpu::BindGroup> = index_bufs
             .iter()
             .map(|ib| {
                 bind_buffers(
                     d,
-                    &self.reject,
+                    &self.accept,
                     &[
                         (0, &b.params),
                         (10, &b.start),
@@ -375,9 +374,9 @@ impl ImpressionGenerator {
         while rounds < MAX_ROUNDS {
             let mut encoder = d.create_command_encoder(&Default::default());
             encoder.clear_buffer(&b.rounds, 0, None);
-            for reject in &rejects {
-                run(&mut encoder, &self.accept, &accept, m);
-                run(&mut encoder, &self.reject, reject, m);
+            for accept in &accepts {
+                run(&mut encoder, &self.accept, accept, m);
+                run(&mut encoder, &self.reject, &reject, m);
             }
             gpu.queue.submit([encoder.finish()]);
             rounds += ROUNDS_PER_BATCH;
@@ -387,8 +386,9 @@ impl ImpressionGenerator {
                 0,
                 ROUNDS_PER_BATCH as u64 * 4,
             )?);
+            // `left[r]`: candidates still undecided when round r began.
             if let Some(done) = left.iter().position(|&n| n == 0) {
-                return Ok(rounds - ROUNDS_PER_BATCH + done as u32 + 1);
+                return Ok(rounds - ROUNDS_PER_BATCH + done as u32);
             }
         }
         Err(GpuError::Limit(format!(
