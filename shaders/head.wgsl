@@ -3,7 +3,9 @@
 // plus the studio backdrop.
 
 @group(0) @binding(0) var<uniform> frame: Frame;
-@group(0) @binding(1) var<storage, read> pigment: array<u32>;
+// Per pixel: (coverage | r << 16, g | b << 16), 16-bit fixed point sums of
+// coverage and coverage-weighted colour (see `splat.wgsl`).
+@group(0) @binding(1) var<storage, read> pigment: array<vec2<u32>>;
 
 // Scar accessors for `scars.wgsl`.
 fn scars_counts() -> vec4<f32> { return frame.scars.counts; }
@@ -24,16 +26,31 @@ struct VertexOut {
     @location(1) normal: vec3<f32>,
     @location(2) view_depth: f32,
     @location(3) @interpolate(flat) material: u32,
+    // The skin's mottling (albedo, extra red), 6-24 mm features: evaluated
+    // per vertex (1-2 mm apart) instead of per fragment.
+    @location(4) mottle: vec2<f32>,
 }
 
-@vertex
-fn vs_head(v: VertexIn) -> VertexOut {
+fn head_vertex(v: VertexIn) -> VertexOut {
     var out: VertexOut;
     out.clip = frame.view_proj * vec4<f32>(v.position_mm, 1.0);
     out.world = v.position_mm;
     out.normal = v.normal;
     out.view_depth = -(frame.view * vec4<f32>(v.position_mm, 1.0)).z;
     out.material = v.material;
+    out.mottle = vec2<f32>(0.0);
+    return out;
+}
+
+@vertex
+fn vs_head(v: VertexIn) -> VertexOut {
+    return head_vertex(v);
+}
+
+@vertex
+fn vs_shade(v: VertexIn) -> VertexOut {
+    var out = head_vertex(v);
+    out.mottle = skin_mottle(v.position_mm);
     return out;
 }
 
@@ -98,12 +115,11 @@ fn tone_map(color: vec3<f32>) -> vec3<f32> {
 
 // Pigment under this pixel: (coverage, seen colour).
 fn pigment_at(frag: vec4<f32>) -> vec4<f32> {
-    let w = u32(frame.viewport.x);
-    let plane = w * u32(frame.viewport.y);
-    let idx = u32(frag.y) * w + u32(frag.x);
-    let cover = f32(pigment[idx]) / PIGMENT_SCALE;
+    let idx = u32(frag.y) * u32(frame.viewport.x) + u32(frag.x);
+    let p = pigment[idx];
+    let cover = f32(p.x & 0xffffu) / PIGMENT_SCALE;
     if (cover <= 0.0) { return vec4<f32>(0.0); }
-    let rgb = vec3<f32>(f32(pigment[plane + idx]), f32(pigment[2u * plane + idx]), f32(pigment[3u * plane + idx]));
+    let rgb = vec3<f32>(f32(p.x >> 16u), f32(p.y & 0xffffu), f32(p.y >> 16u));
     return vec4<f32>(min(cover, 1.0), rgb / PIGMENT_SCALE / cover);
 }
 
@@ -124,6 +140,45 @@ fn brow_cover(world: vec3<f32>) -> f32 {
     return band * ends * (0.45 + 0.55 * strands);
 }
 
+// Skin detail noise: value noise on a one-hash lattice with its analytic
+// gradient. A third of the hashing of `value_noise` (which must match its CPU
+// twin in the coverage model; the skin's noise need not), and one call gives
+// the pores' slope instead of four.
+fn skin_lattice(i: vec3<i32>, seed: u32) -> f32 {
+    let h = hash_u32((u32(i.x) * 73856093u) ^ (u32(i.y) * 19349663u) ^ (u32(i.z) * 83492791u) ^ seed);
+    return f32(h >> 8u) / 16777216.0 * 2.0 - 1.0;
+}
+
+// (value in [-1, 1], gradient).
+fn skin_noise(p: vec3<f32>, seed: u32) -> vec4<f32> {
+    let fl = floor(p);
+    let t = p - fl;
+    let w = t * t * (vec3<f32>(3.0) - 2.0 * t);
+    let dw = 6.0 * t * (vec3<f32>(1.0) - t);
+    let i = vec3<i32>(fl);
+    let a = skin_lattice(i, seed);
+    let b = skin_lattice(i + vec3<i32>(1, 0, 0), seed);
+    let c = skin_lattice(i + vec3<i32>(0, 1, 0), seed);
+    let d = skin_lattice(i + vec3<i32>(1, 1, 0), seed);
+    let e = skin_lattice(i + vec3<i32>(0, 0, 1), seed);
+    let f = skin_lattice(i + vec3<i32>(1, 0, 1), seed);
+    let g = skin_lattice(i + vec3<i32>(0, 1, 1), seed);
+    let h = skin_lattice(i + vec3<i32>(1, 1, 1), seed);
+    let k1 = b - a;
+    let k2 = c - a;
+    let k3 = e - a;
+    let k4 = a - b - c + d;
+    let k5 = a - c - e + g;
+    let k6 = a - b - e + f;
+    let k7 = -a + b + c - d + e - f - g + h;
+    let value = a + k1 * w.x + k2 * w.y + k3 * w.z + k4 * w.x * w.y + k5 * w.y * w.z
+        + k6 * w.z * w.x + k7 * w.x * w.y * w.z;
+    let grad = dw * vec3<f32>(k1 + k4 * w.y + k6 * w.z + k7 * w.y * w.z,
+                              k2 + k5 * w.z + k4 * w.x + k7 * w.z * w.x,
+                              k3 + k6 * w.x + k5 * w.y + k7 * w.x * w.y);
+    return vec4<f32>(value, grad);
+}
+
 struct SkinSurface {
     albedo: vec3<f32>,
     normal: vec3<f32>,
@@ -132,24 +187,27 @@ struct SkinSurface {
 
 // Mottling and pores, faded out where a pixel spans more than a pore so
 // they never alias into sparkle.
-fn skin_surface(world: vec3<f32>, n: vec3<f32>, footprint_mm: f32) -> SkinSurface {
+fn skin_mottle(world: vec3<f32>) -> vec2<f32> {
+    let seed = bitcast<u32>(frame.params.y);
+    let blotch = skin_noise(world / 16.0, seed).x + 0.5 * skin_noise(world / 6.0, seed ^ 7u).x;
+    return vec2<f32>(blotch, skin_noise(world / 24.0, seed ^ 31u).x);
+}
+
+fn skin_surface(world: vec3<f32>, n: vec3<f32>, footprint_mm: f32, mottle: vec2<f32>) -> SkinSurface {
     let detail = frame.skin.w;
     let seed = bitcast<u32>(frame.params.y);
     var albedo = frame.skin.rgb;
-    let blotch = value_noise(world / 16.0, seed) + 0.5 * value_noise(world / 6.0, seed ^ 7u);
-    albedo *= 1.0 + 0.045 * detail * blotch;
-    albedo.r *= 1.0 + 0.035 * detail * value_noise(world / 24.0, seed ^ 31u);
+    albedo *= 1.0 + 0.045 * detail * mottle.x;
+    albedo.r *= 1.0 + 0.035 * detail * mottle.y;
     let pore_scale = 0.42;
     let pore_fade = detail * (1.0 - smoothstep(0.18, 0.55, footprint_mm));
     var normal = n;
     var roughness = 0.46;
     if (pore_fade > 0.0) {
         let q = world / pore_scale;
-        let p0 = value_noise(q, seed ^ 99u);
-        let e = 0.35;
-        let grad = vec3<f32>(value_noise(q + vec3<f32>(e, 0.0, 0.0), seed ^ 99u) - p0,
-                             value_noise(q + vec3<f32>(0.0, e, 0.0), seed ^ 99u) - p0,
-                             value_noise(q + vec3<f32>(0.0, 0.0, e), seed ^ 99u) - p0) / e;
+        let pore = skin_noise(q, seed ^ 99u);
+        let p0 = pore.x;
+        let grad = pore.yzw;
         let tangential = grad - n * dot(grad, n);
         normal = normalize(n - 0.10 * pore_fade * tangential);
         albedo *= 1.0 - 0.05 * pore_fade * max(p0, 0.0);
@@ -162,7 +220,7 @@ fn shade_skin(in: VertexOut, frag: vec4<f32>) -> vec3<f32> {
     let n_geo = normalize(in.normal);
     let v = normalize(frame.camera_pos.xyz - in.world);
     let footprint = length(fwidth(in.world));
-    var s = skin_surface(in.world, n_geo, footprint);
+    var s = skin_surface(in.world, n_geo, footprint, in.mottle);
     // Scar tissue: paler, smooth (no pores) and shinier.
     let scar = scar_influence(in.world, 0.0).x;
     if (scar > 0.0) {

@@ -4,11 +4,15 @@
 //    with probability coverage / max coverage (the plan's density field); each
 //    candidate's index is its priority (the stream is random, so index order
 //    is a random order).
-// 2. bin into a hashed grid of cells one spacing wide (count, scan, scatter).
+// 2. bin into a hashed grid of cells (count, scan, scatter); each live
+//    candidate's position and radius are copied into cell order, so the
+//    neighbour searches below read contiguous memory and neighbouring threads
+//    share the cells they read (on a CPU rasteriser this is most of the speed).
 // 3. Rounds of accept/reject compute the greedy dart-throwing result in
 //    priority order: a candidate is accepted once no lower-index live
 //    candidate or accepted impression lies within the spacing, rejected once an
-//    accepted one does. The outcome depends on nothing but the indices, so it
+//    accepted one does. The few candidates accepted in a round reject their
+//    neighbours (push), instead of every undecided one searching for them. The outcome depends on nothing but the indices, so it
 //    is the same bit for bit whatever the thread order.
 // 4. The first N accepted (in priority order) become impressions; sessions take
 //    consecutive ranks, so later sessions fill the gaps left by earlier ones.
@@ -16,6 +20,8 @@
 const DEAD: u32 = 0u;
 const UNDECIDED: u32 = 1u;
 const ACCEPTED: u32 = 2u;
+// Accepted in this round; its neighbours not yet rejected.
+const ACCEPTED_NEW: u32 = 3u;
 const NO_CELL: u32 = 0xffffffffu;
 
 struct GenParams {
@@ -53,6 +59,10 @@ struct GenParams {
 @group(0) @binding(14) var<storage, read_write> round_counts: array<atomic<u32>>;
 @group(0) @binding(15) var<storage, read_write> draw_args: array<u32>;
 @group(0) @binding(16) var<uniform> round_index: vec4<u32>;
+// Live candidates in cell order: (position, exclusion radius), and their state.
+// `cell_items[k]` is the candidate (its priority) at sorted slot k.
+@group(0) @binding(17) var<storage, read_write> sorted_pos: array<vec4<f32>>;
+@group(0) @binding(18) var<storage, read_write> sorted_state: array<u32>;
 
 const VERTEX_FLOATS: u32 = 10u;
 
@@ -121,7 +131,8 @@ fn generate_candidates(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(n
     }
 }
 
-// Place each live candidate in its cell's list, and mark it undecided.
+// Place each live candidate in its cell's list, in cell order, undecided.
+// `cell_start` has one entry more than the table: its last is the live count.
 @compute @workgroup_size(256)
 fn scatter_candidates(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
     let i = flat_index(gid, groups);
@@ -131,29 +142,39 @@ fn scatter_candidates(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(nu
         cand_state[i] = DEAD;
         return;
     }
-    cell_items[cell_start[h] + cand_state[i]] = i;
-    cand_state[i] = UNDECIDED;
+    let k = cell_start[h] + cand_state[i];
+    cell_items[k] = i;
+    sorted_pos[k] = vec4<f32>(cand_pos[i].xyz, cand_radius[i]);
+    sorted_state[k] = UNDECIDED;
 }
 
-// True when a live neighbour within the spacing blocks candidate i:
-// `strict` counts only accepted ones, otherwise also undecided lower indices.
-fn blocked(i: u32, strict: bool) -> bool {
-    let p = cand_pos[i].xyz;
+fn live_count() -> u32 {
+    return cell_start[gen.table_mask + 1u];
+}
+
+// True when a live neighbour of higher priority (lower index) or an accepted
+// one lies within the spacing of the candidate at sorted slot k (priority i).
+// A neighbour being accepted in this very round reads as ACCEPTED_NEW or
+// UNDECIDED; either way it counts only if its index is lower (one of higher
+// index cannot be accepted while this one is undecided), so the outcome does
+// not depend on thread order.
+fn blocked(k: u32, i: u32) -> bool {
+    let me = sorted_pos[k];
+    let p = me.xyz;
     let c = cell_of(p);
-    let ri = cand_radius[i];
     for (var dz = -1; dz <= 1; dz++) {
         for (var dy = -1; dy <= 1; dy++) {
             for (var dx = -1; dx <= 1; dx++) {
                 let h = cell_hash(c + vec3<i32>(dx, dy, dz));
-                let start = cell_start[h];
-                let n = atomicLoad(&cell_count[h]);
-                for (var k = 0u; k < n; k++) {
-                    let j = cell_items[start + k];
-                    let sj = cand_state[j];
-                    let counts = sj == ACCEPTED || (!strict && sj == UNDECIDED && j < i);
-                    if (j != i && counts) {
-                        let d = cand_pos[j].xyz - p;
-                        let r = max(ri, cand_radius[j]);
+                let end = cell_start[h + 1u];
+                for (var q = cell_start[h]; q < end; q++) {
+                    let sj = sorted_state[q];
+                    let live = sj == UNDECIDED || sj == ACCEPTED_NEW;
+                    let counts = sj == ACCEPTED || (live && cell_items[q] < i);
+                    if (q != k && counts) {
+                        let other = sorted_pos[q];
+                        let d = other.xyz - p;
+                        let r = max(me.w, other.w);
                         if (dot(d, d) < r * r) { return true; }
                     }
                 }
@@ -163,22 +184,50 @@ fn blocked(i: u32, strict: bool) -> bool {
     return false;
 }
 
+// Counts the candidates still undecided (zero: placement is done), and
+// accepts those that nothing blocks.
 @compute @workgroup_size(256)
 fn accept_round(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-    let i = flat_index(gid, groups);
-    if (i >= gen.candidate_count || cand_state[i] != UNDECIDED) { return; }
-    if (!blocked(i, false)) { cand_state[i] = ACCEPTED; }
+    let k = flat_index(gid, groups);
+    if (k >= live_count() || sorted_state[k] != UNDECIDED) { return; }
+    atomicAdd(&round_counts[round_index.x], 1u);
+    if (!blocked(k, cell_items[k])) { sorted_state[k] = ACCEPTED_NEW; }
 }
 
+// Each candidate accepted this round rejects the undecided ones within the
+// spacing (several may reject the same one: they all write DEAD).
 @compute @workgroup_size(256)
 fn reject_round(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-    let i = flat_index(gid, groups);
-    if (i >= gen.candidate_count || cand_state[i] != UNDECIDED) { return; }
-    if (blocked(i, true)) {
-        cand_state[i] = DEAD;
-    } else {
-        atomicAdd(&round_counts[round_index.x], 1u);
+    let k = flat_index(gid, groups);
+    if (k >= live_count() || sorted_state[k] != ACCEPTED_NEW) { return; }
+    let me = sorted_pos[k];
+    let p = me.xyz;
+    let c = cell_of(p);
+    for (var dz = -1; dz <= 1; dz++) {
+        for (var dy = -1; dy <= 1; dy++) {
+            for (var dx = -1; dx <= 1; dx++) {
+                let h = cell_hash(c + vec3<i32>(dx, dy, dz));
+                let end = cell_start[h + 1u];
+                for (var q = cell_start[h]; q < end; q++) {
+                    if (sorted_state[q] == UNDECIDED) {
+                        let other = sorted_pos[q];
+                        let d = other.xyz - p;
+                        let r = max(me.w, other.w);
+                        if (dot(d, d) < r * r) { sorted_state[q] = DEAD; }
+                    }
+                }
+            }
+        }
     }
+    sorted_state[k] = ACCEPTED;
+}
+
+// The decisions, back in priority order.
+@compute @workgroup_size(256)
+fn unsort_states(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let k = flat_index(gid, groups);
+    if (k >= live_count()) { return; }
+    cand_state[cell_items[k]] = sorted_state[k];
 }
 
 @compute @workgroup_size(256)

@@ -372,15 +372,22 @@ impl CoverageModel {
 
     /// `∫ coverage dA` over the skin (mm²): the area impressions fill.
     pub fn layer_area_mm2(&self, head: &HeadMesh, layer: Layer) -> f64 {
-        head.skin_triangles()
-            .map(|t| {
-                let [a, b, c] = t.map(|i| Vec3::from(head.vertices[i as usize].position_mm));
-                let area = 0.5 * (b - a).cross(c - a).length() as f64;
-                let f = |p| self.layer_density(layer, p, 0.0);
-                let cov = (f(a) + f(b) + f(c) + 3.0 * f((a + b + c) / 3.0)) / 6.0;
-                area * cov as f64
-            })
-            .sum()
+        let f = |p| self.layer_density(layer, p, 0.0);
+        // Each vertex once (triangles share them), over the cores.
+        let at_vertex: Vec<f32> = crate::par::map_chunks(head.vertices.len(), |r| {
+            r.map(|i| f(Vec3::from(head.vertices[i].position_mm)))
+                .collect::<Vec<_>>()
+        })
+        .concat();
+        let tris: Vec<[u32; 3]> = head.skin_triangles().collect();
+        crate::par::sum(tris.len(), |k| {
+            let t = tris[k];
+            let [a, b, c] = t.map(|i| Vec3::from(head.vertices[i as usize].position_mm));
+            let area = 0.5 * (b - a).cross(c - a).length() as f64;
+            let [fa, fb, fc] = t.map(|i| at_vertex[i as usize]);
+            let cov = (fa + fb + fc + 3.0 * f((a + b + c) / 3.0)) / 6.0;
+            area * cov as f64
+        })
     }
 
     /// Coverage-weighted treated area of the skin, mm²: ∫ coverage dA.

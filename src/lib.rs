@@ -12,6 +12,7 @@ pub mod hairline;
 pub mod head;
 pub mod lighting;
 pub mod loading;
+pub mod par;
 pub mod placement;
 pub mod plan;
 pub mod raycast;

@@ -90,24 +90,34 @@ impl HairPlacement {
 /// Also returns the support's total area, mm².
 fn support(coverage: &CoverageModel, head: &HeadMesh, layer: Layer) -> (Vec<[u32; 2]>, f64) {
     let margin_base = coverage.irregularity_mm + 1.0;
+    let corners = |t: usize| {
+        let idx = &head.indices[3 * t..3 * t + 3];
+        let v = |k: usize| &head.vertices[idx[k] as usize];
+        (
+            v(0).material,
+            [0, 1, 2].map(|k| Vec3::from(v(k).position_mm)),
+        )
+    };
+    // Which triangles the layer can reach: the costly part, over the cores.
+    let inside: Vec<bool> = crate::par::map_chunks(head.indices.len() / 3, |r| {
+        r.map(|t| {
+            let (material, [a, b, c]) = corners(t);
+            let edge = (b - a).length().max((c - b).length()).max((a - c).length());
+            let margin = margin_base + edge;
+            let centroid = (a + b + c) / 3.0;
+            material == 0
+                && [a, b, c, centroid]
+                    .iter()
+                    .any(|p| coverage.layer_density(layer, *p, margin) > 0.0)
+        })
+        .collect::<Vec<_>>()
+    })
+    .concat();
     let mut tris = Vec::new();
     let mut cumulative = Vec::new();
     let mut total = 0.0f64;
-    for (t, idx) in head.indices.chunks_exact(3).enumerate() {
-        let v = |k: usize| &head.vertices[idx[k] as usize];
-        if v(0).material != 0 {
-            continue;
-        }
-        let [a, b, c] = [0, 1, 2].map(|k| Vec3::from(v(k).position_mm));
-        let edge = (b - a).length().max((c - b).length()).max((a - c).length());
-        let margin = margin_base + edge;
-        let centroid = (a + b + c) / 3.0;
-        if [a, b, c, centroid]
-            .iter()
-            .all(|p| coverage.layer_density(layer, *p, margin) <= 0.0)
-        {
-            continue;
-        }
+    for (t, _) in inside.iter().enumerate().filter(|(_, i)| **i) {
+        let (_, [a, b, c]) = corners(t);
         total += 0.5 * (b - a).cross(c - a).length() as f64;
         tris.push(t as u32);
         cumulative.push(total);

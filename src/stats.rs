@@ -96,11 +96,18 @@ fn is_interior(c: f32) -> bool {
 
 /// Area (mm²) of skin where coverage is exactly 1.
 fn interior_area_mm2(coverage: &CoverageModel, head: &HeadMesh) -> f64 {
-    head.skin_triangles()
+    let tris: Vec<[Vec3; 3]> = head
+        .skin_triangles()
         .map(|t| t.map(|i| Vec3::from(head.vertices[i as usize].position_mm)))
-        .filter(|[a, b, c]| is_interior(coverage.coverage((*a + *b + *c) / 3.0)))
-        .map(|[a, b, c]| 0.5 * (b - a).cross(c - a).length() as f64)
-        .sum()
+        .collect();
+    crate::par::sum(tris.len(), |k| {
+        let [a, b, c] = tris[k];
+        if is_interior(coverage.coverage((a + b + c) / 3.0)) {
+            0.5 * (b - a).cross(c - a).length() as f64
+        } else {
+            0.0
+        }
+    })
 }
 
 /// Nearest-neighbour distance of every impression (grid search).
@@ -159,10 +166,11 @@ pub fn compute(
     let points: Vec<Vec3> = records.iter().map(|r| r.position()).collect();
     let spacing = plan.min_spacing_mm();
     let nearest = nearest_distances(&points, spacing.max(0.05) * 2.0);
-    let interior: Vec<bool> = points
-        .iter()
-        .map(|p| is_interior(coverage.coverage(*p)))
-        .collect();
+    let interior: Vec<bool> = crate::par::map_chunks(points.len(), |r| {
+        r.map(|i| is_interior(coverage.coverage(points[i])))
+            .collect::<Vec<_>>()
+    })
+    .concat();
     let interior_mm2 = interior_area_mm2(coverage, head);
     let area_cm2 = treated_area_mm2 / 100.0;
     let looks = crate::sessions::session_looks(plan);

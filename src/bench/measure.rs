@@ -3,7 +3,7 @@
 
 use super::workload::Workload;
 use crate::gpu::renderer::ViewTargets;
-use crate::gpu::timing::{GpuTimer, TimingMethod};
+use crate::gpu::timing::GpuTimer;
 use anyhow::Result;
 use std::time::Instant;
 
@@ -92,10 +92,6 @@ pub fn frames(
         shade_ms: opt(shade),
         frames: counts.timed,
     })
-}
-
-pub fn method(timer: &GpuTimer) -> TimingMethod {
-    timer.method()
 }
 
 #[cfg(test)]

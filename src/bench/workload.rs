@@ -85,10 +85,13 @@ impl Workload {
         let coverage = placement.coverage.to_uniform(Layer::Treatment);
         self.gpu.wait();
         let t = Instant::now();
-        let impressions = self
-            .renderer
-            .generator
-            .generate(&self.gpu, &inputs, &coverage, params)?;
+        let impressions = self.renderer.generator.generate(
+            &self.gpu,
+            &inputs,
+            &coverage,
+            params,
+            "the bench's impression count",
+        )?;
         self.gpu.wait();
         let generate_ms = t.elapsed().as_secs_f64() * 1e3;
         Ok(Placed {

@@ -130,7 +130,7 @@ impl HeadPass {
             }),
             shade: make(PipelineSpec {
                 label: "head shade",
-                vs: "vs_head",
+                vs: "vs_shade",
                 fs: "fs_shade",
                 format: color_format,
                 samples,

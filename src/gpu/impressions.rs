@@ -11,9 +11,10 @@ pub const BYTES_PER_IMPRESSION: u64 = 24;
 /// the planned density at the default spacing with margin.
 pub const CANDIDATES_PER_IMPRESSION: f64 = 4.0;
 /// Scratch GPU memory per candidate while placing: radius, position, cell,
-/// state, cell item and rank (36 bytes), plus the hashed cell table (count and
+/// state, cell item, rank (also the sorted state) and the sorted position
+/// and radius (52 bytes), plus the hashed cell table (count and
 /// start, 8 bytes per entry, about one entry per candidate).
-pub const PLACEMENT_BYTES_PER_CANDIDATE: u64 = 36 + 8;
+pub const PLACEMENT_BYTES_PER_CANDIDATE: u64 = 52 + 8;
 const ROUNDS_PER_BATCH: u32 = 8;
 const MAX_ROUNDS: u32 = 512;
 
@@ -98,20 +99,61 @@ pub struct ImpressionGenerator {
     mark: wgpu::ComputePipeline,
     emit: wgpu::ComputePipeline,
     finish: wgpu::ComputePipeline,
+    unsort: wgpu::ComputePipeline,
     scanner: Scanner,
 }
 
-/// The largest impression count this device can hold (instance buffer and the
-/// candidate buffers that place them).
+/// The largest impression count this device can hold: the instance buffer,
+/// the splat pass's dispatch, and the candidate buffers that place them when
+/// the support is no wider than the density (a feathered plan draws up to 4×
+/// more candidates and holds up to 4× fewer; `candidates_for` says exactly).
 pub fn max_impressions(device: &wgpu::Device) -> u64 {
-    let l = device.limits();
+    max_impressions_for(&device.limits(), 1.0)
+}
+
+fn max_impressions_for(l: &wgpu::Limits, support_ratio: f64) -> u64 {
     let binding = l.max_storage_buffer_binding_size.min(l.max_buffer_size);
-    // cand_pos is the largest candidate buffer: 16 bytes per candidate.
-    let by_candidates = (binding / 16) as f64 / CANDIDATES_PER_IMPRESSION;
+    // cand_pos and sorted_pos are the largest candidate buffers: 16 bytes each.
+    let by_candidates = (binding / 16) as f64 / candidates_per_impression(support_ratio);
     let by_instances = binding / BYTES_PER_IMPRESSION;
-    // The splat pass dispatches one 64-wide group row.
+    // The splat pass dispatches one row of 64-wide groups.
     let by_dispatch = l.max_compute_workgroups_per_dimension as u64 * 64;
-    (by_candidates as u64).min(by_instances).min(by_dispatch)
+    (by_candidates as u64)
+        .min(by_instances)
+        .min(by_dispatch)
+        .min(u32::MAX as u64 / 2)
+}
+
+/// A support much wider than the density (feathered regions) keeps fewer
+/// candidates: draw more, up to 4× more.
+fn candidates_per_impression(support_ratio: f64) -> f64 {
+    CANDIDATES_PER_IMPRESSION * support_ratio.clamp(1.0, 4.0)
+}
+
+/// The candidates the placement pass draws for `count` impressions, or an
+/// error naming `field` (the plan field that sets the count) when the
+/// adapter's limits cannot hold them: never a silent truncation.
+pub fn candidates_for(
+    limits: &wgpu::Limits,
+    count: u64,
+    support_ratio: f64,
+    field: &str,
+) -> Result<u32, GpuError> {
+    let max = max_impressions_for(limits, support_ratio);
+    if count > max {
+        let binding = limits
+            .max_storage_buffer_binding_size
+            .min(limits.max_buffer_size);
+        return Err(GpuError::Limit(format!(
+            "{count} impressions planned ({field}); this adapter holds at most {max} here \
+             ({:.1} placement candidates of 16 bytes per impression, {} MiB per storage buffer, \
+             {} bytes per impression): lower {field} or the treated area",
+            candidates_per_impression(support_ratio),
+            binding >> 20,
+            BYTES_PER_IMPRESSION
+        )));
+    }
+    Ok(((count.max(1) as f64 * candidates_per_impression(support_ratio)) as u64).max(1024) as u32)
 }
 
 fn storage(gpu: &Gpu, label: &str, size: u64, extra: wgpu::BufferUsages) -> wgpu::Buffer {
@@ -149,32 +191,28 @@ impl ImpressionGenerator {
             mark: p("mark_accepted"),
             emit: p("emit_impressions"),
             finish: p("finish_counts"),
+            unsort: p("unsort_states"),
             scanner: Scanner::new(gpu),
         }
     }
 
-    /// Place impressions; `params.candidate_count` and `table_mask` are filled in here.
+    /// Place impressions; `params.candidate_count` and `table_mask` are filled
+    /// in here. `field` names what sets the count, for the error past the
+    /// adapter's limits.
     pub fn generate(
         &self,
         gpu: &Gpu,
         head: &HeadInputs,
         coverage: &CoverageUniform,
         mut params: GenParams,
+        field: &str,
     ) -> Result<Impressions, GpuError> {
-        let max = max_impressions(&gpu.device);
-        if params.target_total as u64 > max {
-            return Err(GpuError::Limit(format!(
-                "the plan asks for {} impressions; this adapter holds at most {max}: lower density.final_per_cm2 or the treated area",
-                params.target_total
-            )));
-        }
-        // A support much wider than the density (feathered regions) keeps
-        // fewer candidates: draw more, up to 4× more.
-        let per_impression = CANDIDATES_PER_IMPRESSION * head.support_ratio.clamp(1.0, 4.0);
-        let l = gpu.device.limits();
-        let max_candidates = l.max_storage_buffer_binding_size.min(l.max_buffer_size) / 16;
-        let m = ((params.target_total.max(1) as f64 * per_impression) as u64)
-            .clamp(1024, max_candidates) as u32;
+        let m = candidates_for(
+            &gpu.device.limits(),
+            params.target_total as u64,
+            head.support_ratio,
+            field,
+        )?;
         params.candidate_count = m;
         params.support_triangles = head.support.len() as u32;
         let table = m.next_power_of_two();
@@ -207,12 +245,14 @@ impl ImpressionGenerator {
             cell: storage(gpu, "cand cell", m as u64 * 4, u),
             state: storage(gpu, "cand state", m as u64 * 4, u),
             count: storage(gpu, "cell count", table as u64 * 4, copy),
+            // One entry more than the table: the live candidate count.
             start: storage(
                 gpu,
                 "cell start",
-                table as u64 * 4,
+                (table as u64 + 1) * 4,
                 wgpu::BufferUsages::COPY_DST,
             ),
+            sorted: storage(gpu, "sorted candidates", m as u64 * 16, u),
             items: storage(gpu, "cell items", m as u64 * 4, u),
             rank: storage(gpu, "rank", m as u64 * 4, u),
             out: storage(
@@ -231,6 +271,7 @@ impl ImpressionGenerator {
         };
         self.bin_candidates(gpu, &b, m, table);
         let rounds = self.resolve(gpu, &b, m)?;
+        self.unsort(gpu, &b, m);
         self.emit(gpu, &b, m);
         let args: Vec<u32> =
             bytemuck::pod_collect_to_vec(&readback::read_buffer(gpu, &b.args, 0, 32)?);
@@ -268,17 +309,22 @@ impl ImpressionGenerator {
             &self.scatter,
             &[
                 (0, &b.params),
+                (5, &b.radius),
+                (6, &b.pos),
                 (7, &b.cell),
                 (8, &b.state),
                 (10, &b.start),
                 (11, &b.items),
+                (17, &b.sorted),
+                (18, &b.rank),
             ],
         );
         let mut encoder = d.create_command_encoder(&Default::default());
         encoder.clear_buffer(&b.count, 0, None);
         run(&mut encoder, &self.generate, &generate, m);
         encoder.copy_buffer_to_buffer(&b.count, 0, &b.start, 0, table as u64 * 4);
-        self.scanner.encode(gpu, &mut encoder, &b.start, table);
+        encoder.clear_buffer(&b.start, table as u64 * 4, Some(4));
+        self.scanner.encode(gpu, &mut encoder, &b.start, table + 1);
         run(&mut encoder, &self.scatter, &scatter, m);
         gpu.queue.submit([encoder.finish()]);
     }
@@ -286,17 +332,14 @@ impl ImpressionGenerator {
     /// Accept/reject rounds until no candidate is undecided; returns the rounds run.
     fn resolve(&self, gpu: &Gpu, b: &Buffers, m: u32) -> Result<u32, GpuError> {
         let d = &gpu.device;
-        let accept = bind_buffers(
+        let reject = bind_buffers(
             d,
-            &self.accept,
+            &self.reject,
             &[
                 (0, &b.params),
-                (5, &b.radius),
-                (6, &b.pos),
-                (8, &b.state),
-                (9, &b.count),
                 (10, &b.start),
-                (11, &b.items),
+                (17, &b.sorted),
+                (18, &b.rank),
             ],
         );
         let index_bufs: Vec<wgpu::Buffer> = (0..ROUNDS_PER_BATCH)
@@ -309,22 +352,20 @@ impl ImpressionGenerator {
                 )
             })
             .collect();
-        let rejects: Vec<wgpu::BindGroup> = index_bufs
+        let accepts: Vec<wgpu::BindGroup> = index_bufs
             .iter()
             .map(|ib| {
                 bind_buffers(
                     d,
-                    &self.reject,
+                    &self.accept,
                     &[
                         (0, &b.params),
-                        (5, &b.radius),
-                        (6, &b.pos),
-                        (8, &b.state),
-                        (9, &b.count),
                         (10, &b.start),
                         (11, &b.items),
                         (14, &b.rounds),
                         (16, ib),
+                        (17, &b.sorted),
+                        (18, &b.rank),
                     ],
                 )
             })
@@ -333,9 +374,9 @@ impl ImpressionGenerator {
         while rounds < MAX_ROUNDS {
             let mut encoder = d.create_command_encoder(&Default::default());
             encoder.clear_buffer(&b.rounds, 0, None);
-            for reject in &rejects {
-                run(&mut encoder, &self.accept, &accept, m);
-                run(&mut encoder, &self.reject, reject, m);
+            for accept in &accepts {
+                run(&mut encoder, &self.accept, accept, m);
+                run(&mut encoder, &self.reject, &reject, m);
             }
             gpu.queue.submit([encoder.finish()]);
             rounds += ROUNDS_PER_BATCH;
@@ -345,13 +386,32 @@ impl ImpressionGenerator {
                 0,
                 ROUNDS_PER_BATCH as u64 * 4,
             )?);
+            // `left[r]`: candidates still undecided when round r began.
             if let Some(done) = left.iter().position(|&n| n == 0) {
-                return Ok(rounds - ROUNDS_PER_BATCH + done as u32 + 1);
+                return Ok(rounds - ROUNDS_PER_BATCH + done as u32);
             }
         }
         Err(GpuError::Limit(format!(
             "impression placement did not settle within {MAX_ROUNDS} rounds"
         )))
+    }
+
+    /// The decisions, from cell order back to priority order.
+    fn unsort(&self, gpu: &Gpu, b: &Buffers, m: u32) {
+        let unsort = bind_buffers(
+            &gpu.device,
+            &self.unsort,
+            &[
+                (0, &b.params),
+                (8, &b.state),
+                (10, &b.start),
+                (11, &b.items),
+                (18, &b.rank),
+            ],
+        );
+        let mut encoder = gpu.device.create_command_encoder(&Default::default());
+        run(&mut encoder, &self.unsort, &unsort, m);
+        gpu.queue.submit([encoder.finish()]);
     }
 
     /// Rank the accepted candidates and write the first N as impressions.
@@ -419,8 +479,40 @@ struct Buffers<'a> {
     count: wgpu::Buffer,
     start: wgpu::Buffer,
     items: wgpu::Buffer,
+    /// Ranks; while resolving, the sorted candidates' states.
     rank: wgpu::Buffer,
+    sorted: wgpu::Buffer,
     out: wgpu::Buffer,
     rounds: wgpu::Buffer,
     args: wgpu::Buffer,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn past_the_limits_is_an_error_naming_the_field() {
+        let limits = wgpu::Limits {
+            max_storage_buffer_binding_size: 16 << 20,
+            max_buffer_size: 1 << 30,
+            ..wgpu::Limits::downlevel_defaults()
+        };
+        // 16 MiB / 16 bytes / 4 candidates per impression.
+        let max = max_impressions_for(&limits, 1.0);
+        assert_eq!(max, 262_144);
+        assert_eq!(
+            candidates_for(&limits, max, 1.0, "density.final_per_cm2").unwrap(),
+            4 * 262_144
+        );
+        let err = candidates_for(&limits, max + 1, 1.0, "density.final_per_cm2")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("262145 impressions planned"), "{err}");
+        assert!(err.contains("at most 262144"), "{err}");
+        assert!(err.contains("lower density.final_per_cm2"), "{err}");
+        // A feathered support draws more candidates, so it holds fewer.
+        let err = candidates_for(&limits, max, 2.0, "hair.natural_per_cm2").unwrap_err();
+        assert!(err.to_string().contains("at most 131072"), "{err}");
+    }
 }

@@ -73,7 +73,8 @@ impl Renderer {
 
     pub fn targets(&self, gpu: &Gpu, width: u32, height: u32) -> Result<ViewTargets, GpuError> {
         let l = gpu.device.limits();
-        let pigment_bytes = width as u64 * height as u64 * 16;
+        // Two u32 per pixel (see `splat.wgsl`).
+        let pigment_bytes = width as u64 * height as u64 * 8;
         let max_side = l.max_texture_dimension_2d;
         if width == 0 || height == 0 || width > max_side || height > max_side {
             return Err(GpuError::Limit(format!(

@@ -59,6 +59,7 @@ impl Scene {
             &inputs(&placement.support, placement.support_ratio),
             &placement.coverage.to_uniform(Layer::Treatment),
             gen_params(plan, &placement),
+            "density.final_per_cm2",
         )?;
         let hair = match placement.hair.planned {
             0 => None,
@@ -67,6 +68,7 @@ impl Scene {
                 &inputs(&placement.hair.support, placement.hair.support_ratio),
                 &placement.coverage.to_uniform(Layer::Hair),
                 hair_params(plan, &placement),
+                "hair.natural_per_cm2",
             )?),
         };
         let dots: Vec<ImpressionRecord> = placement
