@@ -689,6 +689,12 @@ impl App {
             .viewport_output
             .get(&egui::ViewportId::ROOT)
             .is_some_and(|v| v.repaint_delay.is_zero());
+        if egui_wants && std::env::var_os("SMP_VIEWER_DEBUG").is_some() {
+            eprintln!(
+                "viewer: egui asks for a repaint: {:?}",
+                ctx.repaint_causes()
+            );
+        }
         self.continuous = self.opts.frames.is_some() || animating || egui_wants;
         if self.continuous {
             run.window.request_redraw();
@@ -755,7 +761,9 @@ impl ApplicationHandler for App {
         let over_ui = self.pointer_over_ui();
         let Some(run) = self.run.as_mut() else { return };
         let response = run.egui.on_window_event(&run.window, &event);
-        if response.repaint {
+        // (egui asks for a repaint on every RedrawRequested too: that would
+        // never let the viewer idle.)
+        if response.repaint && !matches!(event, WindowEvent::RedrawRequested) {
             run.window.request_redraw();
         }
         match event {
