@@ -93,8 +93,24 @@ fn spacing_for(c: f32) -> f32 {
     return gen.spacing_mm * sqrt(gen.coverage_max / max(c, floor_c));
 }
 
+// Spread the low 10 bits of v to every third bit.
+fn spread_bits(v: u32) -> u32 {
+    var x = v & 0x3ffu;
+    x = (x | (x << 16u)) & 0x030000ffu;
+    x = (x | (x << 8u)) & 0x0300f00fu;
+    x = (x | (x << 4u)) & 0x030c30c3u;
+    x = (x | (x << 2u)) & 0x09249249u;
+    return x;
+}
+
+// The cell's slot in the table: its Morton code, so that cells near each
+// other in space lie near each other in the table and in the cell-ordered
+// candidate arrays (the neighbour searches then read memory that is close
+// together). Cells that share the low bits of all three coordinates share a
+// slot: periodic in space, far apart, and told apart by the distance test.
 fn cell_hash(c: vec3<i32>) -> u32 {
-    return hash_u32(u32(c.x) * 73856093u ^ u32(c.y) * 19349663u ^ u32(c.z) * 83492791u) & gen.table_mask;
+    let m = spread_bits(u32(c.x)) | (spread_bits(u32(c.y)) << 1u) | (spread_bits(u32(c.z)) << 2u);
+    return m & gen.table_mask;
 }
 
 @compute @workgroup_size(256)

@@ -54,12 +54,17 @@ pub fn compose(title: &str, subtitle: &str, views: &[(String, RgbaImage)]) -> Rg
     let mut sheet = RgbaImage::from_pixel(width, height, PAPER);
     draw_text(&mut sheet, gap, 18, 3, INK, title);
     draw_text(&mut sheet, gap, 54, 2, DIM, subtitle);
-    for (i, (name, img)) in views.iter().enumerate() {
+    // The downscaling is most of the work: every view at once, over the cores.
+    let tiles = crate::par::map_chunks(views.len(), |r| {
+        r.map(|i| imageops::resize(&views[i].1, tile_w, tile_h, imageops::FilterType::Triangle))
+            .collect::<Vec<_>>()
+    })
+    .concat();
+    for (i, ((name, _), tile)) in views.iter().zip(&tiles).enumerate() {
         let (c, r) = (i as u32 % cols, i as u32 / cols);
         let x = gap + c * (tile_w + gap);
         let y = header + r * (tile_h + label + gap);
-        let tile = imageops::resize(img, tile_w, tile_h, imageops::FilterType::Triangle);
-        imageops::overlay(&mut sheet, &tile, x as i64, (y + label) as i64);
+        imageops::overlay(&mut sheet, tile, x as i64, (y + label) as i64);
         draw_text(&mut sheet, x, y + 6, 2, INK, name);
     }
     sheet

@@ -123,36 +123,35 @@ pub fn nearest_distances(points: &[Vec3], cell_mm: f32) -> Vec<f32> {
     for (i, p) in points.iter().enumerate() {
         grid.entry(key(*p)).or_default().push(i);
     }
-    points
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let (cx, cy, cz) = key(*p);
-            let mut best = f32::INFINITY;
-            // Widen the search ring until a neighbour is found and the ring is past it.
-            for ring in 1..64_i32 {
-                for dz in -ring..=ring {
-                    for dy in -ring..=ring {
-                        for dx in -ring..=ring {
-                            let on_shell = dx.abs() == ring || dy.abs() == ring || dz.abs() == ring;
-                            if ring > 1 && !on_shell {
-                                continue;
-                            }
-                            for &j in grid.get(&(cx + dx, cy + dy, cz + dz)).into_iter().flatten() {
-                                if j != i {
-                                    best = best.min(p.distance(points[j]));
-                                }
+    let nearest = |i: usize| {
+        let p = &points[i];
+        let (cx, cy, cz) = key(*p);
+        let mut best = f32::INFINITY;
+        // Widen the search ring until a neighbour is found and the ring is past it.
+        for ring in 1..64_i32 {
+            for dz in -ring..=ring {
+                for dy in -ring..=ring {
+                    for dx in -ring..=ring {
+                        let on_shell = dx.abs() == ring || dy.abs() == ring || dz.abs() == ring;
+                        if ring > 1 && !on_shell {
+                            continue;
+                        }
+                        for &j in grid.get(&(cx + dx, cy + dy, cz + dz)).into_iter().flatten() {
+                            if j != i {
+                                best = best.min(p.distance(points[j]));
                             }
                         }
                     }
                 }
-                if best <= (ring - 1) as f32 * cell_mm {
-                    break;
-                }
             }
-            best
-        })
-        .collect()
+            if best <= (ring - 1) as f32 * cell_mm {
+                break;
+            }
+        }
+        best
+    };
+    // Each point's search is independent: over the cores.
+    crate::par::map_chunks(points.len(), |r| r.map(nearest).collect::<Vec<_>>()).concat()
 }
 
 pub fn compute(

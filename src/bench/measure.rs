@@ -2,6 +2,7 @@
 //! where the adapter has them and by wall time around submit + wait where not.
 
 use super::workload::Workload;
+use crate::gpu::impressions::Impressions;
 use crate::gpu::renderer::ViewTargets;
 use crate::gpu::timing::GpuTimer;
 use anyhow::Result;
@@ -41,57 +42,83 @@ pub fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
-/// Time frames of the workload's scene at `width`×`height`. The frame loop
-/// does what the viewer does each frame: write the frame uniform, record,
-/// submit; the only readback is of the timestamps, after the frame is done.
-pub fn frames(
-    w: &Workload,
-    timer: &GpuTimer,
-    targets: &ViewTargets,
-    counts: FrameCounts,
-) -> Result<FrameTime> {
+/// One frame's timings.
+struct Sample {
+    wall_ms: f64,
+    times: crate::gpu::timing::PassTimes,
+}
+
+/// Render and time one frame of the workload's scene. It does what the viewer
+/// does each frame: write the frame uniform, record, submit; the only
+/// readback is of the timestamps, after the frame is done.
+fn frame(w: &Workload, timer: &GpuTimer, targets: &ViewTargets) -> Result<Sample> {
     let camera = w.camera(targets.width, targets.height);
     let output = targets.color.create_view(&Default::default());
-    let (mut total, mut wall) = (Vec::new(), Vec::new());
-    let (mut depth, mut splat, mut shade) = (Vec::new(), Vec::new(), Vec::new());
-    for i in 0..counts.warmup + counts.timed {
-        w.gpu.wait();
-        let t = Instant::now();
-        let mut encoder = w.gpu.device.create_command_encoder(&Default::default());
-        w.renderer.encode_view_timed(
-            &w.gpu,
-            &mut encoder,
-            &w.scene,
-            &camera,
-            targets,
-            &output,
-            Some(timer),
-        );
-        timer.resolve(&mut encoder);
-        w.gpu.queue.submit([encoder.finish()]);
-        w.gpu.wait();
-        let wall_ms = t.elapsed().as_secs_f64() * 1e3;
-        let times = timer.read(&w.gpu)?;
-        if i < counts.warmup {
-            continue;
-        }
-        wall.push(wall_ms);
-        total.push(times.span_ms.unwrap_or(wall_ms));
-        if times.span_ms.is_some() {
-            depth.push(times.total("depth pre-pass"));
-            splat.push(times.total("splat"));
-            shade.push(times.total("shade"));
-        }
-    }
-    let opt = |v: Vec<f64>| (!v.is_empty()).then(|| median(v));
-    Ok(FrameTime {
+    w.gpu.wait();
+    let t = Instant::now();
+    let mut encoder = w.gpu.device.create_command_encoder(&Default::default());
+    w.renderer.encode_view_timed(
+        &w.gpu,
+        &mut encoder,
+        &w.scene,
+        &camera,
+        targets,
+        &output,
+        Some(timer),
+    );
+    timer.resolve(&mut encoder);
+    w.gpu.queue.submit([encoder.finish()]);
+    w.gpu.wait();
+    let wall_ms = t.elapsed().as_secs_f64() * 1e3;
+    Ok(Sample {
+        wall_ms,
+        times: timer.read(&w.gpu)?,
+    })
+}
+
+fn summarise(samples: &[Sample]) -> FrameTime {
+    let total = samples
+        .iter()
+        .map(|s| s.times.span_ms.unwrap_or(s.wall_ms))
+        .collect();
+    let wall = samples.iter().map(|s| s.wall_ms).collect();
+    let timed = samples.iter().all(|s| s.times.span_ms.is_some()) && !samples.is_empty();
+    let pass =
+        |label: &str| timed.then(|| median(samples.iter().map(|s| s.times.total(label)).collect()));
+    FrameTime {
         frame_ms: median(total),
         wall_ms: median(wall),
-        depth_prepass_ms: opt(depth),
-        splat_ms: opt(splat),
-        shade_ms: opt(shade),
-        frames: counts.timed,
-    })
+        depth_prepass_ms: pass("depth pre-pass"),
+        splat_ms: pass("splat"),
+        shade_ms: pass("shade"),
+        frames: samples.len(),
+    }
+}
+
+/// Time frames of the head with each of `sets` in turn (an empty set: the
+/// bare head), interleaved frame by frame, so that every set sees the same
+/// machine: on a CPU shared with other work the load drifts over a run, and
+/// timing one set after the other would put that drift into the ratios.
+pub fn frames_interleaved(
+    w: &mut Workload,
+    timer: &GpuTimer,
+    targets: &ViewTargets,
+    sets: &mut [Impressions],
+    counts: FrameCounts,
+) -> Result<Vec<FrameTime>> {
+    let mut samples: Vec<Vec<Sample>> = sets.iter().map(|_| Vec::new()).collect();
+    for i in 0..counts.warmup + counts.timed {
+        for (k, set) in sets.iter_mut().enumerate() {
+            std::mem::swap(&mut w.scene.impressions, set);
+            let sample = frame(w, timer, targets);
+            std::mem::swap(&mut w.scene.impressions, set);
+            let sample = sample?;
+            if i >= counts.warmup {
+                samples[k].push(sample);
+            }
+        }
+    }
+    Ok(samples.iter().map(|s| summarise(s)).collect())
 }
 
 #[cfg(test)]

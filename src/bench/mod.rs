@@ -6,7 +6,7 @@ pub mod report;
 pub mod workload;
 
 use crate::gpu::GpuError;
-use crate::gpu::impressions::{BYTES_PER_IMPRESSION, PLACEMENT_BYTES_PER_CANDIDATE};
+use crate::gpu::impressions::{BYTES_PER_IMPRESSION, Impressions, PLACEMENT_BYTES_PER_CANDIDATE};
 use crate::gpu::timing::{GpuTimer, TimingMethod};
 use crate::plan::ViewName;
 use crate::render::{self, RenderOptions};
@@ -60,37 +60,26 @@ pub fn run(opts: &BenchOptions, mut progress: impl FnMut(&str)) -> Result<BenchR
     let targets = w.renderer.targets(&w.gpu, width, height)?;
     let camera = w.camera(width, height);
 
-    say("bare head, 1280x720");
-    w.clear();
-    let bare = measure::frames(&w, &timer, &targets, counts)?;
-
-    let mut frames = Vec::new();
     let mut generated = Vec::new();
+    let mut sets = vec![Impressions::upload(&w.gpu, "none", &[])];
     let mut scratch_per_impression = 0.0;
     for (name, n) in COUNTS {
-        say(&format!("placing {n} impressions, then frames"));
+        say(&format!("placing {n} impressions"));
         let placed = w.place(n)?;
-        let in_view = w.in_view(&placed.impressions, &camera)?;
         scratch_per_impression = placed.impressions.candidates as f64
             * PLACEMENT_BYTES_PER_CANDIDATE as f64
             / placed.impressions.count.max(1) as f64;
-        generated.push(report::Generated {
-            name: name.to_string(),
-            requested: n,
-            placed: placed.impressions.count,
-            in_view,
-            generate_ms: placed.generate_ms,
-            rounds: placed.impressions.rounds,
-            candidates: placed.impressions.candidates,
-            spacing_mm: placed.spacing_mm,
-            diameter_mm: placed.diameter_mm,
-        });
-        w.scene.impressions = placed.impressions;
-        frames.push((
-            name.to_string(),
-            measure::frames(&w, &timer, &targets, counts)?,
-        ));
+        generated.push(generated_row(&w, name, n, &placed, &camera)?);
+        sets.push(placed.impressions);
     }
+    say("frames at 1280x720: bare, 100k, 300k, 1m, interleaved");
+    let mut times = measure::frames_interleaved(&mut w, &timer, &targets, &mut sets, counts)?;
+    let bare = times.remove(0);
+    let frames: Vec<(String, FrameTime)> = COUNTS
+        .iter()
+        .map(|(name, _)| name.to_string())
+        .zip(times)
+        .collect();
 
     say("placement at the adapter's limit");
     let max_impressions = crate::gpu::impressions::max_impressions(&w.gpu.device);
@@ -105,10 +94,13 @@ pub fn run(opts: &BenchOptions, mut progress: impl FnMut(&str)) -> Result<BenchR
     };
 
     let scaling = if opts.scaling {
-        Some(scaling(&mut w, &timer, counts, &mut say)?)
+        Some(scaling(
+            &mut w, &timer, counts, &mut sets, &generated, &mut say,
+        )?)
     } else {
         None
     };
+    drop(sets);
 
     say("render of five 1920x1080 views with PNG encoding");
     let render_s = time_render()?;
@@ -164,52 +156,80 @@ pub fn run(opts: &BenchOptions, mut progress: impl FnMut(&str)) -> Result<BenchR
 }
 
 /// Frame and placement time from 10 k to 1 M impressions at 720p, and the
-/// bare and 1 M frames from 720p to 4K.
+/// bare and 1 M frames from 720p to 4K; `sets` holds the bare head and the
+/// main run's 100 k, 300 k and 1 M placements (`generated`).
 fn scaling(
     w: &mut Workload,
     timer: &GpuTimer,
     counts: FrameCounts,
+    sets: &mut Vec<Impressions>,
+    generated: &[report::Generated],
     say: &mut impl FnMut(&str),
 ) -> Result<Vec<ScalingRow>> {
-    let mut rows = Vec::new();
     let (width, height) = FRAME_SIZE;
     let targets = w.renderer.targets(&w.gpu, width, height)?;
-    say("scaling: 10k to 1M impressions at 720p");
-    let mut million = None;
+    say("scaling: placing 10k and 30k");
+    let mut placed_ms: Vec<(u32, f64)> = generated
+        .iter()
+        .map(|g| (g.requested, g.generate_ms))
+        .collect();
+    let mut extra = Vec::new();
     for n in SCALING_COUNTS {
-        let placed = w.place(n)?;
-        let generate_ms = placed.generate_ms;
-        w.scene.impressions = placed.impressions;
-        let f = measure::frames(w, timer, &targets, counts)?;
-        rows.push(row(n, "720p", Some(generate_ms), &f));
-        if n == 1_000_000 {
-            million = Some(std::mem::replace(
-                &mut w.scene.impressions,
-                crate::gpu::impressions::Impressions::upload(&w.gpu, "none", &[]),
-            ));
+        if placed_ms.iter().any(|(m, _)| *m == n) {
+            continue;
         }
+        let placed = w.place(n)?;
+        placed_ms.push((n, placed.generate_ms));
+        extra.push((n, placed.impressions));
     }
+    // The bare head, then every count in ascending order.
+    let mut by_count: Vec<(u32, Impressions)> = extra;
+    let main: Vec<Impressions> = sets.drain(1..).collect();
+    by_count.extend(generated.iter().map(|g| g.requested).zip(main));
+    by_count.sort_by_key(|(n, _)| *n);
+    let (ns, mut all): (Vec<u32>, Vec<Impressions>) = by_count.into_iter().unzip();
+    all.insert(0, sets.remove(0));
+    say("scaling: frames at 720p, bare and 10k to 1M interleaved");
+    let times = measure::frames_interleaved(w, timer, &targets, &mut all, counts)?;
     drop(targets);
-    say("scaling: bare and 1M from 720p to 4K");
-    let million = million.expect("1 M is among the counts");
-    w.scene.impressions = million;
+    let mut rows = Vec::new();
+    for (k, f) in times.iter().enumerate() {
+        let n = if k == 0 { 0 } else { ns[k - 1] };
+        let g = placed_ms.iter().find(|(m, _)| *m == n).map(|(_, ms)| *ms);
+        rows.push(row(n, "720p", g, f));
+    }
+    say("scaling: bare and 1M from 720p to 4K, interleaved per size");
+    let million = all.pop().expect("1 M is the largest count");
+    let bare = all.swap_remove(0);
+    drop(all);
+    let mut pair = [bare, million];
     for (name, width, height) in SCALING_SIZES {
         let targets = w.renderer.targets(&w.gpu, width, height)?;
-        let f = measure::frames(w, timer, &targets, counts)?;
-        rows.push(row(1_000_000, name, None, &f));
+        let t = measure::frames_interleaved(w, timer, &targets, &mut pair, counts)?;
+        rows.push(row(0, name, None, &t[0]));
+        rows.push(row(1_000_000, name, None, &t[1]));
     }
-    let million = std::mem::replace(
-        &mut w.scene.impressions,
-        crate::gpu::impressions::Impressions::upload(&w.gpu, "none", &[]),
-    );
-    say("scaling: bare head from 720p to 4K");
-    for (name, width, height) in SCALING_SIZES {
-        let targets = w.renderer.targets(&w.gpu, width, height)?;
-        let f = measure::frames(w, timer, &targets, counts)?;
-        rows.push(row(0, name, None, &f));
-    }
-    drop(million);
     Ok(rows)
+}
+
+fn generated_row(
+    w: &Workload,
+    name: &str,
+    n: u32,
+    placed: &workload::Placed,
+    camera: &crate::camera::Camera,
+) -> Result<report::Generated> {
+    Ok(report::Generated {
+        name: name.to_string(),
+        requested: n,
+        placed: placed.impressions.count,
+        in_view: w.in_view(&placed.impressions, camera)?,
+        generate_ms: placed.generate_ms,
+        rounds: placed.impressions.rounds,
+        candidates: placed.impressions.candidates,
+        spacing_mm: placed.spacing_mm,
+        diameter_mm: placed.diameter_mm,
+    })
 }
 
 fn row(n: u32, size: &str, generate_ms: Option<f64>, f: &FrameTime) -> ScalingRow {

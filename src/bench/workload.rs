@@ -50,11 +50,6 @@ impl Workload {
         })
     }
 
-    /// The head with no impressions.
-    pub fn clear(&mut self) {
-        self.scene.impressions = Impressions::upload(&self.gpu, "none", &[]);
-    }
-
     /// Place `n` impressions over the default plan's treated scalp with the
     /// real placement pass: the plan's sessions and coverage, its density
     /// raised to give `n`, the minimum spacing 0.6 / √density as for any plan,
