@@ -728,6 +728,9 @@ impl App {
             },
             _ => return,
         };
+        if std::env::var_os("SMP_VIEWER_DEBUG").is_some() {
+            eprintln!("viewer: key {k:?} {:?}", self.mods);
+        }
         if !self.mods.ctrl && self.egui_ctx.text_edit_focused() {
             return; // typing in a field
         }
