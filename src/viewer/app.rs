@@ -447,11 +447,17 @@ impl App {
                 .anchor(egui::Align2::LEFT_TOP, egui::vec2(10.0, 10.0))
                 .show(ctx, |ui| {
                     egui::Frame::popup(ui.style()).show(ui, |ui| {
-                        ui.monospace(format!(
-                            "frame {ms:.1} ms · {:.1} fps (median of {})",
-                            1000.0 / ms,
-                            self.timing.recent.len()
-                        ));
+                        ui.add(
+                            egui::Label::new(
+                                egui::RichText::new(format!(
+                                    "frame {ms:.1} ms · {:.1} fps (median of {})",
+                                    1000.0 / ms,
+                                    self.timing.recent.len()
+                                ))
+                                .monospace(),
+                            )
+                            .extend(),
+                        );
                     });
                 });
         }
@@ -728,6 +734,9 @@ impl App {
             },
             _ => return,
         };
+        if std::env::var_os("SMP_VIEWER_DEBUG").is_some() {
+            eprintln!("viewer: key {k:?} {:?}", self.mods);
+        }
         if !self.mods.ctrl && self.egui_ctx.text_edit_focused() {
             return; // typing in a field
         }
