@@ -8,7 +8,7 @@
 // average darkness instead of sparkling. Occluded impressions are rejected
 // against the head's linear depth from the depth pre-pass.
 
-@group(0) @binding(0) var<uniform> frame: Frame;
+@group(0) @binding(0) var<storage, read> frame: Frame;
 @group(0) @binding(1) var<storage, read> impressions: array<Impression>;
 @group(0) @binding(2) var<storage, read> draw_args: array<u32>;
 @group(0) @binding(3) var head_depth: texture_2d<f32>;

@@ -45,32 +45,22 @@ struct PipelineSpec<'a> {
 
 impl HeadPass {
     pub fn new(gpu: &Gpu, color_format: wgpu::TextureFormat, samples: u32) -> HeadPass {
+        Self::with_layout(gpu, bind_group_layout(gpu), color_format, samples)
+    }
+
+    /// The same passes at another sample count, sharing this one's bind
+    /// group layout so the same bind groups serve both.
+    pub fn twin(&self, gpu: &Gpu, color_format: wgpu::TextureFormat, samples: u32) -> HeadPass {
+        Self::with_layout(gpu, self.layout.clone(), color_format, samples)
+    }
+
+    fn with_layout(
+        gpu: &Gpu,
+        layout: wgpu::BindGroupLayout,
+        color_format: wgpu::TextureFormat,
+        samples: u32,
+    ) -> HeadPass {
         let d = &gpu.device;
-        let layout = d.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
-            label: Some("head"),
-            entries: &[
-                wgpu::BindGroupLayoutEntry {
-                    binding: 0,
-                    visibility: wgpu::ShaderStages::VERTEX_FRAGMENT,
-                    ty: wgpu::BindingType::Buffer {
-                        ty: wgpu::BufferBindingType::Uniform,
-                        has_dynamic_offset: false,
-                        min_binding_size: None,
-                    },
-                    count: None,
-                },
-                wgpu::BindGroupLayoutEntry {
-                    binding: 1,
-                    visibility: wgpu::ShaderStages::FRAGMENT,
-                    ty: wgpu::BindingType::Buffer {
-                        ty: wgpu::BufferBindingType::Storage { read_only: true },
-                        has_dynamic_offset: false,
-                        min_binding_size: None,
-                    },
-                    count: None,
-                },
-            ],
-        });
         let pipeline_layout = d.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
             label: Some("head"),
             bind_group_layouts: &[Some(&layout)],
@@ -139,4 +129,34 @@ impl HeadPass {
             layout,
         }
     }
+}
+
+/// Binding 0: the frame (camera, lights, looks); 1: the pigment buffer.
+fn bind_group_layout(gpu: &Gpu) -> wgpu::BindGroupLayout {
+    gpu.device
+        .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+            label: Some("head"),
+            entries: &[
+                wgpu::BindGroupLayoutEntry {
+                    binding: 0,
+                    visibility: wgpu::ShaderStages::VERTEX_FRAGMENT,
+                    ty: wgpu::BindingType::Buffer {
+                        ty: wgpu::BufferBindingType::Storage { read_only: true },
+                        has_dynamic_offset: false,
+                        min_binding_size: None,
+                    },
+                    count: None,
+                },
+                wgpu::BindGroupLayoutEntry {
+                    binding: 1,
+                    visibility: wgpu::ShaderStages::FRAGMENT,
+                    ty: wgpu::BindingType::Buffer {
+                        ty: wgpu::BufferBindingType::Storage { read_only: true },
+                        has_dynamic_offset: false,
+                        min_binding_size: None,
+                    },
+                    count: None,
+                },
+            ],
+        })
 }

@@ -9,12 +9,16 @@ use super::splat::SplatPass;
 use super::timing::GpuTimer;
 use super::{Gpu, GpuError, Scene, readback};
 use crate::camera::Camera;
+use std::sync::OnceLock;
 
 pub const HEADLESS_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8UnormSrgb;
 
 pub struct Renderer {
     pub generator: ImpressionGenerator,
     head: HeadPass,
+    /// Single-sampled twin of `head` for frames drawn while the camera
+    /// moves (built on first use; headless rendering never needs it).
+    head_1x: OnceLock<HeadPass>,
     splat: SplatPass,
     color_format: wgpu::TextureFormat,
     samples: u32,
@@ -24,6 +28,7 @@ pub struct Renderer {
 pub struct ViewTargets {
     pub width: u32,
     pub height: u32,
+    samples: u32,
     frame: wgpu::Buffer,
     linear_depth: wgpu::TextureView,
     prepass_depth: wgpu::TextureView,
@@ -65,13 +70,45 @@ impl Renderer {
         Renderer {
             generator: ImpressionGenerator::new(gpu),
             head: HeadPass::new(gpu, color_format, samples),
+            head_1x: OnceLock::new(),
             splat: SplatPass::new(gpu),
             color_format,
             samples,
         }
     }
 
+    /// Targets drawn with no multisampling: the viewer's frames while the
+    /// head moves, where 4x MSAA would roughly double the shading cost on a
+    /// CPU rasteriser and the edges are in motion anyway.
+    pub fn motion_targets(
+        &self,
+        gpu: &Gpu,
+        width: u32,
+        height: u32,
+    ) -> Result<ViewTargets, GpuError> {
+        self.targets_sampled(gpu, width, height, 1)
+    }
+
     pub fn targets(&self, gpu: &Gpu, width: u32, height: u32) -> Result<ViewTargets, GpuError> {
+        self.targets_sampled(gpu, width, height, self.samples)
+    }
+
+    fn head_pass(&self, gpu: &Gpu, samples: u32) -> &HeadPass {
+        if samples == self.samples {
+            &self.head
+        } else {
+            self.head_1x
+                .get_or_init(|| self.head.twin(gpu, self.color_format, samples))
+        }
+    }
+
+    fn targets_sampled(
+        &self,
+        gpu: &Gpu,
+        width: u32,
+        height: u32,
+        samples: u32,
+    ) -> Result<ViewTargets, GpuError> {
         let l = gpu.device.limits();
         // Two u32 per pixel (see `splat.wgsl`).
         let pigment_bytes = width as u64 * height as u64 * 8;
@@ -94,7 +131,7 @@ impl Renderer {
         let frame = gpu.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("frame"),
             size: std::mem::size_of::<FrameUniform>() as u64,
-            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
             mapped_at_creation: false,
         });
         let pigment = gpu.device.create_buffer(&wgpu::BufferDescriptor {
@@ -120,6 +157,7 @@ impl Renderer {
         Ok(ViewTargets {
             width,
             height,
+            samples,
             linear_depth: view(texture(
                 gpu,
                 "linear depth",
@@ -129,24 +167,17 @@ impl Renderer {
                 attach | wgpu::TextureUsages::TEXTURE_BINDING,
             )),
             prepass_depth: view(texture(gpu, "prepass depth", size, DEPTH_FORMAT, 1, attach)),
-            msaa_color: (self.samples > 1).then(|| {
+            msaa_color: (samples > 1).then(|| {
                 view(texture(
                     gpu,
                     "msaa colour",
                     size,
                     self.color_format,
-                    self.samples,
+                    samples,
                     attach,
                 ))
             }),
-            depth: view(texture(
-                gpu,
-                "depth",
-                size,
-                DEPTH_FORMAT,
-                self.samples,
-                attach,
-            )),
+            depth: view(texture(gpu, "depth", size, DEPTH_FORMAT, samples, attach)),
             // Also viewable without the sRGB suffix: a UI that treats
             // textures as gamma-encoded bytes (the viewer's) shows it as is.
             color: gpu.device.create_texture(&wgpu::TextureDescriptor {
@@ -219,7 +250,8 @@ impl Renderer {
                 timer.and_then(|t| t.compute("splat")),
             );
         }
-        self.shade(encoder, scene, targets, output, timer);
+        let head = self.head_pass(gpu, targets.samples);
+        self.shade(head, encoder, scene, targets, output, timer);
     }
 
     fn depth_prepass(
@@ -256,6 +288,7 @@ impl Renderer {
 
     fn shade(
         &self,
+        head: &HeadPass,
         encoder: &mut wgpu::CommandEncoder,
         scene: &Scene,
         targets: &ViewTargets,
@@ -283,9 +316,9 @@ impl Renderer {
             multiview_mask: None,
         });
         pass.set_bind_group(0, &targets.head_bind, &[]);
-        pass.set_pipeline(&self.head.backdrop);
+        pass.set_pipeline(&head.backdrop);
         pass.draw(0..3, 0..1);
-        pass.set_pipeline(&self.head.shade);
+        pass.set_pipeline(&head.shade);
         self.draw_head(&mut pass, scene, targets);
     }
 

@@ -187,7 +187,7 @@ impl Gfx {
             let targets = self.renderer.targets(&self.gpu, tile.width, tile.height)?;
             let motion = if wants_motion {
                 let (w, h) = motion_size(tile.width, tile.height, motion_scale);
-                Some(self.renderer.targets(&self.gpu, w, h)?)
+                Some(self.renderer.motion_targets(&self.gpu, w, h)?)
             } else {
                 None
             };
