@@ -2,7 +2,7 @@
 // occlusion test) and the shading pass (skin with pigment under it, eyes),
 // plus the studio backdrop.
 
-@group(0) @binding(0) var<storage, read> frame: Frame;
+@group(0) @binding(0) var<uniform> frame: Frame;
 // Per pixel: (coverage | r << 16, g | b << 16), 16-bit fixed point sums of
 // coverage and coverage-weighted colour (see `splat.wgsl`).
 @group(0) @binding(1) var<storage, read> pigment: array<vec2<u32>>;

@@ -8,6 +8,9 @@
 // average darkness instead of sparkling. Occluded impressions are rejected
 // against the head's linear depth from the depth pre-pass.
 
+// The frame is read as storage, not uniform: lavapipe inlines uniform values
+// that steer branches (the culling tests here depend on the camera) and
+// recompiled this shader on every camera move, most of a turning frame.
 @group(0) @binding(0) var<storage, read> frame: Frame;
 @group(0) @binding(1) var<storage, read> impressions: array<Impression>;
 @group(0) @binding(2) var<storage, read> draw_args: array<u32>;
