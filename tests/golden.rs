@@ -6,37 +6,18 @@
 
 mod common;
 
+use common::{MEAN_FLIP_TOLERANCE, flip};
 use image::RgbaImage;
 use smp_preview::plan::ViewName;
 use std::path::PathBuf;
 
 /// Mean FLIP error allowed: renders from one adapter are identical; across
 /// Mesa versions and GPUs the sub-pixel impressions may shift a little.
-const MEAN_FLIP_TOLERANCE: f32 = 0.02;
 const WIDTH: u32 = 640;
 const HEIGHT: u32 = 360;
 
 fn golden_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
-}
-
-fn rgb(img: &RgbaImage) -> Vec<u8> {
-    img.pixels().flat_map(|p| [p[0], p[1], p[2]]).collect()
-}
-
-/// Mean FLIP error of `actual` against `reference`, and the error map.
-fn flip(reference: &RgbaImage, actual: &RgbaImage) -> (f32, RgbaImage) {
-    let (w, h) = reference.dimensions();
-    let a = nv_flip::FlipImageRgb8::with_data(w, h, &rgb(reference));
-    let b = nv_flip::FlipImageRgb8::with_data(w, h, &rgb(actual));
-    let error = nv_flip::flip(a, b, nv_flip::DEFAULT_PIXELS_PER_DEGREE);
-    let mean = nv_flip::FlipPool::from_image(&error).mean();
-    let map = error.apply_color_lut(&nv_flip::magma_lut()).to_vec();
-    let map = RgbaImage::from_fn(w, h, |x, y| {
-        let i = ((y * w + x) * 3) as usize;
-        image::Rgba([map[i], map[i + 1], map[i + 2], 255])
-    });
-    (mean, map)
 }
 
 fn check(plan: &str, views: &[ViewName]) {
