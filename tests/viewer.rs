@@ -91,6 +91,28 @@ fn viewer(display: &Display, args: &[&str]) -> Output {
 }
 
 /// The built-in default plan from the front, as `render` draws it.
+/// `render --compare` of the front view at `size` into `dir`; it must succeed.
+fn render_compare_front(dir: &Path, size: &str) {
+    let out = Command::new(BIN)
+        .args([
+            "render",
+            "--compare",
+            "--views",
+            "front",
+            "--size",
+            size,
+            "--out",
+        ])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn headless_front() -> RgbaImage {
     let loaded = smp_preview::loading::load(None).unwrap();
     let prepared = common::prepare(&loaded);
@@ -202,24 +224,7 @@ fn window_screenshot_matches_headless_render() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let out = Command::new(BIN)
-        .args([
-            "render",
-            "--compare",
-            "--views",
-            "front",
-            "--size",
-            &size,
-            "--out",
-        ])
-        .arg(&dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    render_compare_front(&dir, &size);
     let window = image::open(&shot).unwrap().to_rgba8();
     let headless = image::open(dir.join("compare-front.png"))
         .unwrap()
@@ -289,24 +294,7 @@ fn viewer_errors_are_clear() {
 fn render_compare_shows_the_variants() {
     let dir = out_dir("render-compare");
     let (w, h) = (3 * 320 + 2 * smp_preview::compare::GAP_PX, 400);
-    let out = Command::new(BIN)
-        .args([
-            "render",
-            "--compare",
-            "--views",
-            "front",
-            "--size",
-            &format!("{w}x{h}"),
-            "--out",
-        ])
-        .arg(&dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    render_compare_front(&dir, &format!("{w}x{h}"));
     let img = image::open(dir.join("compare-front.png"))
         .unwrap()
         .to_rgba8();

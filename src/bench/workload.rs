@@ -3,12 +3,12 @@
 
 use crate::camera::Camera;
 use crate::gpu::impressions::{BYTES_PER_IMPRESSION, Impressions};
-use crate::gpu::renderer::HEADLESS_FORMAT;
 use crate::gpu::scene::{self, Scene};
 use crate::gpu::{Gpu, Renderer, readback};
 use crate::hairline::Layer;
 use crate::loading::{self, Loaded};
 use crate::plan::ViewName;
+use crate::render::Prepared;
 use crate::stats::ImpressionRecord;
 use anyhow::Result;
 use glam::Vec3;
@@ -39,9 +39,11 @@ pub struct Placed {
 impl Workload {
     pub fn new() -> Result<Workload> {
         let loaded = loading::load(None)?;
-        let gpu = Gpu::new()?;
-        let renderer = Renderer::new(&gpu, HEADLESS_FORMAT);
-        let scene = Scene::new(&gpu, &renderer.generator, &loaded.plan, &loaded.head)?;
+        let Prepared {
+            gpu,
+            renderer,
+            scene,
+        } = Prepared::new(&loaded)?;
         Ok(Workload {
             loaded,
             gpu,

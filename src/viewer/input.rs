@@ -58,15 +58,9 @@ pub const BINDINGS: &[(&str, &str)] = &[
     ("Ctrl+Q", "quit (asks when there are unsaved changes)"),
 ];
 
-/// The views on the number keys 1-6.
-pub const NUMBER_VIEWS: [ViewName; 6] = [
-    ViewName::Front,
-    ViewName::Left,
-    ViewName::Right,
-    ViewName::Back,
-    ViewName::Top,
-    ViewName::ThreeQuarter,
-];
+/// The views on the number keys 1-6: front, left, right, back, top,
+/// three-quarter, as `ViewName::ALL` lists them.
+pub const NUMBER_VIEWS: [ViewName; 6] = ViewName::ALL;
 
 pub fn key_action(key: Key, mods: Mods) -> Option<Action> {
     use Action::*;
