@@ -217,6 +217,9 @@ pub struct HeadMesh {
     pub vertices: Vec<HeadVertex>,
     /// Triangle list (3 indices per triangle, counter-clockwise seen from outside).
     pub indices: Vec<u32>,
+    /// The same surface at fewer triangles, over the same vertices, for frames
+    /// drawn while the head moves (see `coarse_level`).
+    pub coarse_indices: Vec<u32>,
     pub landmarks: Landmarks,
     /// `"builtin"` or the path the mesh was loaded from.
     pub source: String,
@@ -438,8 +441,13 @@ fn build(
 
     weld_by_position(&mut w);
     compute_normals(&mut w);
-    for _ in 0..subdivisions {
+    let coarse_at = coarse_level(subdivisions);
+    let mut coarse_tris = w.tris.clone();
+    for step in 0..subdivisions {
         subdivide(&mut w);
+        if step + 1 == coarse_at {
+            coarse_tris = w.tris.clone();
+        }
     }
     if subdivisions > 0 {
         compute_normals(&mut w);
@@ -458,9 +466,21 @@ fn build(
     Ok(HeadMesh {
         vertices,
         indices,
+        coarse_indices: coarse_tris.into_iter().flatten().collect(),
         landmarks,
         source: file.to_string(),
     })
+}
+
+/// The subdivision level drawn while the head moves: two steps coarser than
+/// the still frames. Subdivision keeps every vertex where it was and appends
+/// the new ones, so a coarser level's triangles index the same vertices and
+/// lie on the same surface within a few hundredths of a millimetre (the sag
+/// of a 6 mm edge on an 80 mm radius), far inside the splat's depth tolerance.
+/// On a software rasteriser the triangle count, not the pixel count, bounds a
+/// half-resolution motion frame: 4^2 times fewer triangles make it 4-5x faster.
+pub fn coarse_level(subdivisions: u32) -> u32 {
+    subdivisions.saturating_sub(2)
 }
 
 /// Removes vertices no triangle uses (e.g. those of dropped degenerate triangles), so

@@ -29,6 +29,8 @@ pub struct ViewTargets {
     pub width: u32,
     pub height: u32,
     samples: u32,
+    /// Draw the head's coarse triangles (frames while it moves).
+    coarse: bool,
     frame: wgpu::Buffer,
     linear_depth: wgpu::TextureView,
     prepass_depth: wgpu::TextureView,
@@ -77,20 +79,22 @@ impl Renderer {
         }
     }
 
-    /// Targets drawn with no multisampling: the viewer's frames while the
-    /// head moves, where 4x MSAA would roughly double the shading cost on a
-    /// CPU rasteriser and the edges are in motion anyway.
+    /// Targets for the viewer's frames while the head moves: no
+    /// multisampling (4x MSAA would roughly double the shading cost on a CPU
+    /// rasteriser, and the edges are in motion anyway) and the head's coarse
+    /// triangles (on a CPU rasteriser a half-size frame costs what its
+    /// triangles cost; see `head::coarse_level`).
     pub fn motion_targets(
         &self,
         gpu: &Gpu,
         width: u32,
         height: u32,
     ) -> Result<ViewTargets, GpuError> {
-        self.targets_sampled(gpu, width, height, 1)
+        self.targets_sampled(gpu, width, height, 1, true)
     }
 
     pub fn targets(&self, gpu: &Gpu, width: u32, height: u32) -> Result<ViewTargets, GpuError> {
-        self.targets_sampled(gpu, width, height, self.samples)
+        self.targets_sampled(gpu, width, height, self.samples, false)
     }
 
     fn head_pass(&self, gpu: &Gpu, samples: u32) -> &HeadPass {
@@ -108,6 +112,7 @@ impl Renderer {
         width: u32,
         height: u32,
         samples: u32,
+        coarse: bool,
     ) -> Result<ViewTargets, GpuError> {
         let l = gpu.device.limits();
         // Two u32 per pixel (see `splat.wgsl`).
@@ -161,6 +166,7 @@ impl Renderer {
             width,
             height,
             samples,
+            coarse,
             linear_depth: view(texture(
                 gpu,
                 "linear depth",
@@ -328,8 +334,13 @@ impl Renderer {
     fn draw_head(&self, pass: &mut wgpu::RenderPass, scene: &Scene, targets: &ViewTargets) {
         pass.set_bind_group(0, &targets.head_bind, &[]);
         pass.set_vertex_buffer(0, scene.vertices.slice(..));
-        pass.set_index_buffer(scene.indices.slice(..), wgpu::IndexFormat::Uint32);
-        pass.draw_indexed(0..scene.index_count, 0, 0..1);
+        let (indices, count) = if targets.coarse {
+            (&scene.coarse_indices, scene.coarse_index_count)
+        } else {
+            (&scene.indices, scene.index_count)
+        };
+        pass.set_index_buffer(indices.slice(..), wgpu::IndexFormat::Uint32);
+        pass.draw_indexed(0..count, 0, 0..1);
     }
 
     /// Render one view into `targets.color` and read it back as RGBA8 (sRGB).

@@ -15,6 +15,10 @@ pub struct Scene {
     pub vertices: wgpu::Buffer,
     pub indices: wgpu::Buffer,
     pub index_count: u32,
+    /// The head at fewer triangles over the same vertices, drawn while it
+    /// moves (`HeadMesh::coarse_indices`).
+    pub coarse_indices: wgpu::Buffer,
+    pub coarse_index_count: u32,
     /// The pigment impressions of every session.
     pub impressions: Impressions,
     /// The client's own buzzed hair, where it still grows.
@@ -46,6 +50,13 @@ impl Scene {
                 label: Some("head indices"),
                 contents: bytemuck::cast_slice(&head.indices),
                 usage: wgpu::BufferUsages::INDEX | wgpu::BufferUsages::STORAGE,
+            });
+        let coarse_indices = gpu
+            .device
+            .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                label: Some("head indices, coarse"),
+                contents: bytemuck::cast_slice(&head.coarse_indices),
+                usage: wgpu::BufferUsages::INDEX,
             });
         let placement = PlacementPlan::new(plan, head);
         let inputs = |support, support_ratio| HeadInputs {
@@ -83,6 +94,8 @@ impl Scene {
             index_count: head.indices.len() as u32,
             vertices,
             indices,
+            coarse_index_count: head.coarse_indices.len() as u32,
+            coarse_indices,
             impressions,
             hair,
             scar_dots,

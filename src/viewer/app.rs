@@ -129,6 +129,13 @@ impl App {
                     o.input_options.max_click_duration = 60.0;
                     o.input_options.max_double_click_delay = 2.0;
                 });
+                // No soft shadows under windows and popups: on a CPU
+                // rasteriser the panel's shadow, a blended fringe twice the
+                // panel's area, cost more per frame than the panel itself.
+                ctx.all_styles_mut(|s| {
+                    s.visuals.window_shadow = egui::Shadow::NONE;
+                    s.visuals.popup_shadow = egui::Shadow::NONE;
+                });
                 ctx
             },
             mods: Mods::default(),
@@ -409,7 +416,7 @@ impl App {
     }
 
     /// The egui side of a frame: scene images, labels, panel, overlays.
-    fn build_ui(&mut self, ctx: &egui::Context, tiles: &[Tile], fast: bool) -> panel::PanelEvents {
+    fn build_ui(&mut self, ctx: &egui::Context, tiles: &[Tile]) -> panel::PanelEvents {
         let run = self.run.as_ref().expect("running");
         let ppp = ctx.pixels_per_point();
         let painter = ctx.layer_painter(egui::LayerId::background());
@@ -420,13 +427,8 @@ impl App {
             )
         };
         for (vp, shown) in run.gfx.viewports.iter().zip(&run.shown) {
+            // The picture itself is copied in under the UI (see `blit`).
             let rect = to_points(&vp.tile);
-            painter.image(
-                vp.shown_texture(fast),
-                rect,
-                egui::Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0)),
-                egui::Color32::WHITE,
-            );
             if tiles.len() > 1 {
                 let pos = rect.min + egui::vec2(10.0, 10.0);
                 let galley = painter.layout_no_wrap(
@@ -584,7 +586,7 @@ impl App {
         let before = self.plan.clone();
         let ctx = self.egui_ctx.clone();
         let mut events = panel::PanelEvents::default();
-        let out = ctx.run_pass(raw, |ctx| events = self.build_ui(ctx, &tiles, fast));
+        let out = ctx.run_pass(raw, |ctx| events = self.build_ui(ctx, &tiles));
         let run = self.run.as_mut().expect("running");
         run.egui
             .handle_platform_output(&run.window, out.platform_output);

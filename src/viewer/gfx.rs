@@ -1,7 +1,8 @@
 //! The window's GPU side: the surface, the viewports the scenes render into
-//! (offscreen, at full resolution), and egui drawn over them. The scene passes
+//! (offscreen), copied into their tiles of the window, and egui drawn over them. The scene passes
 //! are the headless renderer's, unchanged; only where the frame goes differs.
 
+use super::blit::{Blit, BlitSource};
 use crate::camera::Camera;
 use crate::compare::Tile;
 use crate::gpu::renderer::HEADLESS_FORMAT;
@@ -11,29 +12,21 @@ use image::RgbaImage;
 use std::sync::Arc;
 use winit::window::Window;
 
-/// One viewport: a tile of the window, its render targets and the egui
-/// texture that shows them.
+/// One viewport: a tile of the window and the render targets whose
+/// picture is copied into it.
 pub struct Viewport {
     pub tile: Tile,
     pub targets: ViewTargets,
-    pub texture: egui::TextureId,
+    picture: BlitSource,
     /// Reduced-resolution targets drawn while the head moves, if enabled.
-    pub motion: Option<(ViewTargets, egui::TextureId)>,
+    pub motion: Option<(ViewTargets, BlitSource)>,
 }
 
 impl Viewport {
-    /// The texture showing this viewport's last frame at `fast` or full resolution.
-    pub fn shown_texture(&self, fast: bool) -> egui::TextureId {
+    fn targets(&self, fast: bool) -> (&ViewTargets, &BlitSource) {
         match (&self.motion, fast) {
-            (Some((_, id)), true) => *id,
-            _ => self.texture,
-        }
-    }
-
-    fn targets(&self, fast: bool) -> &ViewTargets {
-        match (&self.motion, fast) {
-            (Some((t, _)), true) => t,
-            _ => &self.targets,
+            (Some((t, b)), true) => (t, b),
+            _ => (&self.targets, &self.picture),
         }
     }
 }
@@ -53,6 +46,7 @@ pub struct Gfx {
     /// Whether the surface can be copied back (the presented-frame screenshot).
     pub surface_readable: bool,
     egui: egui_wgpu::Renderer,
+    blit: Blit,
     pub viewports: Vec<Viewport>,
     window: Arc<Window>,
 }
@@ -135,7 +129,9 @@ impl Gfx {
                 predictable_texture_filtering: false,
             },
         );
+        let blit = Blit::new(&gpu.device, format);
         Ok(Gfx {
+            blit,
             gpu,
             renderer,
             instance,
@@ -165,15 +161,7 @@ impl Gfx {
     /// Make the viewports match `tiles` (reallocating only what changed
     /// size); with `motion_scale` below 1 each also gets reduced targets.
     pub fn set_tiles(&mut self, tiles: &[Tile], motion_scale: f32) -> Result<()> {
-        for old in self
-            .viewports
-            .drain(tiles.len().min(self.viewports.len())..)
-        {
-            self.egui.free_texture(&old.texture);
-            if let Some((_, id)) = old.motion {
-                self.egui.free_texture(&id);
-            }
-        }
+        self.viewports.truncate(tiles.len());
         for (i, tile) in tiles.iter().enumerate() {
             let wants_motion = motion_scale < 1.0;
             if let Some(v) = self.viewports.get_mut(i)
@@ -184,44 +172,38 @@ impl Gfx {
                 v.tile = *tile;
                 continue;
             }
+            let size = (tile.width, tile.height);
             let targets = self.renderer.targets(&self.gpu, tile.width, tile.height)?;
+            let picture = self.blit_source(&targets, size);
             let motion = if wants_motion {
                 let (w, h) = motion_size(tile.width, tile.height, motion_scale);
-                Some(self.renderer.motion_targets(&self.gpu, w, h)?)
+                let t = self.renderer.motion_targets(&self.gpu, w, h)?;
+                let b = self.blit_source(&t, size);
+                Some((t, b))
             } else {
                 None
             };
-            let texture = self.egui.register_native_texture(
-                &self.gpu.device,
-                &gamma_view(&targets),
-                wgpu::FilterMode::Nearest,
-            );
-            let motion = motion.map(|t| {
-                let id = self.egui.register_native_texture(
-                    &self.gpu.device,
-                    &gamma_view(&t),
-                    wgpu::FilterMode::Linear,
-                );
-                (t, id)
-            });
             let vp = Viewport {
                 tile: *tile,
                 targets,
-                texture,
+                picture,
                 motion,
             };
             match self.viewports.get_mut(i) {
-                Some(v) => {
-                    self.egui.free_texture(&v.texture);
-                    if let Some((_, id)) = v.motion.take() {
-                        self.egui.free_texture(&id);
-                    }
-                    *v = vp;
-                }
+                Some(v) => *v = vp,
                 None => self.viewports.push(vp),
             }
         }
         Ok(())
+    }
+
+    fn blit_source(&self, targets: &ViewTargets, tile_size: (u32, u32)) -> BlitSource {
+        self.blit.source(
+            &self.gpu.device,
+            &gamma_view(targets),
+            (targets.width, targets.height),
+            tile_size,
+        )
     }
 
     /// Render `scenes[i]` through `cameras[i]` into viewport `i`, draw the UI
@@ -264,7 +246,7 @@ impl Gfx {
         let device = &self.gpu.device;
         let mut encoder = device.create_command_encoder(&Default::default());
         for ((scene, camera), vp) in scenes.iter().zip(cameras).zip(&self.viewports) {
-            let targets = vp.targets(fast);
+            let (targets, _) = vp.targets(fast);
             let out = targets.color.create_view(&Default::default());
             self.renderer
                 .encode_view(&self.gpu, &mut encoder, scene, camera, targets, &out);
@@ -311,6 +293,9 @@ impl Gfx {
                     multiview_mask: None,
                 })
                 .forget_lifetime();
+            for vp in &self.viewports {
+                self.blit.draw(&mut pass, vp.targets(fast).1, &vp.tile);
+            }
             self.egui.render(&mut pass, ui.primitives, &screen);
         }
         self.gpu

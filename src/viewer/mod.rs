@@ -5,6 +5,7 @@
 //! depends on winit or egui.
 
 mod app;
+mod blit;
 mod gfx;
 pub mod input;
 pub mod orbit;
