@@ -38,6 +38,12 @@ struct Running {
     orbit: Orbit,
 }
 
+/// How long frames stay at the motion resolution after the head stops. A
+/// full frame takes several times a motion frame on a CPU rasteriser and
+/// cannot be interrupted: drawn the moment a drag pauses, it would hold up
+/// the next drag. Releasing and grabbing again within this time stays smooth.
+const SETTLE: Duration = Duration::from_millis(250);
+
 /// Frame timing: intervals between frames drawn back to back.
 #[derive(Default)]
 struct Timing {
@@ -88,6 +94,11 @@ pub struct App {
     last_frame: Option<Instant>,
     /// The last frame asked for the next at once (intervals are frame times).
     continuous: bool,
+    /// Until when frames stay at the motion resolution after the head last
+    /// moved (see `SETTLE`); the full frame is drawn then.
+    settle_until: Option<Instant>,
+    /// A panel widget (a slider) was being dragged at the last frame.
+    ui_dragging: bool,
     timing: Timing,
     frames: u32,
     shot_pending: bool,
@@ -145,6 +156,8 @@ impl App {
             started: Instant::now(),
             last_frame: None,
             continuous: false,
+            settle_until: None,
+            ui_dragging: false,
             timing: Timing::default(),
             frames: 0,
             shot_pending: false,
@@ -169,6 +182,19 @@ impl App {
         let mut p = self.plan.clone();
         p.variants.clear();
         vec![(self.plan.name.clone(), p)]
+    }
+
+    /// Whether bringing the scenes in line with the plan means placing
+    /// impressions again (not just restyling).
+    fn placement_needed(&self) -> bool {
+        let Some(run) = self.run.as_ref() else {
+            return false;
+        };
+        let wanted = self.wanted();
+        wanted.len() != run.shown.len()
+            || wanted.iter().zip(&run.shown).any(|((_, plan), shown)| {
+                shown.plan != *plan && !restyle_suffices(&shown.plan, plan)
+            })
     }
 
     fn start(&mut self, event_loop: &ActiveEventLoop) -> Result<()> {
@@ -575,13 +601,20 @@ impl App {
         let run = self.run.as_mut().expect("running");
         let scale = self.opts.motion_scale;
         run.gfx.set_tiles(&tiles, scale)?;
-        // While the head moves, frames are drawn at the motion resolution;
-        // the frame after it stops is drawn in full.
+        // While the head moves, and for a moment after, frames are drawn at
+        // the motion resolution; then once in full.
         let last = self.opts.frames.is_some_and(|f| self.frames + 1 >= f);
-        let fast = scale < 1.0
-            && !self.shot_pending
-            && !last
-            && (run.orbit.animating() || self.drag.is_some_and(|(_, moved)| input::is_drag(moved)));
+        let moving = run.orbit.animating()
+            || self.drag.is_some_and(|(_, moved)| input::is_drag(moved))
+            || self.ui_dragging;
+        if moving {
+            self.settle_until = Some(now + SETTLE);
+        }
+        let settling = self.settle_until.is_some_and(|t| now < t);
+        let fast = scale < 1.0 && !self.shot_pending && !last && (moving || settling);
+        if !fast {
+            self.settle_until = None;
+        }
         let raw = run.egui.take_egui_input(&run.window);
         let before = self.plan.clone();
         let ctx = self.egui_ctx.clone();
@@ -599,12 +632,21 @@ impl App {
         if let Some(on) = events.compare {
             self.toggle_compare(on);
         }
-        if self.plan != before {
+        self.ui_dragging = ctx.dragged_id().is_some();
+        let released = self.panel.placement_deferred && !self.ui_dragging;
+        if self.plan != before || released {
             let issues = self.plan.validate();
             if let Some(issue) = issues.first() {
                 self.set_status(format!("not applied: {issue}"), true);
-            } else if let Err(e) = self.sync_scenes() {
-                self.set_status(format!("{e:#}"), true);
+            } else if self.ui_dragging && self.placement_needed() {
+                // Placing takes from a fraction of a second to a few: once
+                // per drag, not once per slider step.
+                self.panel.placement_deferred = true;
+            } else {
+                self.panel.placement_deferred = false;
+                if let Err(e) = self.sync_scenes() {
+                    self.set_status(format!("{e:#}"), true);
+                }
             }
             if self.compare && compare::variant_plans(&self.plan).len() < 2 {
                 self.compare = false;
@@ -645,6 +687,10 @@ impl App {
             fast,
         )?;
         let render_ms = t0.elapsed().as_secs_f32() * 1e3;
+        if std::env::var_os("SMP_VIEWER_DEBUG").is_some() {
+            let kind = if fast { "motion" } else { "full" };
+            eprintln!("viewer: frame {} ({kind}) {render_ms:.1} ms", self.frames);
+        }
         let shot = match result {
             FrameResult::Skipped(why) => {
                 log::info!("frame skipped: {why}");
@@ -661,6 +707,10 @@ impl App {
         }
         self.last_frame = Some(now);
         self.frames += 1;
+        if self.frames == 1 && !fast {
+            // Compile the motion frames' pipelines now, not at the first drag.
+            run.gfx.warm_motion(&scenes[..n], &cameras[..n]);
+        }
         if self.shot_pending {
             self.shot_pending = false;
             let dir = self.opts.out.clone();
@@ -871,6 +921,22 @@ impl ApplicationHandler for App {
         if run.orbit.animating() || self.opts.frames.is_some() {
             run.window.request_redraw();
         }
+        if self.exit {
+            event_loop.exit();
+            return;
+        }
+        // The full frame once the head has settled.
+        if let Some(t) = self.settle_until
+            && !run.orbit.animating()
+            && self.drag.is_none()
+        {
+            if Instant::now() >= t {
+                run.window.request_redraw();
+            } else {
+                event_loop.set_control_flow(ControlFlow::WaitUntil(t));
+                return;
+            }
+        }
         // Keep the toast's timeout and egui's animations going without spinning.
         event_loop.set_control_flow(
             if self
@@ -883,9 +949,6 @@ impl ApplicationHandler for App {
                 ControlFlow::Wait
             },
         );
-        if self.exit {
-            event_loop.exit();
-        }
     }
 
     fn exiting(&mut self, _event_loop: &ActiveEventLoop) {

@@ -323,6 +323,20 @@ impl Gfx {
         Ok(FrameResult::Presented(shot))
     }
 
+    /// Draw each viewport's motion frame once, unseen, so that the
+    /// pipelines the first drag needs are built ahead of it.
+    pub fn warm_motion(&self, scenes: &[&Scene], cameras: &[Camera]) {
+        let mut encoder = self.gpu.device.create_command_encoder(&Default::default());
+        for ((scene, camera), vp) in scenes.iter().zip(cameras).zip(&self.viewports) {
+            if let Some((targets, _)) = &vp.motion {
+                let out = targets.color.create_view(&Default::default());
+                self.renderer
+                    .encode_view(&self.gpu, &mut encoder, scene, camera, targets, &out);
+            }
+        }
+        self.gpu.queue.submit([encoder.finish()]);
+    }
+
     /// Viewport `i`'s last rendered picture (the scene only, no UI), as the
     /// headless renderer writes it.
     pub fn read_viewport(&self, i: usize) -> Result<RgbaImage> {

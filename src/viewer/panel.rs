@@ -19,6 +19,9 @@ pub struct PanelState {
     pub status: Option<(String, bool)>,
     /// Time the last placement took, ms.
     pub placement_ms: Option<f32>,
+    /// A slider that moves impressions is being dragged: they are placed
+    /// again when it is let go.
+    pub placement_deferred: bool,
 }
 
 /// What the panel asks the app to do (besides editing the plan).
@@ -392,7 +395,9 @@ fn file_section(ui: &mut Ui, state: &mut PanelState, info: &PanelInfo, ev: &mut 
         };
         ui.label(RichText::new(msg).color(color).small());
     }
-    if let Some(ms) = state.placement_ms {
+    if state.placement_deferred {
+        ui.label(RichText::new("impressions placed when you let go").small());
+    } else if let Some(ms) = state.placement_ms {
         ui.label(
             RichText::new(format!("last placement {ms:.0} ms"))
                 .weak()
