@@ -53,7 +53,7 @@ struct Frame {
     eye_right: vec4<f32>,
     session_look: array<vec4<f32>, 4>,  // seen linear rgb, edge softness (< 0: not placed yet)
     session_extra: array<vec4<f32>, 4>, // redness, healed, 0, 0
-    params: vec4<f32>,          // exposure, noise seed bits, 0, 0
+    params: vec4<f32>,          // exposure, noise seed bits, depth slack mm (splat), 0
     background_top: vec4<f32>,
     background_bottom: vec4<f32>,
     hair: vec4<f32>,            // linear hair colour (eyebrows, stubble), stubble softness

@@ -112,7 +112,7 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
     // nearest pixels. The same total darkness as the filtered footprint
     // below, for four pixels and no per-pixel profile instead of nine.
     if (mark.redness <= 0.01 && max(dot(a, a), dot(b, b)) < 0.25) {
-        let tolerance = 0.6 + radius * 2.0 + 4.0 * mm_per_px / max(facing, 0.2);
+        let tolerance = 0.6 + radius * 2.0 + 4.0 * mm_per_px / max(facing, 0.2) + frame.params.z;
         let area = PI * det_m * PIGMENT_SCALE;
         let g = c.xy - 0.5;
         let base = vec2<i32>(floor(g));
@@ -153,7 +153,9 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
     // Depth tolerance: the disc's own tilt, plus the surface's depth change
     // across the footprint, which grows with the size of a pixel on the head
     // (mm per pixel = depth / focal length) and with the slope (1 / facing).
-    let tolerance = 0.6 + radius * 2.0 + 2.0 * (reach + 1.0) * mm_per_px / max(facing, 0.2);
+    // Plus the slack for a coarse pre-pass (frames drawn while the head moves).
+    let tolerance = 0.6 + radius * 2.0 + 2.0 * (reach + 1.0) * mm_per_px / max(facing, 0.2)
+        + frame.params.z;
     for (var y = max(lo.y, 0); y <= min(hi.y, h - 1); y++) {
         for (var x = max(lo.x, 0); x <= min(hi.x, w - 1); x++) {
             let d = vec2<f32>(f32(x) + 0.5, f32(y) + 0.5) - c.xy;

@@ -220,6 +220,10 @@ pub struct HeadMesh {
     /// The same surface at fewer triangles, over the same vertices, for frames
     /// drawn while the head moves (see `coarse_level`).
     pub coarse_indices: Vec<u32>,
+    /// How far the full surface may stand off the coarse triangles, mm (0
+    /// when they are the same): depth slack for the splat's occlusion test
+    /// against a coarse depth pre-pass.
+    pub coarse_sag_mm: f32,
     pub landmarks: Landmarks,
     /// `"builtin"` or the path the mesh was loaded from.
     pub source: String,
@@ -443,7 +447,11 @@ fn build(
     compute_normals(&mut w);
     let coarse_at = coarse_level(subdivisions);
     let mut coarse_tris = w.tris.clone();
+    let mut coarse_sag_mm = 0.0;
     for step in 0..subdivisions {
+        if step == coarse_at {
+            coarse_sag_mm = refinement_sag_mm(&w);
+        }
         subdivide(&mut w);
         if step + 1 == coarse_at {
             coarse_tris = w.tris.clone();
@@ -467,6 +475,7 @@ fn build(
         vertices,
         indices,
         coarse_indices: coarse_tris.into_iter().flatten().collect(),
+        coarse_sag_mm,
         landmarks,
         source: file.to_string(),
     })
@@ -481,6 +490,26 @@ fn build(
 /// half-resolution motion frame: 4^2 times fewer triangles make it 4-5x faster.
 pub fn coarse_level(subdivisions: u32) -> u32 {
     subdivisions.saturating_sub(2)
+}
+
+/// The most the refined surface stands off the current triangles: the
+/// largest offset of an edge's Phong midpoint from the straight edge, times
+/// 4/3 for the steps after it (each bulges about a quarter as much as the
+/// one before, the edges being half as long). A test holds it above the
+/// offsets measured at every vertex of the built-in head.
+fn refinement_sag_mm(w: &Work) -> f32 {
+    let sag = |a: u32, b: u32| {
+        let (wa, wb) = (w.weld[a as usize] as usize, w.weld[b as usize] as usize);
+        let (pa, pb) = (w.weld_pos[wa], w.weld_pos[wb]);
+        let (m, _) = phong_midpoint(pa, w.weld_normal[wa], pb, w.weld_normal[wb]);
+        (m - 0.5 * (pa + pb)).length()
+    };
+    let most = w
+        .tris
+        .iter()
+        .flat_map(|t| [sag(t[0], t[1]), sag(t[1], t[2]), sag(t[2], t[0])])
+        .fold(0.0f32, f32::max);
+    most * 4.0 / 3.0
 }
 
 /// Removes vertices no triangle uses (e.g. those of dropped degenerate triangles), so
@@ -677,6 +706,68 @@ mod tests {
         let skin0 = load_builtin(0).unwrap().skin_triangles().count();
         let skin1 = load_builtin(1).unwrap().skin_triangles().count();
         assert_eq!(skin1, 4 * skin0);
+    }
+
+    #[test]
+    fn coarse_level_is_the_base_mesh_over_the_same_vertices() {
+        let base = load_builtin(0).unwrap();
+        let fine = load_builtin(2).unwrap();
+        // Two steps coarser: the unsubdivided triangles, indexing vertices
+        // that sit where the base mesh has them.
+        assert_eq!(fine.coarse_indices, base.indices);
+        for &i in &fine.coarse_indices {
+            let (a, b) = (fine.position(i), base.position(i));
+            assert!((a - b).length() < 1e-4, "vertex {i} moved: {a} vs {b}");
+        }
+        // The same surface: areas agree within 1 %.
+        let area = |m: &HeadMesh, idx: &[u32]| -> f32 {
+            idx.chunks_exact(3)
+                .map(|t| {
+                    let [a, b, c] = [t[0], t[1], t[2]].map(|i| m.position(i));
+                    0.5 * (b - a).cross(c - a).length()
+                })
+                .sum()
+        };
+        let (coarse, full) = (
+            area(&fine, &fine.coarse_indices),
+            area(&fine, &fine.indices),
+        );
+        assert!((coarse / full - 1.0).abs() < 0.02, "{coarse} vs {full} mm²");
+        // The splat's depth slack covers how far the full surface stands off
+        // the coarse one: measured at the full mesh's vertices, against the
+        // plane of the coarse triangle each lies in (subdivision keeps them
+        // in order: four children per parent, per step).
+        let per_parent = fine.triangle_count() / base.triangle_count();
+        let mut most = 0.0f32;
+        for (k, parent) in fine.coarse_indices.chunks_exact(3).enumerate() {
+            let [a, b, c] = [parent[0], parent[1], parent[2]].map(|i| fine.position(i));
+            let n = (b - a).cross(c - a).normalize();
+            for &v in &fine.indices[3 * k * per_parent..3 * (k + 1) * per_parent] {
+                most = most.max((fine.position(v) - a).dot(n).abs());
+            }
+        }
+        eprintln!(
+            "full surface off the coarse one: at most {most:.2} mm; slack {:.2} mm",
+            fine.coarse_sag_mm
+        );
+        assert!(most > 0.1, "the full surface bulges: {most} mm");
+        assert!(
+            most <= fine.coarse_sag_mm,
+            "slack {} mm < measured {most} mm",
+            fine.coarse_sag_mm
+        );
+        assert!(
+            fine.coarse_sag_mm < 3.0 * most,
+            "slack {} mm is loose",
+            fine.coarse_sag_mm
+        );
+        assert_eq!(base.coarse_sag_mm, 0.0);
+        // Nothing coarser than the mesh itself.
+        assert_eq!(base.coarse_indices, base.indices);
+        assert_eq!(
+            load_builtin(3).unwrap().coarse_indices,
+            load_builtin(1).unwrap().indices
+        );
     }
 
     #[test]

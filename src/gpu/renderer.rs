@@ -236,7 +236,14 @@ impl Renderer {
         output: &wgpu::TextureView,
         timer: Option<&GpuTimer>,
     ) {
-        let uniform = FrameUniform::new(camera, targets.width, targets.height, &scene.look);
+        let mut uniform = FrameUniform::new(camera, targets.width, targets.height, &scene.look);
+        // Impressions lie on the full surface; a coarse depth pre-pass may
+        // sit that much off it.
+        uniform.params[2] = if targets.coarse {
+            scene.coarse_sag_mm
+        } else {
+            0.0
+        };
         gpu.queue
             .write_buffer(&targets.frame, 0, bytemuck::bytes_of(&uniform));
         self.depth_prepass(encoder, scene, targets, timer);

@@ -19,6 +19,8 @@ pub struct Scene {
     /// moves (`HeadMesh::coarse_indices`).
     pub coarse_indices: wgpu::Buffer,
     pub coarse_index_count: u32,
+    /// `HeadMesh::coarse_sag_mm`.
+    pub coarse_sag_mm: f32,
     /// The pigment impressions of every session.
     pub impressions: Impressions,
     /// The client's own buzzed hair, where it still grows.
@@ -95,6 +97,7 @@ impl Scene {
             vertices,
             indices,
             coarse_index_count: head.coarse_indices.len() as u32,
+            coarse_sag_mm: head.coarse_sag_mm,
             coarse_indices,
             impressions,
             hair,
