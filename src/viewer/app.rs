@@ -99,6 +99,8 @@ pub struct App {
     settle_until: Option<Instant>,
     /// A panel widget (a slider) was being dragged at the last frame.
     ui_dragging: bool,
+    /// Fold the panel at the next frame (compare mode was turned on).
+    fold_panel: bool,
     timing: Timing,
     frames: u32,
     shot_pending: bool,
@@ -158,6 +160,7 @@ impl App {
             continuous: false,
             settle_until: None,
             ui_dragging: false,
+            fold_panel: compare,
             timing: Timing::default(),
             frames: 0,
             shot_pending: false,
@@ -429,6 +432,7 @@ impl App {
             );
             return;
         }
+        self.fold_panel |= on && !self.compare;
         self.compare = on;
         if let Err(e) = self.sync_scenes() {
             self.set_status(format!("{e:#}"), true);
@@ -532,7 +536,20 @@ impl App {
         };
         let plan = &mut self.plan;
         let state = &mut self.panel;
+        let panel_id = egui::Id::unique("plan panel");
+        if std::mem::take(&mut self.fold_panel) {
+            // Compare mode fills the window: fold the panel away so it does
+            // not cover a variant (its title bar stays to unfold it).
+            let mut folding = egui::collapsing_header::CollapsingState::load_with_default_open(
+                ctx,
+                panel_id.with("collapsing"),
+                true,
+            );
+            folding.set_open(false);
+            folding.store(ctx);
+        }
         egui::Window::new("Plan")
+            .id(panel_id)
             .anchor(egui::Align2::RIGHT_TOP, egui::vec2(-8.0, 8.0))
             .default_width(300.0)
             .collapsible(true)
