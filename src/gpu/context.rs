@@ -25,6 +25,8 @@ pub enum GpuError {
 }
 
 /// The device everything renders with.
+/// Cheap to clone: wgpu's handles are shared.
+#[derive(Clone)]
 pub struct Gpu {
     pub adapter: wgpu::Adapter,
     pub device: wgpu::Device,

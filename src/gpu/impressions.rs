@@ -93,6 +93,8 @@ impl Impressions {
     }
 }
 
+/// Cheap to clone (shared pipeline handles): the viewer places on a worker thread.
+#[derive(Clone)]
 pub struct ImpressionGenerator {
     generate: wgpu::ComputePipeline,
     scatter: wgpu::ComputePipeline,

@@ -3,6 +3,8 @@
 use super::{Gpu, compute_pipeline, dispatch_size, pass_shader};
 use wgpu::util::DeviceExt;
 
+/// Cheap to clone: pipelines are shared handles.
+#[derive(Clone)]
 pub struct Scanner {
     scan_blocks: wgpu::ComputePipeline,
     add_offsets: wgpu::ComputePipeline,

@@ -4,6 +4,7 @@ use super::gfx::{FrameResult, Gfx, UiFrame};
 use super::input::{self, Action, Button, DoubleClick, Drag, Key, Mods};
 use super::orbit::Orbit;
 use super::panel::{self, PanelInfo, PanelState};
+use super::placing::{Placing, Shown, Todo};
 use super::{ViewOptions, plan_io, screenshot};
 use crate::compare::{self, Tile};
 use crate::gpu::Scene;
@@ -22,13 +23,6 @@ use winit::event::{ElementState, MouseButton, MouseScrollDelta, WindowEvent};
 use winit::event_loop::{ActiveEventLoop, ControlFlow};
 use winit::keyboard::{Key as WKey, NamedKey};
 use winit::window::{Fullscreen, Window, WindowId};
-
-/// One plan on screen: a viewport's label, the plan it shows and its scene.
-struct Shown {
-    name: String,
-    plan: TreatmentPlan,
-    scene: Scene,
-}
 
 struct Running {
     window: Arc<Window>,
@@ -101,6 +95,8 @@ pub struct App {
     ui_dragging: bool,
     /// Fold the panel at the next frame (compare mode was turned on).
     fold_panel: bool,
+    /// Scenes being placed in the background.
+    placing: Option<Placing>,
     timing: Timing,
     frames: u32,
     shot_pending: bool,
@@ -161,6 +157,7 @@ impl App {
             settle_until: None,
             ui_dragging: false,
             fold_panel: compare,
+            placing: None,
             timing: Timing::default(),
             frames: 0,
             shot_pending: false,
@@ -260,16 +257,19 @@ impl App {
     }
 
     /// Bring the scenes in line with the plan: restyle what only changed
-    /// its look, place again what changed more, keep the rest.
+    /// its look, place again what changed more, keep the rest. Placing runs
+    /// in the background while the old scene stays on screen; where a
+    /// viewport has no scene yet (a plan loaded, compare mode turned on) it
+    /// runs here. While one placement runs, what needs placing again waits
+    /// for it to land (`land_placement` syncs again).
     fn sync_scenes(&mut self) -> Result<()> {
         let wanted = self.wanted();
         let Some(run) = self.run.as_mut() else {
             return Ok(());
         };
-        let t0 = Instant::now();
-        let mut placed = false;
         let mut old: Vec<Option<Shown>> = run.shown.drain(..).map(Some).collect();
-        let mut next = Vec::new();
+        let mut next: Vec<Option<Shown>> = Vec::new();
+        let mut todo: Vec<Todo> = Vec::new();
         for (i, (name, plan)) in wanted.into_iter().enumerate() {
             // Reuse the scene at the same place, else one with the same name.
             let pos = if old
@@ -283,33 +283,78 @@ impl App {
             }
             .or_else(|| (i < old.len() && old[i].is_some()).then_some(i));
             let reuse = pos.and_then(|p| old[p].take());
-            let shown = match reuse {
+            next.push(match reuse {
                 Some(mut s) if s.plan == plan => {
                     s.name = name;
-                    s
+                    Some(s)
                 }
                 Some(mut s) if restyle_suffices(&s.plan, &plan) => {
                     s.scene.restyle(&plan, &self.head);
                     s.name = name;
                     s.plan = plan;
-                    s
+                    Some(s)
                 }
-                _ => {
-                    placed = true;
-                    let scene =
-                        Scene::new(&run.gfx.gpu, &run.gfx.renderer.generator, &plan, &self.head)
-                            .with_context(|| format!("placing the impressions of {name:?}"))?;
-                    Shown { name, plan, scene }
+                // Shown until its replacement lands.
+                kept => {
+                    todo.push((i, name, plan));
+                    kept
                 }
-            };
-            next.push(shown);
+            });
         }
-        run.shown = next;
-        if placed {
+        let busy = self.placing.is_some();
+        let (now, later): (Vec<Todo>, Vec<Todo>) = if !busy && next.iter().all(Option::is_some) {
+            (Vec::new(), todo)
+        } else if busy {
+            // Only what has nothing to show meanwhile.
+            todo.into_iter().partition(|t| next[t.0].is_none())
+        } else {
+            (todo, Vec::new())
+        };
+        if !now.is_empty() {
+            let t0 = Instant::now();
+            for (i, name, plan) in now {
+                let scene =
+                    Scene::new(&run.gfx.gpu, &run.gfx.renderer.generator, &plan, &self.head)
+                        .with_context(|| format!("placing the impressions of {name:?}"))?;
+                next[i] = Some(Shown { name, plan, scene });
+            }
             run.gfx.gpu.wait();
             self.panel.placement_ms = Some(t0.elapsed().as_secs_f32() * 1e3);
         }
+        run.shown = next.into_iter().flatten().collect();
+        if !busy && !later.is_empty() {
+            self.placing = Some(Placing::spawn(
+                run.gfx.gpu.clone(),
+                run.gfx.renderer.generator.clone(),
+                self.head.clone(),
+                later,
+                run.window.clone(),
+            )?);
+            self.panel.placing = true;
+        }
         Ok(())
+    }
+
+    /// Put the scenes placed in the background on screen once they are
+    /// ready, then catch up with what changed meanwhile.
+    fn land_placement(&mut self) -> Result<()> {
+        let Some(result) = self.placing.as_ref().and_then(Placing::poll) else {
+            return Ok(());
+        };
+        let started = self.placing.take().expect("placing").started;
+        self.panel.placing = false;
+        let placed = result?;
+        self.panel.placement_ms = Some(started.elapsed().as_secs_f32() * 1e3);
+        if let Some(run) = self.run.as_mut() {
+            for (i, shown) in placed {
+                // The viewports may have changed meanwhile: only where the
+                // same variant is still shown.
+                if let Some(slot) = run.shown.get_mut(i).filter(|s| s.name == shown.name) {
+                    *slot = shown;
+                }
+            }
+        }
+        self.sync_scenes()
     }
 
     fn set_status(&mut self, msg: String, error: bool) {
@@ -330,7 +375,10 @@ impl App {
                 self.saved = l.plan;
                 self.head = l.head;
                 self.plan_path = Some(path.clone());
-                // A new plan: place everything again.
+                // A new plan: place everything again (what was being placed
+                // belongs to the old one).
+                self.placing = None;
+                self.panel.placing = false;
                 if let Some(run) = self.run.as_mut() {
                     run.shown.clear();
                 }
@@ -601,6 +649,9 @@ impl App {
     }
 
     fn redraw(&mut self) -> Result<()> {
+        if let Err(e) = self.land_placement() {
+            self.set_status(format!("{e:#}"), true);
+        }
         let now = Instant::now();
         let dt = self
             .last_frame

@@ -22,6 +22,8 @@ pub struct PanelState {
     /// A slider that moves impressions is being dragged: they are placed
     /// again when it is let go.
     pub placement_deferred: bool,
+    /// Impressions are being placed in the background.
+    pub placing: bool,
 }
 
 /// What the panel asks the app to do (besides editing the plan).
@@ -397,6 +399,8 @@ fn file_section(ui: &mut Ui, state: &mut PanelState, info: &PanelInfo, ev: &mut 
     }
     if state.placement_deferred {
         ui.label(RichText::new("impressions placed when you let go").small());
+    } else if state.placing {
+        ui.label(RichText::new("placing impressions…").small());
     } else if let Some(ms) = state.placement_ms {
         ui.label(
             RichText::new(format!("last placement {ms:.0} ms"))
