@@ -39,27 +39,30 @@ impl Scene {
         plan: &TreatmentPlan,
         head: &HeadMesh,
     ) -> Result<Scene, GpuError> {
-        let vertices = gpu
-            .device
-            .create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                label: Some("head vertices"),
-                contents: bytemuck::cast_slice(&head.vertices),
-                usage: wgpu::BufferUsages::VERTEX | wgpu::BufferUsages::STORAGE,
-            });
-        let indices = gpu
-            .device
-            .create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                label: Some("head indices"),
-                contents: bytemuck::cast_slice(&head.indices),
-                usage: wgpu::BufferUsages::INDEX | wgpu::BufferUsages::STORAGE,
-            });
-        let coarse_indices = gpu
-            .device
-            .create_buffer_init(&wgpu::util::BufferInitDescriptor {
-                label: Some("head indices, coarse"),
-                contents: bytemuck::cast_slice(&head.coarse_indices),
-                usage: wgpu::BufferUsages::INDEX,
-            });
+        use wgpu::BufferUsages as U;
+        let buffer = |label, contents: &[u8], usage| {
+            gpu.device
+                .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                    label: Some(label),
+                    contents,
+                    usage,
+                })
+        };
+        let vertices = buffer(
+            "head vertices",
+            bytemuck::cast_slice(&head.vertices),
+            U::VERTEX | U::STORAGE,
+        );
+        let indices = buffer(
+            "head indices",
+            bytemuck::cast_slice(&head.indices),
+            U::INDEX | U::STORAGE,
+        );
+        let coarse_indices = buffer(
+            "head indices, coarse",
+            bytemuck::cast_slice(&head.coarse_indices),
+            U::INDEX,
+        );
         let placement = PlacementPlan::new(plan, head);
         let inputs = |support, support_ratio| HeadInputs {
             vertices: &vertices,
