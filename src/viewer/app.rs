@@ -97,6 +97,8 @@ pub struct App {
     fold_panel: bool,
     /// Scenes being placed in the background.
     placing: Option<Placing>,
+    /// Where the plan panel was drawn this frame (points), if it was.
+    panel_rect: Option<egui::Rect>,
     timing: Timing,
     frames: u32,
     shot_pending: bool,
@@ -158,6 +160,7 @@ impl App {
             ui_dragging: false,
             fold_panel: compare,
             placing: None,
+            panel_rect: None,
             timing: Timing::default(),
             frames: 0,
             shot_pending: false,
@@ -495,6 +498,7 @@ impl App {
 
     /// The egui side of a frame: scene images, labels, panel, overlays.
     fn build_ui(&mut self, ctx: &egui::Context, tiles: &[Tile]) -> panel::PanelEvents {
+        self.panel_rect = None;
         let run = self.run.as_ref().expect("running");
         let ppp = ctx.pixels_per_point();
         let painter = ctx.layer_painter(egui::LayerId::background());
@@ -596,12 +600,14 @@ impl App {
             folding.set_open(false);
             folding.store(ctx);
         }
-        egui::Window::new("Plan")
+        let shown = egui::Window::new("Plan")
             .id(panel_id)
             .anchor(egui::Align2::RIGHT_TOP, egui::vec2(-8.0, 8.0))
             .default_width(300.0)
             .collapsible(true)
             .resizable(false)
+            // Square and opaque: its pixels are copied from a cache (`panel_cache`).
+            .frame(egui::Frame::window(&ctx.global_style()).corner_radius(0.0))
             .show(ctx, |ui| {
                 egui::ScrollArea::vertical()
                     .max_height(ctx.content_rect().height() - 60.0)
@@ -609,6 +615,7 @@ impl App {
                         events = panel::show(ui, state, plan, &info);
                     });
             });
+        self.panel_rect = shown.map(|r| r.response.rect);
         if self.help {
             let mut open = true;
             egui::Window::new("Keys and mouse")
@@ -750,6 +757,7 @@ impl App {
                 primitives: &primitives,
                 textures: &out.textures_delta,
                 pixels_per_point: out.pixels_per_point,
+                panel: self.panel_rect,
             },
             capture,
             fast,

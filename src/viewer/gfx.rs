@@ -3,6 +3,7 @@
 //! are the headless renderer's, unchanged; only where the frame goes differs.
 
 use super::blit::{Blit, BlitSource};
+use super::panel_cache::{self, PanelCache};
 use crate::camera::Camera;
 use crate::compare::Tile;
 use crate::gpu::renderer::HEADLESS_FORMAT;
@@ -47,6 +48,7 @@ pub struct Gfx {
     pub surface_readable: bool,
     egui: egui_wgpu::Renderer,
     blit: Blit,
+    panel_cache: PanelCache,
     pub viewports: Vec<Viewport>,
     window: Arc<Window>,
 }
@@ -63,6 +65,8 @@ pub struct UiFrame<'a> {
     pub primitives: &'a [egui::ClippedPrimitive],
     pub textures: &'a egui::TexturesDelta,
     pub pixels_per_point: f32,
+    /// Where the plan panel is (points), if shown: drawn from a cache.
+    pub panel: Option<egui::Rect>,
 }
 
 impl Gfx {
@@ -130,8 +134,10 @@ impl Gfx {
             },
         );
         let blit = Blit::new(&gpu.device, format);
+        let panel_cache = PanelCache::new(&gpu.device, format, &blit);
         Ok(Gfx {
             blit,
+            panel_cache,
             gpu,
             renderer,
             instance,
@@ -257,17 +263,31 @@ impl Gfx {
                     .update_texture(device, &self.gpu.queue, *id, delta);
             }
         }
+        self.panel_cache
+            .update_textures(device, &self.gpu.queue, ui.textures);
         let screen = egui_wgpu::ScreenDescriptor {
             size_in_pixels: [w, h],
             pixels_per_point: ui.pixels_per_point,
         };
-        let extra = self.egui.update_buffers(
-            device,
-            &self.gpu.queue,
-            &mut encoder,
-            ui.primitives,
-            &screen,
-        );
+        // The panel from its cache, the rest of the UI live over it.
+        let (panel, live) = match ui.panel {
+            Some(rect) => panel_cache::split(ui.primitives, rect),
+            None => (Vec::new(), ui.primitives.to_vec()),
+        };
+        let mut extra =
+            self.egui
+                .update_buffers(device, &self.gpu.queue, &mut encoder, &live, &screen);
+        if !panel.is_empty() {
+            extra.extend(self.panel_cache.update(
+                device,
+                &self.gpu.queue,
+                &mut encoder,
+                &self.blit,
+                &panel,
+                &screen,
+                !ui.textures.set.is_empty(),
+            ));
+        }
         let view = frame.texture.create_view(&Default::default());
         {
             let mut pass = encoder
@@ -296,7 +316,11 @@ impl Gfx {
             for vp in &self.viewports {
                 self.blit.draw(&mut pass, vp.targets(fast).1, &vp.tile);
             }
-            self.egui.render(&mut pass, ui.primitives, &screen);
+            if let Some(rect) = ui.panel.filter(|_| !panel.is_empty()) {
+                let px = panel_cache::pixel_rect(rect, ui.pixels_per_point);
+                self.panel_cache.draw(&mut pass, &self.blit, px);
+            }
+            self.egui.render(&mut pass, &live, &screen);
         }
         self.gpu
             .queue
@@ -304,6 +328,7 @@ impl Gfx {
         for id in &ui.textures.free {
             self.egui.free_texture(id);
         }
+        self.panel_cache.free_textures(ui.textures);
         let shot = if capture && self.surface_readable {
             let mut px = readback::read_rgba8(&self.gpu, &frame.texture)?;
             if self.config.format == wgpu::TextureFormat::Bgra8Unorm {

@@ -10,6 +10,7 @@ mod gfx;
 pub mod input;
 pub mod orbit;
 mod panel;
+mod panel_cache;
 mod placing;
 pub mod plan_io;
 pub mod screenshot;
