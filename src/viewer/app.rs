@@ -326,6 +326,9 @@ impl App {
         }
         run.shown = next.into_iter().flatten().collect();
         if !busy && !later.is_empty() {
+            if std::env::var_os("SMP_VIEWER_DEBUG").is_some() {
+                eprintln!("viewer: placing {} scene(s) in the background", later.len());
+            }
             self.placing = Some(Placing::spawn(
                 run.gfx.gpu.clone(),
                 run.gfx.renderer.generator.clone(),
@@ -347,7 +350,14 @@ impl App {
         let started = self.placing.take().expect("placing").started;
         self.panel.placing = false;
         let placed = result?;
-        self.panel.placement_ms = Some(started.elapsed().as_secs_f32() * 1e3);
+        let ms = started.elapsed().as_secs_f32() * 1e3;
+        self.panel.placement_ms = Some(ms);
+        if std::env::var_os("SMP_VIEWER_DEBUG").is_some() {
+            eprintln!(
+                "viewer: placed {} scene(s) in the background in {ms:.0} ms",
+                placed.len()
+            );
+        }
         if let Some(run) = self.run.as_mut() {
             for (i, shown) in placed {
                 // The viewports may have changed meanwhile: only where the
