@@ -684,7 +684,10 @@ impl App {
         // The UI first: its changes show in this very frame.
         let tiles = self.tiles();
         let run = self.run.as_mut().expect("running");
-        let scale = self.opts.motion_scale;
+        let scale = self.opts.motion_scale.unwrap_or_else(|| {
+            let cpu = run.gfx.gpu.adapter.get_info().device_type == wgpu::DeviceType::Cpu;
+            super::auto_motion_scale(cpu, size.width, size.height)
+        });
         run.gfx.set_tiles(&tiles, scale)?;
         // While the head moves, and for a moment after, frames are drawn at
         // the motion resolution; then once in full.

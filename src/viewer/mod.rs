@@ -37,8 +37,25 @@ pub struct ViewOptions {
     pub out: PathBuf,
     /// Print frame timing on exit even without `frames`.
     pub timing: bool,
-    /// Resolution scale of the frames drawn while the head moves (1: full).
-    pub motion_scale: f32,
+    /// Resolution scale of the frames drawn while the head moves (1: full);
+    /// `None`: `auto_motion_scale`.
+    pub motion_scale: Option<f32>,
+}
+
+/// Pixels of a frame drawn while the head moves, all viewports together, on
+/// a CPU rasteriser: at 1280x720 (scale 0.5) such a frame took 28-32 ms on 2
+/// cores (see the README); its cost grows with its pixels.
+pub const MOTION_PIXELS_CPU: f64 = 640.0 * 360.0;
+
+/// The motion scale for a `width`x`height` window: on a CPU rasteriser the
+/// scale that keeps `MOTION_PIXELS_CPU` (at most 0.5, at least 0.2); on a GPU
+/// every frame is drawn in full (a full frame takes 2-3 ms on one).
+pub fn auto_motion_scale(cpu: bool, width: u32, height: u32) -> f32 {
+    if !cpu {
+        return 1.0;
+    }
+    let pixels = (width.max(1) as f64) * (height.max(1) as f64);
+    ((MOTION_PIXELS_CPU / pixels).sqrt() as f32).clamp(0.2, 0.5)
 }
 
 /// Whether a display server is there to open a window on.
@@ -58,8 +75,10 @@ pub fn run(opts: ViewOptions) -> Result<()> {
     if opts.screenshot.is_some() && opts.frames.is_none() {
         bail!("--screenshot needs --frames N (the frame to save)");
     }
-    if !(0.1..=1.0).contains(&opts.motion_scale) {
-        bail!("--motion-scale {}: allowed 0.1 to 1", opts.motion_scale);
+    if let Some(s) = opts.motion_scale
+        && !(0.1..=1.0).contains(&s)
+    {
+        bail!("--motion-scale {s}: allowed 0.1 to 1");
     }
     if opts.frames == Some(0) {
         bail!("--frames must be at least 1");
@@ -75,5 +94,21 @@ pub fn run(opts: ViewOptions) -> Result<()> {
     match app.error.take() {
         Some(e) => Err(e),
         None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::auto_motion_scale;
+
+    #[test]
+    fn motion_scale_keeps_a_pixel_budget_on_a_cpu_and_is_full_on_a_gpu() {
+        assert_eq!(auto_motion_scale(true, 1280, 720), 0.5);
+        let s = auto_motion_scale(true, 1920, 1080);
+        assert!((s - 1.0 / 3.0).abs() < 1e-3, "{s}");
+        assert_eq!(auto_motion_scale(true, 640, 360), 0.5);
+        assert_eq!(auto_motion_scale(true, 7680, 4320), 0.2);
+        assert_eq!(auto_motion_scale(false, 1920, 1080), 1.0);
+        assert_eq!(auto_motion_scale(true, 0, 0), 0.5);
     }
 }
