@@ -30,6 +30,15 @@ pub struct Scene {
     pub placement: PlacementPlan,
     pub look: Look,
     pub bounds: (Vec3, Vec3),
+    /// Changes whenever what the scene draws changes (a new scene, a
+    /// restyle): a picture of it drawn at one version stays true until then.
+    pub version: u64,
+}
+
+/// Scene versions, unique in the process.
+fn next_version() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Scene {
@@ -96,6 +105,7 @@ impl Scene {
             .collect();
         let scar_dots = (!dots.is_empty()).then(|| Impressions::upload(gpu, "FUE scars", &dots));
         Ok(Scene {
+            version: next_version(),
             index_count: head.indices.len() as u32,
             vertices,
             indices,
@@ -115,6 +125,7 @@ impl Scene {
     /// skin, lights, the moment shown): no impression is placed again.
     pub fn restyle(&mut self, plan: &TreatmentPlan, head: &HeadMesh) {
         self.look = look(plan, head, &self.placement);
+        self.version = next_version();
     }
 
     /// The head as the placement pass reads it, with the treatment's support.

@@ -21,6 +21,10 @@ pub struct Viewport {
     picture: BlitSource,
     /// Reduced-resolution targets drawn while the head moves, if enabled.
     pub motion: Option<(ViewTargets, BlitSource)>,
+    /// What the full and the motion targets hold: the scene version and the
+    /// camera they were drawn with. A frame that changes neither (the UI
+    /// alone changed: a hover, a popup) reuses the picture.
+    drawn: [Option<(u64, Camera)>; 2],
 }
 
 impl Viewport {
@@ -194,6 +198,7 @@ impl Gfx {
                 targets,
                 picture,
                 motion,
+                drawn: [None, None],
             };
             match self.viewports.get_mut(i) {
                 Some(v) => *v = vp,
@@ -251,7 +256,13 @@ impl Gfx {
         };
         let device = &self.gpu.device;
         let mut encoder = device.create_command_encoder(&Default::default());
-        for ((scene, camera), vp) in scenes.iter().zip(cameras).zip(&self.viewports) {
+        for ((scene, camera), vp) in scenes.iter().zip(cameras).zip(&mut self.viewports) {
+            let slot = usize::from(fast && vp.motion.is_some());
+            let key = Some((scene.version, *camera));
+            if vp.drawn[slot] == key {
+                continue;
+            }
+            vp.drawn[slot] = key;
             let (targets, _) = vp.targets(fast);
             let out = targets.color.create_view(&Default::default());
             self.renderer
