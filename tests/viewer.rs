@@ -250,6 +250,71 @@ fn window_screenshot_matches_headless_render() {
 }
 
 /// Automation flags and bad input fail clearly.
+/// Turning in the window: frames drawn while the head moves are motion
+/// frames (reduced resolution, the head's coarse triangles, copied up into
+/// the window under the cached panel), the last one is full, and the turned
+/// head is there in it.
+#[test]
+fn turning_draws_motion_frames_then_a_full_one() {
+    let display = display();
+    let dir = out_dir("viewer-turning");
+    let shot = dir.join("turned.png");
+    let size = format!("{WIDTH}x{HEIGHT}");
+    let out = Command::new(BIN)
+        .args([
+            "view",
+            "--turntable",
+            "--frames",
+            "12",
+            "--size",
+            &size,
+            "--screenshot",
+        ])
+        .arg(&shot)
+        .env("DISPLAY", &display.name)
+        .env("SMP_VIEWER_DEBUG", "1")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "viewer failed: {stderr}");
+    let frames: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("viewer: frame "))
+        .collect();
+    // (A frame the surface skips is listed too.)
+    assert!(frames.len() >= 12, "{stderr}");
+    let motion = frames.iter().filter(|l| l.contains("(motion)")).count();
+    assert!(motion >= 9, "{motion} motion frames of 12:\n{stderr}");
+    let last = frames[frames.len() - 1];
+    assert!(last.contains("(full)"), "last frame: {last}");
+    // The head turned: not the front view any more, but as much head (in
+    // the left half: the panel covers the right).
+    let turned = image::open(&shot).unwrap().to_rgba8();
+    let front = headless_front();
+    let head_pixels = |img: &RgbaImage| {
+        let backdrop = *img.get_pixel(2, HEIGHT / 2);
+        let left = image::imageops::crop_imm(img, 0, 0, WIDTH / 2, HEIGHT).to_image();
+        left.pixels()
+            .filter(|p| (0..3).any(|c| p[c].abs_diff(backdrop[c]) > 24))
+            .count() as f32
+    };
+    let left =
+        |img: &RgbaImage| image::imageops::crop_imm(img, 0, 0, WIDTH / 2, HEIGHT - 40).to_image();
+    let (mean, _) = common::flip(&left(&front), &left(&turned));
+    println!("turned: FLIP {mean:.4} against the front (left half)");
+    assert!(
+        mean > 0.02,
+        "the head did not turn (FLIP {mean} against the front)"
+    );
+    let ratio = head_pixels(&turned) / head_pixels(&front);
+    println!("turned: head area {ratio:.2} of the front view's (left half)");
+    assert!(
+        (0.6..1.6).contains(&ratio),
+        "head area {ratio} of the front view's"
+    );
+}
+
 #[test]
 fn viewer_errors_are_clear() {
     let out = Command::new(BIN)
