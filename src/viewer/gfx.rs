@@ -1,6 +1,7 @@
 //! The window's GPU side: the surface, the viewports the scenes render into
-//! (offscreen), copied into their tiles of the window, and egui drawn over them. The scene passes
-//! are the headless renderer's, unchanged; only where the frame goes differs.
+//! (offscreen), copied into their tiles of the window, and egui drawn over
+//! them. The scene passes are the headless renderer's, unchanged; only where
+//! the frame goes differs.
 
 use super::blit::{Blit, BlitSource};
 use super::panel_cache::{self, PanelCache};
