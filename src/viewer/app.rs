@@ -483,8 +483,12 @@ impl App {
             // Square and opaque: its pixels are copied from a cache (`panel_cache`).
             .frame(egui::Frame::window(&ctx.global_style()).corner_radius(0.0))
             .show(ctx, |ui| {
+                // As tall as the window allows: also after the window was
+                // made smaller and larger again (egui would keep it small).
+                let tallest = (ctx.content_rect().height() - 60.0).max(40.0);
                 egui::ScrollArea::vertical()
-                    .max_height(ctx.content_rect().height() - 60.0)
+                    .max_height(tallest)
+                    .min_scrolled_height(tallest)
                     .show(ui, |ui| {
                         events = panel::show(ui, state, plan, &info);
                     });
