@@ -78,9 +78,14 @@ fn display() -> Display {
 }
 
 fn viewer(display: &Display, args: &[&str]) -> Output {
+    viewer_with_env(display, args, &[])
+}
+
+fn viewer_with_env(display: &Display, args: &[&str], env: &[(&str, &str)]) -> Output {
     let out = Command::new(BIN)
         .arg("view")
         .args(args)
+        .envs(env.iter().copied())
         .env("DISPLAY", &display.name)
         .env_remove("WAYLAND_DISPLAY")
         .output()
@@ -249,7 +254,6 @@ fn window_screenshot_matches_headless_render() {
     assert!(m > 0.0, "soft black and medium look the same");
 }
 
-/// Automation flags and bad input fail clearly.
 /// Turning in the window: frames drawn while the head moves are motion
 /// frames (reduced resolution, the head's coarse triangles, copied up into
 /// the window under the cached panel), the last one is full, and the turned
@@ -260,22 +264,19 @@ fn turning_draws_motion_frames_then_a_full_one() {
     let dir = out_dir("viewer-turning");
     let shot = dir.join("turned.png");
     let size = format!("{WIDTH}x{HEIGHT}");
-    let out = Command::new(BIN)
-        .args([
-            "view",
+    let out = viewer_with_env(
+        &display,
+        &[
             "--turntable",
             "--frames",
             "12",
             "--size",
             &size,
             "--screenshot",
-        ])
-        .arg(&shot)
-        .env("DISPLAY", &display.name)
-        .env("SMP_VIEWER_DEBUG", "1")
-        .env_remove("WAYLAND_DISPLAY")
-        .output()
-        .unwrap();
+            shot.to_str().unwrap(),
+        ],
+        &[("SMP_VIEWER_DEBUG", "1")],
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "viewer failed: {stderr}");
     let frames: Vec<&str> = stderr
@@ -315,6 +316,7 @@ fn turning_draws_motion_frames_then_a_full_one() {
     );
 }
 
+/// Automation flags and bad input fail clearly.
 #[test]
 fn viewer_errors_are_clear() {
     let out = Command::new(BIN)

@@ -197,9 +197,8 @@ impl App {
         let t0 = Instant::now();
         let mut shown = Vec::new();
         for (name, plan) in self.wanted() {
-            let scene = Scene::new(&gfx.gpu, &gfx.renderer.generator, &plan, &self.head)
-                .with_context(|| format!("placing the impressions of {name:?}"))?;
-            shown.push(Shown { name, plan, scene });
+            let generator = &gfx.renderer.generator;
+            shown.push(Shown::place(&gfx.gpu, generator, &self.head, name, plan)?);
         }
         self.panel.placement_ms = Some(t0.elapsed().as_secs_f32() * 1e3);
         let size = window.inner_size();
@@ -552,10 +551,10 @@ impl App {
         // The UI first: its changes show in this very frame.
         let tiles = self.tiles();
         let run = self.run.as_mut().expect("running");
-        let scale = self.opts.motion_scale.unwrap_or_else(|| {
-            let cpu = run.gfx.gpu.adapter.get_info().device_type == wgpu::DeviceType::Cpu;
-            super::auto_motion_scale(cpu, size.width, size.height)
-        });
+        let scale = self
+            .opts
+            .motion_scale
+            .unwrap_or_else(|| super::auto_motion_scale(run.gfx.software, size.width, size.height));
         run.gfx.set_tiles(&tiles, scale)?;
         // While the head moves, and for a moment after, frames are drawn at
         // the motion resolution; then once in full.
@@ -644,7 +643,7 @@ impl App {
             fast,
         )?;
         let render_ms = t0.elapsed().as_secs_f32() * 1e3;
-        if std::env::var_os("SMP_VIEWER_DEBUG").is_some() {
+        if crate::viewer::debug() {
             let kind = if fast { "motion" } else { "full" };
             eprintln!("viewer: frame {} ({kind}) {render_ms:.1} ms", self.frames);
         }
@@ -704,7 +703,7 @@ impl App {
             .viewport_output
             .get(&egui::ViewportId::ROOT)
             .is_some_and(|v| v.repaint_delay.is_zero());
-        if egui_wants && std::env::var_os("SMP_VIEWER_DEBUG").is_some() {
+        if egui_wants && crate::viewer::debug() {
             eprintln!(
                 "viewer: egui asks for a repaint: {:?}",
                 ctx.repaint_causes()
@@ -743,7 +742,7 @@ impl App {
             },
             _ => return,
         };
-        if std::env::var_os("SMP_VIEWER_DEBUG").is_some() {
+        if crate::viewer::debug() {
             eprintln!("viewer: key {k:?} {:?}", self.mods);
         }
         if !self.mods.ctrl && self.egui_ctx.text_edit_focused() {

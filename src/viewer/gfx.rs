@@ -11,6 +11,7 @@ use crate::gpu::renderer::HEADLESS_FORMAT;
 use crate::gpu::{Gpu, Renderer, Scene, ViewTargets, readback};
 use anyhow::{Context, Result};
 use image::RgbaImage;
+use std::borrow::Cow;
 use std::sync::Arc;
 use winit::window::Window;
 
@@ -51,6 +52,8 @@ pub struct Gfx {
     config: wgpu::SurfaceConfiguration,
     /// Whether the surface can be copied back (the presented-frame screenshot).
     pub surface_readable: bool,
+    /// The adapter is a CPU rasteriser (lavapipe, llvmpipe).
+    pub software: bool,
     egui: egui_wgpu::Renderer,
     blit: Blit,
     panel_cache: PanelCache,
@@ -140,7 +143,9 @@ impl Gfx {
         );
         let blit = Blit::new(&gpu.device, format);
         let panel_cache = PanelCache::new(&gpu.device, format, &blit);
+        let software = gpu.adapter.get_info().device_type == wgpu::DeviceType::Cpu;
         Ok(Gfx {
+            software,
             blit,
             panel_cache,
             gpu,
@@ -269,12 +274,7 @@ impl Gfx {
             self.renderer
                 .encode_view(&self.gpu, &mut encoder, scene, camera, targets, &out);
         }
-        for (id, deltas) in &ui.textures.set {
-            for delta in deltas {
-                self.egui
-                    .update_texture(device, &self.gpu.queue, *id, delta);
-            }
-        }
+        update_textures(&mut self.egui, device, &self.gpu.queue, ui.textures);
         self.panel_cache
             .update_textures(device, &self.gpu.queue, ui.textures);
         let screen = egui_wgpu::ScreenDescriptor {
@@ -283,8 +283,11 @@ impl Gfx {
         };
         // The panel from its cache, the rest of the UI live over it.
         let (panel, live) = match ui.panel {
-            Some(rect) => panel_cache::split(ui.primitives, rect),
-            None => (Vec::new(), ui.primitives.to_vec()),
+            Some(rect) => {
+                let (panel, live) = panel_cache::split(ui.primitives, rect);
+                (panel, Cow::Owned(live))
+            }
+            None => (Vec::new(), Cow::Borrowed(ui.primitives)),
         };
         let mut extra =
             self.egui
@@ -302,29 +305,13 @@ impl Gfx {
         }
         let view = frame.texture.create_view(&Default::default());
         {
-            let mut pass = encoder
-                .begin_render_pass(&wgpu::RenderPassDescriptor {
-                    label: Some("window"),
-                    color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-                        view: &view,
-                        depth_slice: None,
-                        resolve_target: None,
-                        ops: wgpu::Operations {
-                            load: wgpu::LoadOp::Clear(wgpu::Color {
-                                r: 0.006,
-                                g: 0.007,
-                                b: 0.009,
-                                a: 1.0,
-                            }),
-                            store: wgpu::StoreOp::Store,
-                        },
-                    })],
-                    depth_stencil_attachment: None,
-                    timestamp_writes: None,
-                    occlusion_query_set: None,
-                    multiview_mask: None,
-                })
-                .forget_lifetime();
+            let backdrop = wgpu::Color {
+                r: 0.006,
+                g: 0.007,
+                b: 0.009,
+                a: 1.0,
+            };
+            let mut pass = clear_pass(&mut encoder, "window", &view, backdrop);
             for vp in &self.viewports {
                 self.blit.draw(&mut pass, vp.targets(fast).1, &vp.tile);
             }
@@ -337,9 +324,7 @@ impl Gfx {
         self.gpu
             .queue
             .submit(extra.into_iter().chain([encoder.finish()]));
-        for id in &ui.textures.free {
-            self.egui.free_texture(id);
-        }
+        free_textures(&mut self.egui, ui.textures);
         self.panel_cache.free_textures(ui.textures);
         let shot = if capture && self.surface_readable {
             let mut px = readback::read_rgba8(&self.gpu, &frame.texture)?;
@@ -381,6 +366,54 @@ impl Gfx {
         let px = readback::read_rgba8(&self.gpu, &t.color)?;
         RgbaImage::from_raw(t.width, t.height, px).context("viewport readback size")
     }
+}
+
+/// egui's new and changed textures (the font atlas), into `renderer`.
+pub(super) fn update_textures(
+    renderer: &mut egui_wgpu::Renderer,
+    device: &wgpu::Device,
+    queue: &wgpu::Queue,
+    textures: &egui::TexturesDelta,
+) {
+    for (id, deltas) in &textures.set {
+        for delta in deltas {
+            renderer.update_texture(device, queue, *id, delta);
+        }
+    }
+}
+
+/// egui's textures that are gone, out of `renderer`.
+pub(super) fn free_textures(renderer: &mut egui_wgpu::Renderer, textures: &egui::TexturesDelta) {
+    for id in &textures.free {
+        renderer.free_texture(id);
+    }
+}
+
+/// A render pass onto `view`, cleared to `color` first.
+pub(super) fn clear_pass(
+    encoder: &mut wgpu::CommandEncoder,
+    label: &str,
+    view: &wgpu::TextureView,
+    color: wgpu::Color,
+) -> wgpu::RenderPass<'static> {
+    encoder
+        .begin_render_pass(&wgpu::RenderPassDescriptor {
+            label: Some(label),
+            color_attachments: &[Some(wgpu::RenderPassColorAttachment {
+                view,
+                depth_slice: None,
+                resolve_target: None,
+                ops: wgpu::Operations {
+                    load: wgpu::LoadOp::Clear(color),
+                    store: wgpu::StoreOp::Store,
+                },
+            })],
+            depth_stencil_attachment: None,
+            timestamp_writes: None,
+            occlusion_query_set: None,
+            multiview_mask: None,
+        })
+        .forget_lifetime()
 }
 
 /// The colour target viewed as plain (gamma-encoded) bytes, as egui samples it.

@@ -58,6 +58,12 @@ pub fn auto_motion_scale(cpu: bool, width: u32, height: u32) -> f32 {
     ((MOTION_PIXELS_CPU / pixels).sqrt() as f32).clamp(0.2, 0.5)
 }
 
+/// `SMP_VIEWER_DEBUG` is set: log keys, frames, placements and repaints.
+pub(crate) fn debug() -> bool {
+    static DEBUG: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *DEBUG.get_or_init(|| std::env::var_os("SMP_VIEWER_DEBUG").is_some())
+}
+
 /// Whether a display server is there to open a window on.
 pub fn display_present() -> bool {
     if cfg!(any(target_os = "windows", target_os = "macos")) {

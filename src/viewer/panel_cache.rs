@@ -9,6 +9,7 @@
 //! (popups, hints, labels, overlays) is drawn live over it, as before.
 
 use super::blit::{Blit, BlitSource};
+use super::gfx;
 use crate::compare::Tile;
 use std::hash::{Hash, Hasher};
 
@@ -52,17 +53,11 @@ impl PanelCache {
         queue: &wgpu::Queue,
         textures: &egui::TexturesDelta,
     ) {
-        for (id, deltas) in &textures.set {
-            for delta in deltas {
-                self.egui.update_texture(device, queue, *id, delta);
-            }
-        }
+        gfx::update_textures(&mut self.egui, device, queue, textures);
     }
 
     pub fn free_textures(&mut self, textures: &egui::TexturesDelta) {
-        for id in &textures.free {
-            self.egui.free_texture(id);
-        }
+        gfx::free_textures(&mut self.egui, textures);
     }
 
     /// Draw `panel` into the cache if it differs from what the cache holds.
@@ -89,24 +84,7 @@ impl PanelCache {
             .egui
             .update_buffers(device, queue, encoder, panel, screen);
         let view = self.texture.create_view(&Default::default());
-        let mut pass = encoder
-            .begin_render_pass(&wgpu::RenderPassDescriptor {
-                label: Some("panel cache"),
-                color_attachments: &[Some(wgpu::RenderPassColorAttachment {
-                    view: &view,
-                    depth_slice: None,
-                    resolve_target: None,
-                    ops: wgpu::Operations {
-                        load: wgpu::LoadOp::Clear(wgpu::Color::TRANSPARENT),
-                        store: wgpu::StoreOp::Store,
-                    },
-                })],
-                depth_stencil_attachment: None,
-                timestamp_writes: None,
-                occlusion_query_set: None,
-                multiview_mask: None,
-            })
-            .forget_lifetime();
+        let mut pass = gfx::clear_pass(encoder, "panel cache", &view, wgpu::Color::TRANSPARENT);
         self.egui.render(&mut pass, panel, screen);
         self.key = Some(key);
         extra

@@ -22,6 +22,21 @@ pub struct Shown {
     pub scene: Scene,
 }
 
+impl Shown {
+    /// Place `plan`'s impressions on `head` and show them as `name`.
+    pub fn place(
+        gpu: &Gpu,
+        generator: &ImpressionGenerator,
+        head: &HeadMesh,
+        name: String,
+        plan: TreatmentPlan,
+    ) -> Result<Shown> {
+        let scene = Scene::new(gpu, generator, &plan, head)
+            .with_context(|| format!("placing the impressions of {name:?}"))?;
+        Ok(Shown { name, plan, scene })
+    }
+}
+
 /// A viewport to place for: its index among the viewports, label and plan.
 pub type Todo = (usize, String, TreatmentPlan);
 
@@ -48,9 +63,7 @@ impl Placing {
                 let placed = todo
                     .into_iter()
                     .map(|(i, name, plan)| {
-                        let scene = Scene::new(&gpu, &generator, &plan, &head)
-                            .with_context(|| format!("placing the impressions of {name:?}"))?;
-                        Ok((i, Shown { name, plan, scene }))
+                        Ok((i, Shown::place(&gpu, &generator, &head, name, plan)?))
                     })
                     .collect();
                 gpu.wait();

@@ -3,11 +3,10 @@
 
 use super::App;
 use crate::compare;
-use crate::gpu::Scene;
 use crate::gpu::scene::restyle_suffices;
 use crate::plan::TreatmentPlan;
 use crate::viewer::placing::{Placing, Shown, Todo};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use std::time::Instant;
 
 impl App {
@@ -93,18 +92,16 @@ impl App {
         };
         if !now.is_empty() {
             let t0 = Instant::now();
+            let (gpu, generator) = (&run.gfx.gpu, &run.gfx.renderer.generator);
             for (i, name, plan) in now {
-                let scene =
-                    Scene::new(&run.gfx.gpu, &run.gfx.renderer.generator, &plan, &self.head)
-                        .with_context(|| format!("placing the impressions of {name:?}"))?;
-                next[i] = Some(Shown { name, plan, scene });
+                next[i] = Some(Shown::place(gpu, generator, &self.head, name, plan)?);
             }
             run.gfx.gpu.wait();
             self.panel.placement_ms = Some(t0.elapsed().as_secs_f32() * 1e3);
         }
         run.shown = next.into_iter().flatten().collect();
         if !busy && !later.is_empty() {
-            if std::env::var_os("SMP_VIEWER_DEBUG").is_some() {
+            if crate::viewer::debug() {
                 eprintln!("viewer: placing {} scene(s) in the background", later.len());
             }
             self.placing = Some(Placing::spawn(
@@ -130,7 +127,7 @@ impl App {
         let placed = result?;
         let ms = started.elapsed().as_secs_f32() * 1e3;
         self.panel.placement_ms = Some(ms);
-        if std::env::var_os("SMP_VIEWER_DEBUG").is_some() {
+        if crate::viewer::debug() {
             eprintln!(
                 "viewer: placed {} scene(s) in the background in {ms:.0} ms",
                 placed.len()
