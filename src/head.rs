@@ -136,10 +136,9 @@ impl Landmarks {
 
     /// Reads a `landmarks.toml` file.
     pub fn load(path: &Path) -> Result<Self, HeadError> {
-        let text = std::fs::read_to_string(path).map_err(|source| HeadError::Io {
-            file: path.display().to_string(),
-            source,
-        })?;
+        let text =
+            crate::files::read_regular_string(path, crate::files::MAX_PLAN_BYTES, "landmarks")
+                .map_err(|e| HeadError::Read(e.to_string()))?;
         Self::from_toml_str(&text, &path.display().to_string())
     }
 
@@ -158,12 +157,9 @@ impl Landmarks {
 /// Errors from loading a head mesh. Every message names the file.
 #[derive(thiserror::Error, Debug)]
 pub enum HeadError {
-    #[error("cannot read {file}: {source}")]
-    Io {
-        file: String,
-        #[source]
-        source: std::io::Error,
-    },
+    /// The file could not be read; the message names it.
+    #[error("{0}")]
+    Read(String),
     #[error("{file}: not a valid OBJ file: {message}")]
     Parse { file: String, message: String },
     #[error("{file}: the mesh has no (non-degenerate) triangle faces")]
@@ -301,10 +297,8 @@ pub fn load_obj(
             scale: scale_to_mm,
         });
     }
-    let bytes = std::fs::read(path).map_err(|source| HeadError::Io {
-        file: file.clone(),
-        source,
-    })?;
+    let bytes = crate::files::read_regular(path, crate::files::MAX_MESH_BYTES, "mesh")
+        .map_err(|e| HeadError::Read(e.to_string()))?;
     build(&bytes, &file, scale_to_mm, landmarks, subdivisions)
 }
 
@@ -957,7 +951,7 @@ mod tests {
     fn missing_file_error_names_the_path() {
         let path = Path::new("/nonexistent/dir/head-model.obj");
         let err = load_obj(path, 1.0, Landmarks::builtin(), 0).unwrap_err();
-        assert!(matches!(err, HeadError::Io { .. }), "{err:?}");
+        assert!(matches!(err, HeadError::Read(_)), "{err:?}");
         assert!(
             err.to_string().contains("/nonexistent/dir/head-model.obj"),
             "{err}"

@@ -7,6 +7,7 @@
 pub mod bench;
 pub mod camera;
 pub mod compare;
+pub mod files;
 pub mod gpu;
 pub mod hairline;
 pub mod head;

@@ -2,6 +2,7 @@
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
+use smp_preview::files::{self, Inputs};
 use smp_preview::gpu::Gpu;
 use smp_preview::loading;
 use smp_preview::plan::{TreatmentPlan, ViewName};
@@ -211,12 +212,15 @@ fn run(cli: Cli) -> Result<()> {
             scaling,
         } => {
             let opts = smp_preview::bench::BenchOptions { quick, scaling };
+            // An unwritable --json fails now, not after the whole benchmark.
+            if let Some(path) = &json {
+                files::check_writable(path, &Inputs::default()).context("--json")?;
+            }
             let report = smp_preview::bench::run(&opts, |line| eprintln!("{line}"))?;
             say(report.table());
             if let Some(path) = json {
                 let text = serde_json::to_string_pretty(&report)?;
-                std::fs::write(&path, text)
-                    .with_context(|| format!("cannot write {}", path.display()))?;
+                files::write_bytes(&path, &Inputs::default(), text.as_bytes()).context("--json")?;
                 say(format!("wrote {}", path.display()));
             }
             Ok(())
@@ -333,11 +337,12 @@ fn render_command(plan_path: Option<PathBuf>, args: RenderArgs) -> Result<()> {
         Some(v) => parse_views(&v)?,
         None => loaded.plan.output.views.clone(),
     };
-    let inputs: Vec<PathBuf> = plan_path
-        .iter()
-        .cloned()
-        .chain(loaded.plan.mesh_path(plan_path.as_deref()))
-        .collect();
+    let inputs = Inputs::new(
+        plan_path
+            .iter()
+            .cloned()
+            .chain(loaded.plan.mesh_path(plan_path.as_deref())),
+    );
     let opts = RenderOptions {
         views,
         width,
@@ -345,29 +350,43 @@ fn render_command(plan_path: Option<PathBuf>, args: RenderArgs) -> Result<()> {
         out_dir: out,
         sheet: !no_sheet,
     };
+    // Every output is checked before the GPU work, so a bad path fails at once.
+    std::fs::create_dir_all(&opts.out_dir).with_context(|| {
+        format!(
+            "--out {}: cannot create the output folder",
+            opts.out_dir.display()
+        )
+    })?;
+    for name in render::output_names(&opts, compare) {
+        files::check_writable(&opts.out_dir.join(name), &inputs).context("--out")?;
+    }
+    if let Some(json) = &stats_json {
+        files::check_writable(json, &inputs).context("--stats-json")?;
+    }
+    let write_json = |value: serde_json::Value| -> Result<()> {
+        if let Some(json) = &stats_json {
+            let text = serde_json::to_string_pretty(&value)?;
+            files::write_bytes(json, &inputs, text.as_bytes()).context("--stats-json")?;
+            say(format!("wrote {}", json.display()));
+        }
+        Ok(())
+    };
     if compare {
-        for f in render::render_compare(&loaded, &opts, &inputs)? {
+        let compared = render::render_compare(&loaded, &opts, &inputs)?;
+        for f in &compared.files {
             say(format!("wrote {}", f.display()));
         }
-        return Ok(());
+        let variants: Vec<_> = compared
+            .variants
+            .iter()
+            .map(|(name, stats)| serde_json::json!({ "name": name, "stats": stats }))
+            .collect();
+        return write_json(serde_json::json!({ "variants": variants }));
     }
     let rendered = render::render(&loaded, &opts, &inputs)?;
     say(rendered.stats.table());
     say(format!("adapter: {}", rendered.stats.adapter));
-    if let Some(json) = stats_json {
-        let text = serde_json::to_string_pretty(&rendered.stats)?;
-        if inputs
-            .iter()
-            .any(|i| std::path::absolute(i).ok() == std::path::absolute(&json).ok())
-        {
-            bail!(
-                "refusing to write {}: it is one of the inputs",
-                json.display()
-            );
-        }
-        std::fs::write(&json, text).with_context(|| format!("cannot write {}", json.display()))?;
-        say(format!("wrote {}", json.display()));
-    }
+    write_json(serde_json::to_value(&rendered.stats)?)?;
     for f in &rendered.files {
         say(format!("wrote {}", f.display()));
     }

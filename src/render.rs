@@ -1,11 +1,12 @@
 //! Headless rendering: one PNG per view, the consultation sheet, statistics.
 
 use crate::camera::Camera;
+use crate::files::{self, Inputs};
 use crate::gpu::renderer::HEADLESS_FORMAT;
 use crate::gpu::{Gpu, Renderer, Scene, readback};
 use crate::head::HeadMesh;
 use crate::loading::Loaded;
-use crate::plan::ViewName;
+use crate::plan::{TreatmentPlan, ViewName};
 use crate::stats::{self, ImpressionRecord, Stats};
 use anyhow::{Context, Result, bail};
 use image::RgbaImage;
@@ -52,29 +53,11 @@ impl Prepared {
 
     /// The impressions, read back from the GPU.
     pub fn impressions(&self) -> Result<Vec<ImpressionRecord>> {
-        let n = self.scene.impressions.count as u64;
-        let bytes = readback::read_buffer(&self.gpu, &self.scene.impressions.buffer, 0, n * 24)?;
-        Ok(bytemuck::pod_collect_to_vec(&bytes))
+        read_impressions(&self.gpu, &self.scene)
     }
 
     pub fn stats(&self, loaded: &Loaded) -> Result<Stats> {
-        let p = &self.scene.placement;
-        let mut stats = stats::compute(
-            &loaded.plan,
-            &loaded.head,
-            &p.coverage,
-            p.treated_area_mm2,
-            &self.impressions()?,
-            self.gpu.adapter_name(),
-        );
-        stats.hair_follicles = self.scene.hair.as_ref().map_or(0, |h| h.count as usize);
-        stats.hair_area_cm2 = p.hair.area_mm2 / 100.0;
-        stats.scar_marks = self
-            .scene
-            .scar_dots
-            .as_ref()
-            .map_or(0, |d| d.count as usize);
-        Ok(stats)
+        scene_stats(&self.gpu, &self.scene, &loaded.plan, &loaded.head)
     }
 
     /// The scene through any camera at `width`×`height`.
@@ -118,8 +101,54 @@ impl Prepared {
     }
 }
 
+/// A scene's impressions, read back from the GPU.
+fn read_impressions(gpu: &Gpu, scene: &Scene) -> Result<Vec<ImpressionRecord>> {
+    let n = scene.impressions.count as u64;
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let bytes = readback::read_buffer(gpu, &scene.impressions.buffer, 0, n * 24)?;
+    Ok(bytemuck::pod_collect_to_vec(&bytes))
+}
+
+/// The statistics of one placed scene.
+fn scene_stats(gpu: &Gpu, scene: &Scene, plan: &TreatmentPlan, head: &HeadMesh) -> Result<Stats> {
+    let p = &scene.placement;
+    let mut stats = stats::compute(
+        plan,
+        head,
+        &p.coverage,
+        p.treated_area_mm2,
+        &read_impressions(gpu, scene)?,
+        gpu.adapter_name(),
+    );
+    stats.hair_follicles = scene.hair.as_ref().map_or(0, |h| h.count as usize);
+    stats.hair_area_cm2 = p.hair.area_mm2 / 100.0;
+    stats.scar_marks = scene.scar_dots.as_ref().map_or(0, |d| d.count as usize);
+    Ok(stats)
+}
+
+/// The files `render` writes into `opts.out_dir`, by name.
+pub fn output_names(opts: &RenderOptions, compare: bool) -> Vec<String> {
+    let mut names: Vec<String> = opts
+        .views
+        .iter()
+        .map(|v| {
+            if compare {
+                format!("compare-{}.png", v.as_str())
+            } else {
+                format!("{}.png", v.as_str())
+            }
+        })
+        .collect();
+    if opts.sheet && !compare {
+        names.push("sheet.png".into());
+    }
+    names
+}
+
 /// Render a plan's views into `opts.out_dir`, never over `inputs`.
-pub fn render(loaded: &Loaded, opts: &RenderOptions, inputs: &[PathBuf]) -> Result<Rendered> {
+pub fn render(loaded: &Loaded, opts: &RenderOptions, inputs: &Inputs) -> Result<Rendered> {
     std::fs::create_dir_all(&opts.out_dir)
         .with_context(|| format!("cannot create output folder {}", opts.out_dir.display()))?;
     let prepared = Prepared::new(loaded)?;
@@ -145,13 +174,15 @@ pub fn render(loaded: &Loaded, opts: &RenderOptions, inputs: &[PathBuf]) -> Resu
     Ok(Rendered { files, stats })
 }
 
+/// What `render --compare` wrote, and each variant's statistics.
+pub struct Compared {
+    pub files: Vec<PathBuf>,
+    pub variants: Vec<(String, Stats)>,
+}
+
 /// `render --compare`: per view, the plan's variants side by side
 /// (`compare-<view>.png`, `opts.width`×`opts.height` in all).
-pub fn render_compare(
-    loaded: &Loaded,
-    opts: &RenderOptions,
-    inputs: &[PathBuf],
-) -> Result<Vec<PathBuf>> {
+pub fn render_compare(loaded: &Loaded, opts: &RenderOptions, inputs: &Inputs) -> Result<Compared> {
     let variants = crate::compare::variant_plans(&loaded.plan);
     if variants.len() < 2 {
         bail!(
@@ -187,7 +218,17 @@ pub fn render_compare(
         save_png(&img, &path, inputs)?;
         files.push(path);
     }
-    Ok(files)
+    let stats = variants
+        .iter()
+        .zip(&scenes)
+        .map(|((name, plan), scene)| {
+            Ok((name.clone(), scene_stats(&gpu, scene, plan, &loaded.head)?))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Compared {
+        files,
+        variants: stats,
+    })
 }
 
 fn sheet_subtitle(loaded: &Loaded, stats: &Stats) -> String {
@@ -203,25 +244,19 @@ fn sheet_subtitle(loaded: &Loaded, stats: &Stats) -> String {
     )
 }
 
-/// Write a PNG atomically (temp file, then rename); refuse to replace an input.
-pub fn save_png(img: &RgbaImage, path: &Path, inputs: &[PathBuf]) -> Result<()> {
-    let target = std::path::absolute(path)?;
-    for input in inputs {
-        let same = match (std::fs::canonicalize(input), std::fs::canonicalize(&target)) {
-            (Ok(a), Ok(b)) => a == b,
-            _ => std::path::absolute(input).ok().as_deref() == Some(target.as_path()),
-        };
-        if same {
-            bail!(
-                "refusing to write {}: it is one of the inputs",
-                path.display()
-            );
-        }
-    }
-    let tmp = target.with_extension("png.partial");
-    img.save_with_format(&tmp, image::ImageFormat::Png)
-        .with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, &target)
-        .with_context(|| format!("cannot move {} into place", tmp.display()))?;
+/// Write a PNG by the output policy (`files::write_atomic`): never over an
+/// input, never half-written under its final name.
+pub fn save_png(img: &RgbaImage, path: &Path, inputs: &Inputs) -> Result<()> {
+    use image::ImageEncoder;
+    files::write_atomic(path, inputs, |w| {
+        image::codecs::png::PngEncoder::new(w)
+            .write_image(
+                img.as_raw(),
+                img.width(),
+                img.height(),
+                image::ExtendedColorType::Rgba8,
+            )
+            .map_err(std::io::Error::other)
+    })?;
     Ok(())
 }

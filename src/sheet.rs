@@ -34,6 +34,20 @@ pub fn draw_text(img: &mut RgbaImage, x: u32, y: u32, scale: u32, color: Rgba<u8
     }
 }
 
+/// The largest side of a tile on the sheet, px.
+pub const TILE_MAX_PX: u32 = 640;
+
+/// A view of `w`×`h` scaled to fit a `TILE_MAX_PX` square, keeping its
+/// aspect: however tall or wide the views, the sheet stays a few megapixels.
+fn tile_size(w: u32, h: u32) -> (u32, u32) {
+    let (w, h) = (w.max(1) as f32, h.max(1) as f32);
+    let scale = TILE_MAX_PX as f32 / w.max(h);
+    (
+        ((w * scale).round() as u32).max(1),
+        ((h * scale).round() as u32).max(1),
+    )
+}
+
 /// Lay out `views` (name, image) in a grid under a title and a subtitle.
 pub fn compose(title: &str, subtitle: &str, views: &[(String, RgbaImage)]) -> RgbaImage {
     let cols = if views.len() >= 3 {
@@ -42,12 +56,11 @@ pub fn compose(title: &str, subtitle: &str, views: &[(String, RgbaImage)]) -> Rg
         views.len().max(1)
     } as u32;
     let rows = (views.len() as u32).div_ceil(cols).max(1);
-    let tile_w = 640u32;
     let (w0, h0) = views
         .first()
         .map(|(_, i)| i.dimensions())
         .unwrap_or((16, 9));
-    let tile_h = (tile_w as f32 * h0 as f32 / w0 as f32).round() as u32;
+    let (tile_w, tile_h) = tile_size(w0, h0);
     let (gap, header, label) = (16u32, 84u32, 30u32);
     let width = cols * tile_w + (cols + 1) * gap;
     let height = header + rows * (tile_h + label + gap) + gap;
@@ -87,5 +100,22 @@ mod tests {
         let sheet = compose("Title", "sub", &views);
         assert_eq!(sheet.width(), 3 * 640 + 4 * 16);
         assert!(sheet.pixels().any(|p| *p == INK));
+    }
+
+    #[test]
+    fn tall_and_wide_views_make_a_bounded_sheet() {
+        for (w, h) in [(64, 8192), (8192, 64), (1920, 1080)] {
+            let views: Vec<_> = (0..6)
+                .map(|i| (format!("v{i}"), RgbaImage::new(w, h)))
+                .collect();
+            let sheet = compose("T", "s", &views);
+            let (tw, th) = tile_size(w, h);
+            assert!(tw <= TILE_MAX_PX && th <= TILE_MAX_PX);
+            assert!(sheet.width() <= 3 * TILE_MAX_PX + 64, "{w}x{h}");
+            assert!(
+                sheet.height() <= 84 + 2 * (TILE_MAX_PX + 46) + 16,
+                "{w}x{h}"
+            );
+        }
     }
 }

@@ -261,7 +261,7 @@ fn time_render() -> Result<f64> {
     };
     let t = Instant::now();
     let loaded = crate::loading::load(None)?;
-    render::render(&loaded, &opts, &[])?;
+    render::render(&loaded, &opts, &Default::default())?;
     let seconds = t.elapsed().as_secs_f64();
     let _ = std::fs::remove_dir_all(&dir);
     Ok(seconds)

@@ -22,6 +22,12 @@ pub enum GpuError {
     Limit(String),
     #[error("reading back from the GPU failed: {0}")]
     Readback(String),
+    #[error("the GPU refused the work (a bug in smp-preview, please report it): {0}")]
+    Validation(String),
+    #[error("the GPU ran out of memory: {0}; try a smaller --size or fewer impressions")]
+    OutOfMemory(String),
+    #[error("the GPU device was lost ({0}); restart smp-preview")]
+    Lost(String),
 }
 
 /// The device everything renders with.
@@ -31,6 +37,8 @@ pub struct Gpu {
     pub adapter: wgpu::Adapter,
     pub device: wgpu::Device,
     pub queue: wgpu::Queue,
+    /// Errors and loss the device reported (see `errors`).
+    pub(crate) health: super::errors::SharedHealth,
 }
 
 impl Gpu {
@@ -85,10 +93,12 @@ impl Gpu {
             ..Default::default()
         }))
         .map_err(|e| GpuError::Device(e.to_string()))?;
+        let health = super::errors::watch(&device);
         Ok(Gpu {
             adapter,
             device,
             queue,
+            health,
         })
     }
 

@@ -211,6 +211,11 @@ impl ImpressionGenerator {
         params: GenParams,
         field: &str,
     ) -> Result<Impressions, GpuError> {
+        // Nothing to place on (every triangle excluded, no skin): an empty
+        // set, and the splat draws nothing.
+        if head.support.is_empty() || params.target_total == 0 {
+            return Ok(Impressions::upload(gpu, field, &[]));
+        }
         let full = candidates_for(
             &gpu.device.limits(),
             params.target_total as u64,

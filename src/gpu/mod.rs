@@ -2,6 +2,7 @@
 //! Knows nothing of windows: a frame goes to whatever texture view it is given.
 
 pub mod context;
+pub mod errors;
 pub mod frame;
 pub mod head_pass;
 pub mod impressions;
@@ -13,6 +14,7 @@ pub mod splat;
 pub mod timing;
 
 pub use context::{Gpu, GpuError};
+pub use errors::checked;
 pub use renderer::{Renderer, ViewTargets};
 pub use scene::Scene;
 

@@ -90,11 +90,15 @@ impl Renderer {
         width: u32,
         height: u32,
     ) -> Result<ViewTargets, GpuError> {
-        self.targets_sampled(gpu, width, height, 1, true)
+        super::checked(gpu, "making motion targets", || {
+            self.targets_sampled(gpu, width, height, 1, true)
+        })
     }
 
     pub fn targets(&self, gpu: &Gpu, width: u32, height: u32) -> Result<ViewTargets, GpuError> {
-        self.targets_sampled(gpu, width, height, self.samples, false)
+        super::checked(gpu, "making render targets", || {
+            self.targets_sampled(gpu, width, height, self.samples, false)
+        })
     }
 
     fn head_pass(&self, gpu: &Gpu, samples: u32) -> &HeadPass {
@@ -358,13 +362,15 @@ impl Renderer {
         camera: &Camera,
         targets: &ViewTargets,
     ) -> Result<image::RgbaImage, GpuError> {
-        let mut encoder = gpu.device.create_command_encoder(&Default::default());
-        let output = targets.color.create_view(&Default::default());
-        self.encode_view(gpu, &mut encoder, scene, camera, targets, &output);
-        gpu.queue.submit([encoder.finish()]);
-        let pixels = readback::read_rgba8(gpu, &targets.color)?;
-        image::RgbaImage::from_raw(targets.width, targets.height, pixels)
-            .ok_or_else(|| GpuError::Readback("image size mismatch".into()))
+        super::checked(gpu, "rendering a view", || {
+            let mut encoder = gpu.device.create_command_encoder(&Default::default());
+            let output = targets.color.create_view(&Default::default());
+            self.encode_view(gpu, &mut encoder, scene, camera, targets, &output);
+            gpu.queue.submit([encoder.finish()]);
+            let pixels = readback::read_rgba8(gpu, &targets.color)?;
+            image::RgbaImage::from_raw(targets.width, targets.height, pixels)
+                .ok_or_else(|| GpuError::Readback("image size mismatch".into()))
+        })
     }
 }
 

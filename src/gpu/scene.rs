@@ -48,6 +48,17 @@ impl Scene {
         plan: &TreatmentPlan,
         head: &HeadMesh,
     ) -> Result<Scene, GpuError> {
+        super::checked(gpu, "placing impressions", || {
+            Self::place(gpu, generator, plan, head)
+        })
+    }
+
+    fn place(
+        gpu: &Gpu,
+        generator: &ImpressionGenerator,
+        plan: &TreatmentPlan,
+        head: &HeadMesh,
+    ) -> Result<Scene, GpuError> {
         use wgpu::BufferUsages as U;
         let buffer = |label, contents: &[u8], usage| {
             gpu.device

@@ -449,10 +449,10 @@ impl TreatmentPlan {
 
     /// Read, parse and validate a plan file.
     pub fn load(path: &Path) -> Result<TreatmentPlan, PlanError> {
-        let text = std::fs::read_to_string(path).map_err(|e| PlanError::Io {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        })?;
+        let text = crate::files::read_regular_string(path, crate::files::MAX_PLAN_BYTES, "plan")
+            .map_err(|e| PlanError::Io {
+                message: e.to_string(),
+            })?;
         Self::from_toml_str(&text, &path.display().to_string())
     }
 

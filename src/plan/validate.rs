@@ -38,8 +38,9 @@ impl PlanIssue {
 
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
-    #[error("cannot read plan {path}: {message}")]
-    Io { path: String, message: String },
+    /// The file could not be read; the message names it.
+    #[error("{message}")]
+    Io { message: String },
     #[error("{origin}:{line}: {message}")]
     Syntax {
         origin: String,

@@ -727,8 +727,10 @@ impl App {
         Ok(screenshot::picture(w, h, tiles))
     }
 
-    fn inputs(&self) -> Vec<PathBuf> {
-        self.plan_path.iter().cloned().collect()
+    /// The files this session reads: the plan and its mesh.
+    fn inputs(&self) -> crate::files::Inputs {
+        let mesh = self.plan.mesh_path(self.plan_path.as_deref());
+        crate::files::Inputs::new(self.plan_path.iter().cloned().chain(mesh))
     }
 
     fn key(&mut self, key: &WKey) {

@@ -1,10 +1,9 @@
-//! Saving the edited plan: TOML written to a temp file beside the target,
-//! then renamed over it, so the previous file survives any failure.
+//! Saving the edited plan by the output policy (`files::write_atomic`): the
+//! previous file survives any failure, and the mesh is never written over.
 
 use crate::plan::TreatmentPlan;
 use anyhow::{Context, Result};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Write `plan` to `path` atomically. A custom head mesh given relative to
 /// `loaded_from` is rewritten so it still resolves from `path`'s folder.
@@ -26,24 +25,10 @@ pub fn save(plan: &TreatmentPlan, path: &Path, loaded_from: Option<&Path>) -> Re
     // Check it loads back before touching the target.
     TreatmentPlan::from_toml_str(&text, &path.display().to_string())
         .context("the edited plan does not validate; not saved")?;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .with_context(|| format!("{}: not a file name", path.display()))?;
-    let tmp = dir.join(format!(".{}.partial", name.to_string_lossy()));
-    let write = || -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    };
-    write().map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        anyhow::anyhow!("cannot save {}: {e}", path.display())
-    })
+    // The plan may replace itself (that is saving), never the mesh it names.
+    let inputs = crate::files::Inputs::new(plan.mesh_path(Some(path)));
+    crate::files::write_bytes(path, &inputs, text.as_bytes())?;
+    Ok(())
 }
 
 #[cfg(test)]

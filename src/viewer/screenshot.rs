@@ -15,7 +15,7 @@ pub fn next_path(dir: &Path) -> PathBuf {
 
 /// Write `img` to `path` (temp file in the same folder, then rename),
 /// creating the folder; never over one of `inputs`.
-pub fn save(img: &RgbaImage, path: &Path, inputs: &[PathBuf]) -> Result<()> {
+pub fn save(img: &RgbaImage, path: &Path, inputs: &crate::files::Inputs) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
@@ -41,7 +41,7 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         let img = RgbaImage::from_pixel(4, 4, image::Rgba([1, 2, 3, 255]));
         let a = next_path(&dir);
-        save(&img, &a, &[]).unwrap();
+        save(&img, &a, &Default::default()).unwrap();
         let b = next_path(&dir);
         assert_ne!(a, b);
         assert!(a.ends_with("screenshot-001.png") && b.ends_with("screenshot-002.png"));
