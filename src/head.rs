@@ -41,6 +41,8 @@ pub const MAX_TRIANGLES: usize = 2_000_000;
 /// Most subdivision steps allowed.
 pub const MAX_SUBDIVISIONS: u32 = 3;
 /// Plausible range of a head's bounding-box diagonal in millimetres.
+/// How far outside the mesh's bounding box a surface landmark may lie, mm.
+pub const LANDMARK_SLACK_MM: f32 = 30.0;
 pub const PLAUSIBLE_DIAGONAL_MM: (f32, f32) = (50.0, 2000.0);
 /// Phong tessellation shape factor (0 = flat midpoints, 1 = full Phong).
 pub const PHONG_ALPHA: f32 = 0.75;
@@ -203,6 +205,19 @@ pub enum HeadError {
         diagonal_mm: f32,
         scale: f32,
     },
+    #[error(
+        "{file}: landmark {name} = {position:?} lies {off_mm:.0} mm outside the mesh's bounds \
+         {lo:.0?} to {hi:.0?} (mm, after scale_to_mm); at most {LANDMARK_SLACK_MM} mm is allowed: \
+         give the landmarks in the mesh's frame and in millimetres"
+    )]
+    LandmarkOffMesh {
+        file: String,
+        name: &'static str,
+        position: [f32; 3],
+        off_mm: f32,
+        lo: [f32; 3],
+        hi: [f32; 3],
+    },
     #[error("{file}: invalid landmarks: {message}")]
     Landmarks { file: String, message: String },
 }
@@ -263,6 +278,33 @@ impl HeadMesh {
     fn position(&self, i: u32) -> Vec3 {
         Vec3::from(self.vertices[i as usize].position_mm)
     }
+}
+
+/// Surface landmarks lie on the mesh: one far outside its bounds means the
+/// landmarks were given in another frame or unit than the mesh.
+pub fn check_landmarks_on_mesh(mesh: &HeadMesh) -> Result<(), HeadError> {
+    let (lo, hi) = mesh.bounds();
+    let l = &mesh.landmarks;
+    for (name, p) in [
+        ("glabella", l.glabella),
+        ("vertex", l.vertex),
+        ("ear_left", l.ear_left),
+        ("ear_right", l.ear_right),
+        ("inion", l.inion),
+    ] {
+        let off_mm = (p - p.clamp(lo, hi)).length();
+        if off_mm > LANDMARK_SLACK_MM {
+            return Err(HeadError::LandmarkOffMesh {
+                file: mesh.source.clone(),
+                name,
+                position: p.into(),
+                off_mm,
+                lo: lo.into(),
+                hi: hi.into(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The built-in head (MakeHuman hm08, CC0), subdivided `subdivisions` times (0..=3).
@@ -1036,6 +1078,19 @@ mod tests {
             assert!(msg.contains(&path.display().to_string()), "{name}: {msg}");
             std::fs::remove_file(&path).ok();
         }
+    }
+
+    #[test]
+    fn landmarks_far_off_the_mesh_are_refused() {
+        let head = load_builtin(0).unwrap();
+        check_landmarks_on_mesh(&head).unwrap();
+        let mut moved = head.clone();
+        moved.landmarks.inion += Vec3::new(0.0, 0.0, -500.0);
+        let err = check_landmarks_on_mesh(&moved).unwrap_err().to_string();
+        assert!(
+            err.contains("landmark inion") && err.contains("500 mm outside"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ use clap::{Parser, Subcommand};
 use smp_preview::files::{self, Inputs};
 use smp_preview::gpu::Gpu;
 use smp_preview::loading;
-use smp_preview::plan::{TreatmentPlan, ViewName};
+use smp_preview::plan::{TreatmentPlan, ViewName, limits};
 use smp_preview::render::{self, RenderOptions};
 use std::io::Write;
 use std::path::PathBuf;
@@ -241,16 +241,22 @@ fn parse_size(text: &str) -> Result<(u32, u32)> {
         s.trim()
             .parse::<u32>()
             .ok()
-            .filter(|v| (64..=8192).contains(v))
+            .filter(|v| (limits::IMAGE_SIDE_PX.0..=limits::IMAGE_SIDE_PX.1).contains(v))
     };
+    let (lo, hi) = limits::IMAGE_SIDE_PX;
     match (parse(w), parse(h)) {
+        (Some(w), Some(h)) if w as u64 * h as u64 > limits::MAX_IMAGE_PIXELS => bail!(
+            "--size {text}: {} pixels; {}",
+            w as u64 * h as u64,
+            limits::image_pixels_rule()
+        ),
         (Some(w), Some(h)) => Ok((w, h)),
-        _ => bail!("--size {text:?}: each side must be a whole number from 64 to 8192 px"),
+        _ => bail!("--size {text:?}: each side must be a whole number from {lo} to {hi} px"),
     }
 }
 
 fn parse_views(names: &[String]) -> Result<Vec<ViewName>> {
-    names
+    let views = names
         .iter()
         .map(|n| {
             ViewName::parse(n.trim()).with_context(|| {
@@ -261,7 +267,16 @@ fn parse_views(names: &[String]) -> Result<Vec<ViewName>> {
                 )
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    for (i, v) in views.iter().enumerate() {
+        if views[..i].contains(v) {
+            bail!(
+                "--views: {} is listed twice; name each view once",
+                v.as_str()
+            );
+        }
+    }
+    Ok(views)
 }
 
 struct RenderArgs {

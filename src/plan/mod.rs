@@ -5,6 +5,8 @@
 //! field and the allowed range, so a practitioner can fix a plan in one go.
 
 mod color;
+mod landmark_check;
+mod parse;
 mod treatment;
 mod validate;
 mod variants;
@@ -426,6 +428,23 @@ pub mod limits {
     pub const LIGHT_INTENSITY: (f32, f32) = (0.0, 50.0);
     pub const IMAGE_SIDE_PX: (u32, u32) = (64, 8192);
     pub const SEED: (u32, u32) = (0, u32::MAX);
+    pub const MAX_ZONES: usize = 8;
+    /// Bytes per pixel of the splat's pigment buffer (two u32, `splat.wgsl`).
+    pub const PIGMENT_BYTES_PER_PIXEL: u64 = 8;
+    /// The storage-buffer binding every WebGPU adapter offers (128 MiB): an
+    /// image whose pigment buffer fits it renders on any adapter.
+    pub const PORTABLE_BINDING_BYTES: u64 = 128 << 20;
+    /// The most pixels an image may have: 16 777 216, e.g. 4096×4096.
+    pub const MAX_IMAGE_PIXELS: u64 = PORTABLE_BINDING_BYTES / PIGMENT_BYTES_PER_PIXEL;
+
+    /// Why, for messages.
+    pub fn image_pixels_rule() -> String {
+        format!(
+            "at most {MAX_IMAGE_PIXELS} (e.g. 4096x4096, 5460x3072) fit the {} MiB pigment buffer \
+             ({PIGMENT_BYTES_PER_PIXEL} bytes a pixel) that every GPU can bind",
+            PORTABLE_BINDING_BYTES >> 20
+        )
+    }
 }
 
 impl TreatmentPlan {
@@ -437,8 +456,7 @@ impl TreatmentPlan {
 
     /// Parse and validate a plan; `origin` names the file in messages.
     pub fn from_toml_str(text: &str, origin: &str) -> Result<TreatmentPlan, PlanError> {
-        let plan: TreatmentPlan =
-            toml::from_str(text).map_err(|e| PlanError::syntax(origin, text, &e))?;
+        let plan = parse::parse(text, origin)?;
         let issues = plan.validate();
         if issues.is_empty() {
             Ok(plan)
@@ -458,7 +476,25 @@ impl TreatmentPlan {
 
     /// Serialise back to TOML (the viewer's save uses this).
     pub fn to_toml_string(&self) -> String {
-        toml::to_string_pretty(self).expect("a plan always serialises")
+        let text = toml::to_string_pretty(self).expect("a plan always serialises");
+        // Serde writes every field of a scar; keep only its kind's, so that
+        // the saved plan loads back (foreign fields are refused).
+        let Ok(mut doc) = text.parse::<toml_edit::DocumentMut>() else {
+            return text;
+        };
+        if let Some(scars) = doc
+            .get_mut("scars")
+            .and_then(|s| s.as_array_of_tables_mut())
+        {
+            for (scar, spec) in scars.iter_mut().zip(&self.scars) {
+                for field in ScarKind::SHAPE_FIELDS {
+                    if !spec.kind.fields().contains(&field) {
+                        scar.remove(field);
+                    }
+                }
+            }
+        }
+        doc.to_string()
     }
 
     /// The minimum spacing in force: the plan's, or 0.6 / √(highest density).

@@ -53,6 +53,44 @@ pub enum ScarKind {
     Line,
 }
 
+impl ScarKind {
+    pub const ALL: [ScarKind; 3] = [ScarKind::Strip, ScarKind::Fue, ScarKind::Line];
+    /// The fields that give a scar its shape; each kind takes some of them.
+    pub const SHAPE_FIELDS: [&'static str; 8] = [
+        "azimuth_deg",
+        "elevation_deg",
+        "length_mm",
+        "width_mm",
+        "radius_mm",
+        "count",
+        "diameter_mm",
+        "points",
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScarKind::Strip => "strip",
+            ScarKind::Fue => "fue",
+            ScarKind::Line => "line",
+        }
+    }
+
+    /// The shape fields this kind of scar takes.
+    pub fn fields(self) -> &'static [&'static str] {
+        match self {
+            ScarKind::Strip => &["azimuth_deg", "elevation_deg", "length_mm", "width_mm"],
+            ScarKind::Fue => &[
+                "azimuth_deg",
+                "elevation_deg",
+                "radius_mm",
+                "count",
+                "diameter_mm",
+            ],
+            ScarKind::Line => &["points", "width_mm"],
+        }
+    }
+}
+
 /// One scar, in the head frame's azimuth/elevation (see zones).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]

@@ -8,6 +8,8 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Seg {
     Key(&'static str),
+    /// A key known only at run time (from the file).
+    Name(String),
     Index(usize),
 }
 
@@ -25,7 +27,12 @@ impl PlanIssue {
         for seg in &self.path {
             match seg {
                 Seg::Key(k) if out.is_empty() => out.push_str(k),
+                Seg::Name(k) if out.is_empty() => out.push_str(k),
                 Seg::Key(k) => {
+                    out.push('.');
+                    out.push_str(k);
+                }
+                Seg::Name(k) => {
                     out.push('.');
                     out.push_str(k);
                 }
@@ -67,26 +74,40 @@ fn format_invalid(origin: &str, lines: &[(Option<usize>, PlanIssue)]) -> String 
 
 impl PlanError {
     pub(super) fn syntax(origin: &str, text: &str, err: &toml::de::Error) -> PlanError {
-        let line = err.span().map(|s| line_of(text, s.start)).unwrap_or(1);
+        let line = err
+            .span()
+            .map(|s| LineIndex::new(text).line_of(s.start))
+            .unwrap_or(1);
+        let mut message = err.message().trim().to_string();
+        // "duplicate key" alone: say which (the span is the repeated key).
+        if message == "duplicate key"
+            && let Some(key) = err.span().and_then(|s| text.get(s))
+        {
+            message = format!("duplicate key `{}`: each key may be given once", key.trim());
+        }
         PlanError::Syntax {
             origin: origin.to_string(),
             line,
-            message: err.message().trim().to_string(),
+            message,
         }
     }
 
     pub(super) fn invalid(origin: &str, text: &str, issues: Vec<PlanIssue>) -> PlanError {
         let doc = toml_edit::Document::parse(text).ok();
+        let index = LineIndex::new(text);
         let lines = issues
             .into_iter()
             .map(|issue| {
                 let line = doc
                     .as_ref()
                     .and_then(|d| span_of(d.as_item(), &issue.path))
-                    .map(|s| line_of(text, s));
+                    .map(|s| index.line_of(s));
                 (line, issue)
             })
-            .collect();
+            .collect::<Vec<(Option<usize>, PlanIssue)>>();
+        let mut lines = lines;
+        // In the file's order, so the list reads top to bottom.
+        lines.sort_by_key(|(line, _)| line.unwrap_or(0));
         PlanError::Invalid {
             origin: origin.to_string(),
             lines,
@@ -109,6 +130,7 @@ fn span_of(root: &toml_edit::Item, path: &[Seg]) -> Option<usize> {
     for seg in path {
         let next = match seg {
             Seg::Key(k) => item.get(*k),
+            Seg::Name(k) => item.get(k.as_str()),
             Seg::Index(i) => item.get(*i),
         };
         match next {
@@ -122,8 +144,23 @@ fn span_of(root: &toml_edit::Item, path: &[Seg]) -> Option<usize> {
     best
 }
 
-fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
+/// Line numbers by binary search, so that many issues cost what one does.
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> LineIndex {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { starts }
+    }
+
+    /// 1-based line of a byte offset.
+    fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
+    }
 }
 
 /// Collects issues while walking the plan.
@@ -228,6 +265,20 @@ impl TreatmentPlan {
                 "is empty: give \"builtin\" or a path to an OBJ file".into(),
             );
         }
+        if h.mesh == "builtin" {
+            if h.landmarks.is_some() {
+                c.push(
+                    vec![Key("head"), Key("landmarks")],
+                    "are for a custom mesh: the built-in head has its own; remove [head.landmarks] or set head.mesh".into(),
+                );
+            }
+            if h.scale_to_mm != 1.0 {
+                c.push(
+                    vec![Key("head"), Key("scale_to_mm")],
+                    format!("{} given: the built-in head is in millimetres already; scale_to_mm applies to a custom mesh", h.scale_to_mm),
+                );
+            }
+        }
         if h.mesh != "builtin" && h.landmarks.is_none() {
             c.push(
                 vec![Key("head"), Key("landmarks")],
@@ -259,6 +310,10 @@ impl TreatmentPlan {
                     vec![Key("head"), Key("landmarks")],
                     "every coordinate must be finite and within ±1000 mm".into(),
                 );
+            } else {
+                for (field, message) in super::landmark_check::implausible(l) {
+                    c.push(vec![Key("head"), Key("landmarks"), Key(field)], message);
+                }
             }
         }
     }
@@ -347,10 +402,14 @@ impl TreatmentPlan {
             " mm",
         );
         c.range(p("feather_mm"), r.feather_mm, limits::FEATHER_MM, " mm");
-        if self.zones.len() > 8 {
+        if self.zones.len() > limits::MAX_ZONES {
             c.push(
                 vec![Key("zones")],
-                format!("{} zones given: at most 8 are allowed", self.zones.len()),
+                format!(
+                    "{} zones given: at most {} are allowed",
+                    self.zones.len(),
+                    limits::MAX_ZONES
+                ),
             );
         }
         for (i, z) in self.zones.iter().enumerate() {
@@ -480,6 +539,28 @@ impl TreatmentPlan {
             limits::IMAGE_SIDE_PX,
             " px",
         );
+        let pixels = o.width as u64 * o.height as u64;
+        if pixels > limits::MAX_IMAGE_PIXELS {
+            c.push(
+                vec![Key("output"), Key("width")],
+                format!(
+                    "{}x{} is {pixels} pixels: {}",
+                    o.width,
+                    o.height,
+                    limits::image_pixels_rule()
+                ),
+            );
+        }
+        let mut seen = Vec::new();
+        for (i, v) in o.views.iter().enumerate() {
+            if seen.contains(v) {
+                c.push(
+                    vec![Key("output"), Key("views"), Index(i)],
+                    format!("{:?} is listed twice: name each view once", v.as_str()),
+                );
+            }
+            seen.push(*v);
+        }
         if o.views.is_empty() {
             c.push(
                 vec![Key("output"), Key("views")],
