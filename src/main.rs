@@ -199,6 +199,19 @@ fn run(cli: Cli) -> Result<()> {
                 placement.total_planned(),
                 loaded.plan.sessions.len()
             ));
+            let asked: u32 = loaded
+                .plan
+                .scars
+                .iter()
+                .filter(|s| s.kind == smp_preview::plan::ScarKind::Fue)
+                .map(|s| s.count)
+                .sum();
+            let placed = placement.coverage.scars.dots.len();
+            if (placed as u32) < asked {
+                say(format!(
+                    "note: {placed} of the {asked} FUE scars asked for found room on the skin"
+                ));
+            }
             Ok(())
         }
         Command::Info => {

@@ -10,7 +10,7 @@
 use crate::hairline::{azimuth, direction, hash_u32};
 use crate::head::HeadMesh;
 use crate::plan::{ScarKind, TreatmentPlan, pigment_srgb};
-use crate::raycast::SkinRays;
+use crate::raycast::RaysFrom;
 use glam::Vec3;
 
 pub const MAX_SCAR_SEGMENTS: usize = 32;
@@ -80,12 +80,14 @@ pub struct ScarInfluence {
 impl ScarModel {
     pub fn new(plan: &TreatmentPlan, head: &HeadMesh, center: Vec3) -> ScarModel {
         let mut model = ScarModel::default();
+        if plan.scars.is_empty() {
+            return model;
+        }
+        let rays = RaysFrom::new(head, center);
         for (index, spec) in plan.scars.iter().take(MAX_SCARS).enumerate() {
             let at = |az: f32, el: f32| -> Vec3 {
                 let d = direction(az.to_radians(), el.to_radians());
-                near_rays(head, center, d, 60.0)
-                    .outermost(center, d)
-                    .unwrap_or(center + d * 90.0)
+                rays.outermost(d).unwrap_or(center + d * 90.0)
             };
             let mut area = None;
             match spec.kind {
@@ -104,7 +106,7 @@ impl ScarModel {
                     area = Some((centre, spec.radius_mm));
                     model
                         .dots
-                        .extend(fue_dots(plan, index, head, center, centre));
+                        .extend(fue_dots(plan, index, &rays, center, centre));
                 }
             }
             model.scars.push(Scar {
@@ -227,17 +229,6 @@ impl ScarModel {
 
 /// Skin triangles near the direction `d` from `center` (within `reach_mm` of
 /// the point 90 mm out): ray casts against these are much cheaper.
-fn near_rays(head: &HeadMesh, center: Vec3, d: Vec3, reach_mm: f32) -> SkinRays {
-    let dir = d.normalize();
-    SkinRays::new(head, |t| {
-        t.iter().any(|v| {
-            let r = *v - center;
-            let along = r.dot(dir);
-            along > 0.0 && (r - dir * along).length() < reach_mm
-        })
-    })
-}
-
 /// Points along a band centred on `az0`, `length_mm` long on the skin, at
 /// elevation `el` in the middle and rising toward the ends (donor strips are
 /// cut along the occipital curve, ear to ear).
@@ -271,12 +262,11 @@ fn strip_points(az0: f32, el: f32, length_mm: f32, at: impl Fn(f32, f32) -> Vec3
 fn fue_dots(
     plan: &TreatmentPlan,
     index: usize,
-    head: &HeadMesh,
+    rays: &RaysFrom,
     center: Vec3,
     disc_centre: Vec3,
 ) -> Vec<ScarDot> {
     let spec = &plan.scars[index];
-    let rays = near_rays(head, center, disc_centre - center, spec.radius_mm + 20.0);
     let axis = (disc_centre - center).normalize();
     let az0 = azimuth(axis);
     let el0 = axis.y.asin();
@@ -287,8 +277,13 @@ fn fue_dots(
         (state >> 8) as f32 / 16_777_216.0
     };
     let mut dots: Vec<ScarDot> = Vec::new();
+    // Dots by grid cell, a cell as wide as the largest clearance, so that a
+    // new dot is tested against its neighbours only.
+    let cell_mm = spec.diameter_mm * 1.25 + FUE_GAP_MM;
+    let key = |p: Vec3| (p / cell_mm).floor().as_ivec3();
+    let mut grid: std::collections::HashMap<glam::IVec3, Vec<u32>> = Default::default();
     let mut tries = 0;
-    while dots.len() < spec.count as usize && tries < spec.count * 30 {
+    while dots.len() < spec.count as usize && tries < spec.count * FUE_TRIES_PER_SCAR {
         tries += 1;
         // Uniform on the disc (angles small enough to treat as flat).
         let r = spec.radius_mm * next().sqrt() / r_centre;
@@ -297,14 +292,27 @@ fn fue_dots(
             az0 + r * phi.cos() / el0.cos().max(0.2),
             el0 + r * phi.sin(),
         );
-        let Some((position, normal)) = rays.outermost_hit(center, d) else {
+        let Some((position, normal)) = rays.outermost_hit(d) else {
             continue;
         };
         let diameter_mm = spec.diameter_mm * (0.75 + 0.5 * next());
-        if dots
-            .iter()
-            .all(|o| (o.position - position).length() > 0.5 * (o.diameter_mm + diameter_mm) + 0.6)
-        {
+        let k = key(position);
+        let clear = (-1..=1).all(|x| {
+            (-1..=1).all(|y| {
+                (-1..=1).all(|z| {
+                    grid.get(&(k + glam::IVec3::new(x, y, z)))
+                        .is_none_or(|near| {
+                            near.iter().all(|&j| {
+                                let o = &dots[j as usize];
+                                (o.position - position).length()
+                                    > 0.5 * (o.diameter_mm + diameter_mm) + FUE_GAP_MM
+                            })
+                        })
+                })
+            })
+        });
+        if clear {
+            grid.entry(k).or_default().push(dots.len() as u32);
             dots.push(ScarDot {
                 position,
                 normal,
@@ -314,6 +322,11 @@ fn fue_dots(
     }
     dots
 }
+
+/// The least skin between two FUE extraction scars, mm.
+pub const FUE_GAP_MM: f32 = 0.6;
+/// Random tries per extraction scar asked for before giving up.
+const FUE_TRIES_PER_SCAR: u32 = 30;
 
 fn segment_distance(p: Vec3, a: Vec3, b: Vec3) -> f32 {
     let ab = b - a;
