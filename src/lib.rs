@@ -4,6 +4,7 @@
 //! `camera`, `lighting`, `stats`. GPU: `gpu`. Outputs: `render`, `compare`,
 //! `sheet`, `bench`. The window: `viewer`, the only module that uses winit or egui.
 
+pub mod args;
 pub mod bench;
 pub mod camera;
 pub mod compare;

@@ -2,10 +2,11 @@
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
+use smp_preview::args::{parse_size, parse_views};
 use smp_preview::files::{self, Inputs};
 use smp_preview::gpu::Gpu;
 use smp_preview::loading;
-use smp_preview::plan::{TreatmentPlan, ViewName, limits};
+use smp_preview::plan::TreatmentPlan;
 use smp_preview::render::{self, RenderOptions};
 use std::io::Write;
 use std::path::PathBuf;
@@ -244,52 +245,6 @@ fn run(cli: Cli) -> Result<()> {
 /// Print a line to stdout; a closed pipe (`render | head`) is not an error.
 fn say(text: impl std::fmt::Display) {
     let _ = writeln!(std::io::stdout().lock(), "{text}");
-}
-
-fn parse_size(text: &str) -> Result<(u32, u32)> {
-    let (w, h) = text
-        .split_once(['x', 'X'])
-        .with_context(|| format!("--size {text:?}: write WIDTHxHEIGHT, e.g. 1920x1080"))?;
-    let parse = |s: &str| {
-        s.trim()
-            .parse::<u32>()
-            .ok()
-            .filter(|v| (limits::IMAGE_SIDE_PX.0..=limits::IMAGE_SIDE_PX.1).contains(v))
-    };
-    let (lo, hi) = limits::IMAGE_SIDE_PX;
-    match (parse(w), parse(h)) {
-        (Some(w), Some(h)) if w as u64 * h as u64 > limits::MAX_IMAGE_PIXELS => bail!(
-            "--size {text}: {} pixels; {}",
-            w as u64 * h as u64,
-            limits::image_pixels_rule()
-        ),
-        (Some(w), Some(h)) => Ok((w, h)),
-        _ => bail!("--size {text:?}: each side must be a whole number from {lo} to {hi} px"),
-    }
-}
-
-fn parse_views(names: &[String]) -> Result<Vec<ViewName>> {
-    let views = names
-        .iter()
-        .map(|n| {
-            ViewName::parse(n.trim()).with_context(|| {
-                let all: Vec<_> = ViewName::ALL.iter().map(|v| v.as_str()).collect();
-                format!(
-                    "--views: unknown view {n:?}; choose from {}",
-                    all.join(", ")
-                )
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    for (i, v) in views.iter().enumerate() {
-        if views[..i].contains(v) {
-            bail!(
-                "--views: {} is listed twice; name each view once",
-                v.as_str()
-            );
-        }
-    }
-    Ok(views)
 }
 
 struct RenderArgs {

@@ -95,7 +95,7 @@ fn each<T: DeserializeOwned>(section: &'static str, value: toml::Value, out: &mu
     if items.len() > cap {
         out.push(PlanIssue {
             path: vec![Seg::Key(section)],
-            message: format!("{} entries given: at most {cap} are allowed", items.len()),
+            message: format!("{} {section} given: at most {cap} are allowed", items.len()),
         });
         return;
     }
@@ -399,6 +399,6 @@ mod tests {
         let zones = "[[zones]]\nazimuth_deg = 0\n".repeat(50);
         let m = messages(&zones);
         assert_eq!(m.len(), 1, "{m:#?}");
-        assert!(m[0].contains("50 entries given: at most 8"), "{m:#?}");
+        assert!(m[0].contains("50 zones given: at most 8"), "{m:#?}");
     }
 }

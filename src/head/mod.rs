@@ -7,6 +7,8 @@
 //! from the MakeHuman hm08 base mesh (CC0) by `tools/make_head.rs` and embedded in the
 //! binary, so it runs from any directory.
 
+mod obj_errors;
+
 use std::collections::HashMap;
 use std::io::Cursor;
 use std::path::Path;
@@ -51,8 +53,8 @@ pub const PHONG_ALPHA: f32 = 0.75;
 pub const BUILTIN_SOURCE: &str = "builtin";
 const BUILTIN_OBJ_NAME: &str = "built-in head (assets/head/head.obj)";
 const BUILTIN_LANDMARKS_NAME: &str = "built-in head landmarks (assets/head/landmarks.toml)";
-const BUILTIN_OBJ: &str = include_str!("../assets/head/head.obj");
-const BUILTIN_LANDMARKS: &str = include_str!("../assets/head/landmarks.toml");
+const BUILTIN_OBJ: &str = include_str!("../../assets/head/head.obj");
+const BUILTIN_LANDMARKS: &str = include_str!("../../assets/head/landmarks.toml");
 
 /// Anatomical landmarks in the head frame (mm).
 #[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
@@ -383,7 +385,10 @@ fn build(
         Err(tobj::LoadError::OpenFileFailed)
     })
     .map_err(|e| HeadError::Parse {
-        file: file.to_string(),
+        file: match obj_errors::locate(bytes, &e) {
+            Some((line, text)) => format!("{file}:{line}: {text:?}"),
+            None => file.to_string(),
+        },
         message: e.to_string(),
     })?;
 

@@ -1,0 +1,627 @@
+//! The fuzz suite: generated and mutated plans, OBJ files, command-line
+//! paths and sizes. Every case asserts: no panic, no hang, an error that
+//! names the file (and, for plans, the field), and every input file
+//! byte-identical afterwards.
+//!
+//! `cargo test --release --test fuzz` runs a fixed number of cases from a
+//! fixed seed (CI: well under two minutes). Longer, with fresh seeds:
+//! `SMP_FUZZ_SECONDS=3600 cargo test --release --test fuzz -- --nocapture`
+//! (the time is shared by the four targets; `SMP_FUZZ_SEED=N` picks the
+//! first seed). A failure prints the seed and the shrunk input.
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
+use smp_preview::head::{self, HeadMesh, Landmarks};
+use smp_preview::placement::PlacementPlan;
+use smp_preview::plan::{PlanError, TreatmentPlan};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+const EXAMPLE_PLANS: [&str; 7] = [
+    include_str!("../assets/plans/default.toml"),
+    include_str!("../assets/plans/receding-nw3.toml"),
+    include_str!("../assets/plans/crown-thinning.toml"),
+    include_str!("../assets/plans/fue-scars.toml"),
+    include_str!("../assets/plans/fut-scar.toml"),
+    include_str!("../assets/plans/norwood-5.toml"),
+    include_str!("../assets/plans/full-shaved-nw7.toml"),
+];
+
+/// Values a hostile or careless plan puts where numbers and names go.
+const HOSTILE_VALUES: [&str; 28] = [
+    "-1",
+    "0",
+    "1",
+    "0.2",
+    "-0.0",
+    "1e39",
+    "-1e39",
+    "1e-40",
+    "nan",
+    "inf",
+    "-inf",
+    "4294967296",
+    "99999999",
+    "5000",
+    "8192",
+    "\"x\"",
+    "\"\"",
+    "\"builtin\"",
+    "\"/dev/zero\"",
+    "\"fue\"",
+    "\"strip\"",
+    "\"#zzzzzz\"",
+    "[1, 2, 3, 4]",
+    "[]",
+    "[[0, 10], [10, 10, 3]]",
+    "{ a = 1 }",
+    "true",
+    "[\"front\", \"front\"]",
+];
+
+/// Lines a mutation inserts: sections, and fields that interact.
+const HOSTILE_LINES: [&str; 24] = [
+    "[[zones]]",
+    "azimuth_deg = 0",
+    "elevation_deg = 90",
+    "radius_mm = 150",
+    "density_scale = 0",
+    "[[scars]]",
+    "kind = \"fue\"",
+    "kind = \"strip\"",
+    "kind = \"line\"",
+    "count = 5000",
+    "diameter_mm = 2",
+    "points = [[0, 10], [20, 10]]",
+    "[head]",
+    "[head.landmarks]",
+    "glabella = [0, 0, 0]",
+    "scale_to_mm = 0.2",
+    "mesh = \"missing.obj\"",
+    "[output]",
+    "width = 8192",
+    "height = 8192",
+    "[[sessions]]",
+    "shade = \"dark\"",
+    "share = 1",
+    "[[variants]]",
+];
+
+#[derive(Debug, Clone)]
+enum Mutation {
+    DeleteLine(usize),
+    DuplicateLine(usize),
+    ReplaceValue(usize, usize),
+    InsertLine(usize, usize),
+    Truncate(usize),
+    InsertText(usize, String),
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        any::<usize>().prop_map(Mutation::DeleteLine),
+        any::<usize>().prop_map(Mutation::DuplicateLine),
+        (any::<usize>(), 0..HOSTILE_VALUES.len()).prop_map(|(l, v)| Mutation::ReplaceValue(l, v)),
+        (any::<usize>(), 0..HOSTILE_LINES.len()).prop_map(|(l, v)| Mutation::InsertLine(l, v)),
+        any::<usize>().prop_map(Mutation::Truncate),
+        (any::<usize>(), "\\PC{0,12}").prop_map(|(p, t)| Mutation::InsertText(p, t)),
+    ]
+}
+
+fn mutate(base: &str, mutations: &[Mutation]) -> String {
+    let mut lines: Vec<String> = base.lines().map(str::to_string).collect();
+    for m in mutations {
+        let n = lines.len().max(1);
+        match m {
+            Mutation::DeleteLine(i) if !lines.is_empty() => {
+                lines.remove(i % n);
+            }
+            Mutation::DuplicateLine(i) if !lines.is_empty() => {
+                let l = lines[i % n].clone();
+                lines.insert(i % n, l);
+            }
+            Mutation::ReplaceValue(i, v) => {
+                // The first `key = value` line at or after i.
+                let k = (0..lines.len())
+                    .map(|k| (i % n + k) % n)
+                    .find(|&k| lines[k].contains(" = ") && !lines[k].trim_start().starts_with('#'));
+                if let Some(k) = k {
+                    let key = lines[k].split(" = ").next().unwrap_or("").to_string();
+                    lines[k] = format!("{key} = {}", HOSTILE_VALUES[*v]);
+                }
+            }
+            Mutation::InsertLine(i, v) => {
+                lines.insert(i % (lines.len() + 1), HOSTILE_LINES[*v].into())
+            }
+            Mutation::Truncate(at) => {
+                let text = lines.join("\n");
+                let mut cut = at % (text.len() + 1);
+                while !text.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                lines = text[..cut].lines().map(str::to_string).collect();
+            }
+            Mutation::InsertText(at, t) => {
+                let i = at % (lines.len() + 1);
+                lines.insert(i, t.clone());
+            }
+            _ => {}
+        }
+    }
+    lines.join("\n")
+}
+
+fn plan_text() -> impl Strategy<Value = String> {
+    (
+        0..EXAMPLE_PLANS.len(),
+        proptest::collection::vec(mutation(), 1..6),
+    )
+        .prop_map(|(base, ms)| mutate(EXAMPLE_PLANS[base], &ms))
+}
+
+/// The built-in head without subdivision: placement on it is quick.
+fn coarse_head() -> &'static HeadMesh {
+    static HEAD: OnceLock<HeadMesh> = OnceLock::new();
+    HEAD.get_or_init(|| head::load_builtin(0).unwrap())
+}
+
+/// Cases per target, and the time a long run gives each.
+fn budget(cases: u32) -> (u32, Option<Duration>) {
+    let seconds = std::env::var("SMP_FUZZ_SECONDS")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok());
+    (cases, seconds.map(|s| Duration::from_secs(s / 4)))
+}
+
+/// Run `test` on `strategy`: one pass of `cases` from the fixed seed, or
+/// passes with fresh seeds until the long run's time is up.
+fn fuzz<S: Strategy>(
+    name: &str,
+    cases: u32,
+    strategy: S,
+    test: impl Fn(S::Value) -> Result<(), TestCaseError>,
+) where
+    S::Value: std::fmt::Debug,
+{
+    let (cases, time) = budget(cases);
+    let first: u64 = std::env::var("SMP_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5eed_0001);
+    let start = Instant::now();
+    let mut seed = first;
+    loop {
+        let mut bytes = [0u8; 32];
+        bytes[..8].copy_from_slice(&seed.to_le_bytes());
+        let config = Config {
+            cases,
+            failure_persistence: None,
+            max_shrink_iters: 200,
+            ..Config::default()
+        };
+        let mut runner =
+            TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &bytes));
+        if let Err(e) = runner.run(&strategy, &test) {
+            panic!("fuzz target {name}, seed {seed} (SMP_FUZZ_SEED={seed}): {e}");
+        }
+        seed += 1;
+        match time {
+            Some(t) if start.elapsed() < t => continue,
+            _ => break,
+        }
+    }
+    eprintln!(
+        "fuzz {name}: {} seed(s) of {cases} cases in {:.1} s",
+        seed - first,
+        start.elapsed().as_secs_f32()
+    );
+}
+
+/// Fails a case that takes longer than `limit`: a hang in the making.
+fn timed<T>(what: &str, limit: Duration, f: impl FnOnce() -> T) -> Result<T, TestCaseError> {
+    let t = Instant::now();
+    let out = f();
+    let took = t.elapsed();
+    prop_assert!(took < limit, "{what} took {took:?} (limit {limit:?})");
+    Ok(out)
+}
+
+fn check_plan_error(e: &PlanError, origin: &str) -> Result<(), TestCaseError> {
+    let text = e.to_string();
+    prop_assert!(
+        text.contains(origin),
+        "the message does not name {origin}: {text}"
+    );
+    for issue in e.issues() {
+        prop_assert!(!issue.field().is_empty(), "an issue names no field: {text}");
+        prop_assert!(!issue.message.is_empty(), "an issue says nothing: {text}");
+    }
+    Ok(())
+}
+
+#[test]
+fn fuzz_plans_in_memory() {
+    fuzz("plans", 300, plan_text(), |text| {
+        let parsed = timed("parsing", Duration::from_secs(2), || {
+            TreatmentPlan::from_toml_str(&text, "fuzz.toml")
+        })?;
+        match parsed {
+            Err(e) => check_plan_error(&e, "fuzz.toml")?,
+            Ok(plan) => {
+                // A valid plan saves and loads back to the same plan.
+                let back = TreatmentPlan::from_toml_str(&plan.to_toml_string(), "saved.toml");
+                prop_assert!(back.as_ref().is_ok_and(|b| *b == plan), "{back:?}");
+                if plan.head.mesh == "builtin" {
+                    let placement = timed("placement planning", Duration::from_secs(10), || {
+                        PlacementPlan::new(&plan, coarse_head())
+                    })?;
+                    prop_assert!(placement.treated_area_mm2.is_finite());
+                }
+            }
+        }
+        Ok(())
+    });
+}
+
+/// A fresh folder for one case.
+fn scratch(name: &str) -> PathBuf {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "smp-fuzz-{name}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn fuzz_plan_files() {
+    let bytes = plan_text().prop_flat_map(|t| {
+        let b = t.into_bytes();
+        let n = b.len();
+        (
+            Just(b),
+            proptest::collection::vec((0..=n, any::<u8>()), 0..4),
+        )
+    });
+    fuzz("plan files", 100, bytes, |(mut bytes, inserts)| {
+        for (at, byte) in inserts {
+            bytes.insert(at.min(bytes.len()), byte);
+        }
+        let dir = scratch("planfile");
+        let path = dir.join("plan.toml");
+        std::fs::write(&path, &bytes).unwrap();
+        let loaded = timed("loading", Duration::from_secs(20), || {
+            smp_preview::loading::load(Some(&path))
+        })?;
+        if let Err(e) = &loaded {
+            let text = e.to_string();
+            let names_it = text.contains(&path.display().to_string()) || text.contains(".obj");
+            prop_assert!(names_it, "the message names no file: {text}");
+            if let smp_preview::loading::LoadError::Plan(p) = e {
+                check_plan_error(p, &path.display().to_string())?;
+            }
+        }
+        prop_assert_eq!(
+            std::fs::read(&path).unwrap(),
+            bytes,
+            "the plan file changed"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(())
+    });
+}
+
+/// OBJ lines: vertices (some not finite or huge), faces with indices in and
+/// out of range, groups, materials pointing at special files, junk.
+fn obj_line() -> impl Strategy<Value = String> {
+    let coord = prop_oneof![
+        4 => (-150.0f32..150.0).prop_map(|v| v.to_string()),
+        1 => Just("nan".to_string()),
+        1 => Just("1e39".to_string()),
+        1 => Just("x".to_string()),
+    ];
+    let index = prop_oneof![
+        8 => (1i32..40).prop_map(|v| v.to_string()),
+        1 => (-40i32..1).prop_map(|v| v.to_string()),
+        1 => Just("1/2/3".to_string()),
+        1 => Just("1//".to_string()),
+        1 => Just("a".to_string()),
+    ];
+    prop_oneof![
+        8 => proptest::collection::vec(coord.clone(), 3..=4).prop_map(|c| format!("v {}", c.join(" "))),
+        1 => proptest::collection::vec(coord.clone(), 2..=3).prop_map(|c| format!("vt {}", c.join(" "))),
+        1 => proptest::collection::vec(coord, 2..=4).prop_map(|c| format!("vn {}", c.join(" "))),
+        6 => proptest::collection::vec(index, 1..=6).prop_map(|i| format!("f {}", i.join(" "))),
+        1 => prop_oneof![Just("o eye_left"), Just("o skin"), Just("g"), Just("usemtl x"), Just("mtllib /dev/zero"), Just("s off")]
+            .prop_map(str::to_string),
+        1 => "\\PC{0,20}",
+    ]
+}
+
+#[test]
+fn fuzz_obj_files() {
+    let builtin_start: Vec<String> =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/head/head.obj"))
+            .unwrap()
+            .lines()
+            .take(3000)
+            .map(str::to_string)
+            .collect();
+    let generated = proptest::collection::vec(obj_line(), 0..200);
+    let mutated = (
+        proptest::collection::vec(obj_line(), 0..20),
+        proptest::collection::vec(any::<usize>(), 0..20),
+    )
+        .prop_map(move |(extra, deletes)| {
+            let mut lines = builtin_start.clone();
+            for d in deletes {
+                let n = lines.len().max(1);
+                lines.remove(d % n);
+            }
+            for (i, l) in extra.into_iter().enumerate() {
+                let at = (i * 977) % (lines.len() + 1);
+                lines.insert(at, l);
+            }
+            lines
+        });
+    let obj = (
+        prop_oneof![generated, mutated],
+        0u32..=2,
+        prop_oneof![Just(1.0f32), Just(0.001), Just(1000.0), Just(25.4)],
+    );
+    fuzz("obj files", 150, obj, |(lines, subdivisions, scale)| {
+        let dir = scratch("obj");
+        let path = dir.join("scan.obj");
+        let text = lines.join("\n");
+        std::fs::write(&path, &text).unwrap();
+        let result = timed("loading the mesh", Duration::from_secs(20), || {
+            head::load_obj(&path, scale, Landmarks::builtin(), subdivisions)
+        })?;
+        match result {
+            Err(e) => {
+                let msg = e.to_string();
+                prop_assert!(msg.contains(&path.display().to_string()), "{msg}");
+            }
+            Ok(mesh) => {
+                let n = mesh.vertices.len() as u32;
+                prop_assert!(mesh.indices.iter().all(|&i| i < n));
+                prop_assert!(mesh.coarse_indices.iter().all(|&i| i < n));
+                prop_assert!(
+                    mesh.vertices
+                        .iter()
+                        .all(|v| v.position_mm.iter().all(|c| c.is_finite()))
+                );
+            }
+        }
+        prop_assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            text,
+            "the mesh changed"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(())
+    });
+}
+
+const BIN: &str = env!("CARGO_BIN_EXE_smp-preview");
+
+/// The files a CLI case starts with, and how paths may spell them.
+struct Fixture {
+    dir: PathBuf,
+    /// Every pre-existing regular file and its bytes.
+    files: Vec<(PathBuf, Vec<u8>)>,
+}
+
+const SMALL_PLAN: &str =
+    "name = \"fuzz\"\n[output]\nwidth = 64\nheight = 64\nviews = [\"front\"]\n";
+
+fn fixture() -> Fixture {
+    let dir = scratch("cli");
+    let w = |name: &str, text: &str| std::fs::write(dir.join(name), text).unwrap();
+    w("plan.toml", SMALL_PLAN);
+    w(
+        "front.png.partial",
+        "a file of the user's named like an old temporary file",
+    );
+    w(".front.png.partial", "another");
+    w("sheet.png.partial", "and another");
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::create_dir_all(dir.join("out")).unwrap();
+    std::os::unix::fs::symlink(dir.join("plan.toml"), dir.join("link.toml")).unwrap();
+    std::fs::hard_link(dir.join("plan.toml"), dir.join("hard.toml")).unwrap();
+    let fifo_made = std::process::Command::new("mkfifo")
+        .arg(dir.join("fifo"))
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(fifo_made, "mkfifo failed");
+    let files = [
+        "plan.toml",
+        "front.png.partial",
+        ".front.png.partial",
+        "sheet.png.partial",
+    ]
+    .iter()
+    .map(|n| (dir.join(n), std::fs::read(dir.join(n)).unwrap()))
+    .collect();
+    Fixture { dir, files }
+}
+
+const PLAN_PATHS: [&str; 11] = [
+    "plan.toml",
+    "./plan.toml",
+    "sub/../plan.toml",
+    "link.toml",
+    "hard.toml",
+    "fifo",
+    "/dev/zero",
+    "/dev/urandom",
+    "missing.toml",
+    "sub",
+    "front.png.partial",
+];
+
+const OUTPUT_PATHS: [&str; 12] = [
+    "out",
+    ".",
+    "sub/..",
+    "plan.toml",
+    "link.toml",
+    "hard.toml",
+    "sub/../plan.toml",
+    "fifo",
+    "/proc",
+    "/proc/x/y",
+    "/dev/null",
+    "new",
+];
+
+const SIZES: [&str; 8] = [
+    "64x64",
+    "64x8192",
+    "8192x64",
+    "4097x4096",
+    "0x0",
+    "abc",
+    "-1x64",
+    "64x64x64",
+];
+
+#[derive(Debug, Clone)]
+struct CliCase {
+    plan: usize,
+    out: usize,
+    json: Option<usize>,
+    size: Option<usize>,
+    sheet: bool,
+    check_only: bool,
+}
+
+fn cli_case() -> impl Strategy<Value = CliCase> {
+    (
+        0..PLAN_PATHS.len(),
+        0..OUTPUT_PATHS.len(),
+        proptest::option::of(0..OUTPUT_PATHS.len()),
+        proptest::option::weighted(0.5, 0..SIZES.len()),
+        any::<bool>(),
+        proptest::bool::weighted(0.3),
+    )
+        .prop_map(|(plan, out, json, size, sheet, check_only)| CliCase {
+            plan,
+            out,
+            json,
+            size,
+            sheet,
+            check_only,
+        })
+}
+
+/// Run the binary in `dir`, killing it past `limit`.
+fn run_cli(
+    dir: &Path,
+    args: &[String],
+    limit: Duration,
+) -> Result<std::process::Output, TestCaseError> {
+    let mut child = std::process::Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return Ok(child.wait_with_output().unwrap());
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(TestCaseError::fail(format!(
+                "{args:?} hung: killed after {limit:?}"
+            )));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn fuzz_command_line_paths_and_sizes() {
+    fuzz("command line", 16, cli_case(), |case| {
+        let fx = fixture();
+        let mut args: Vec<String> = Vec::new();
+        if case.check_only {
+            args.extend([
+                "check".into(),
+                "--plan".into(),
+                PLAN_PATHS[case.plan].into(),
+            ]);
+        } else {
+            args.extend([
+                "render".into(),
+                "--plan".into(),
+                PLAN_PATHS[case.plan].into(),
+            ]);
+            args.extend(["--out".into(), OUTPUT_PATHS[case.out].into()]);
+            if let Some(j) = case.json {
+                args.extend(["--stats-json".into(), OUTPUT_PATHS[j].into()]);
+            }
+            if let Some(s) = case.size {
+                args.extend(["--size".into(), SIZES[s].into()]);
+            }
+            if !case.sheet {
+                args.push("--no-sheet".into());
+            }
+        }
+        let out = run_cli(&fx.dir, &args, Duration::from_secs(120))?;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let code = out.status.code();
+        prop_assert!(
+            code == Some(0) || code == Some(1),
+            "{args:?}: exit {:?} (a panic or a signal): {stderr}",
+            out.status
+        );
+        prop_assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        if code == Some(1) {
+            let last = stderr
+                .lines()
+                .rfind(|l| l.starts_with("error: "))
+                .unwrap_or("");
+            prop_assert!(!last.is_empty(), "{args:?}: no error line: {stderr}");
+            prop_assert!(!last.contains("os error"), "{args:?}: raw OS error: {last}");
+        }
+        for (path, bytes) in &fx.files {
+            let now = std::fs::read(path);
+            prop_assert!(
+                now.as_ref().is_ok_and(|b| b == bytes),
+                "{args:?}: {} was changed or lost",
+                path.display()
+            );
+        }
+        let leftovers: Vec<_> = walk(&fx.dir)
+            .into_iter()
+            .filter(|p| p.to_string_lossy().ends_with(".smp-partial"))
+            .collect();
+        prop_assert!(leftovers.is_empty(), "{args:?}: left {leftovers:?}");
+        let _ = std::fs::remove_dir_all(&fx.dir);
+        Ok(())
+    });
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                out.extend(walk(&p));
+            }
+            out.push(p);
+        }
+    }
+    out
+}
