@@ -334,12 +334,7 @@ fn render_command(plan_path: Option<PathBuf>, args: RenderArgs) -> Result<()> {
         sheet: !no_sheet,
     };
     // Every output is checked before the GPU work, so a bad path fails at once.
-    std::fs::create_dir_all(&opts.out_dir).with_context(|| {
-        format!(
-            "--out {}: cannot create the output folder",
-            opts.out_dir.display()
-        )
-    })?;
+    files::create_folder(&opts.out_dir).context("--out")?;
     for name in render::output_names(&opts, compare) {
         files::check_writable(&opts.out_dir.join(name), &inputs).context("--out")?;
     }

@@ -149,8 +149,7 @@ pub fn output_names(opts: &RenderOptions, compare: bool) -> Vec<String> {
 
 /// Render a plan's views into `opts.out_dir`, never over `inputs`.
 pub fn render(loaded: &Loaded, opts: &RenderOptions, inputs: &Inputs) -> Result<Rendered> {
-    std::fs::create_dir_all(&opts.out_dir)
-        .with_context(|| format!("cannot create output folder {}", opts.out_dir.display()))?;
+    files::create_folder(&opts.out_dir)?;
     let prepared = Prepared::new(loaded)?;
     let stats = prepared.stats(loaded)?;
     let images = prepared.render_views(&opts.views, opts.width, opts.height)?;
@@ -189,8 +188,7 @@ pub fn render_compare(loaded: &Loaded, opts: &RenderOptions, inputs: &Inputs) ->
             "--compare: the plan has no [[variants]] to compare; add two to four (README: \"Plan format\")"
         );
     }
-    std::fs::create_dir_all(&opts.out_dir)
-        .with_context(|| format!("cannot create output folder {}", opts.out_dir.display()))?;
+    files::create_folder(&opts.out_dir)?;
     let gpu = Gpu::new()?;
     let renderer = Renderer::new(&gpu, HEADLESS_FORMAT);
     let scenes = variants

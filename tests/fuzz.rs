@@ -155,7 +155,7 @@ fn mutate(base: &str, mutations: &[Mutation]) -> String {
 fn plan_text() -> impl Strategy<Value = String> {
     (
         0..EXAMPLE_PLANS.len(),
-        proptest::collection::vec(mutation(), 1..6),
+        proptest::collection::vec(mutation(), 1..4),
     )
         .prop_map(|(base, ms)| mutate(EXAMPLE_PLANS[base], &ms))
 }
@@ -164,6 +164,31 @@ fn plan_text() -> impl Strategy<Value = String> {
 fn coarse_head() -> &'static HeadMesh {
     static HEAD: OnceLock<HeadMesh> = OnceLock::new();
     HEAD.get_or_init(|| head::load_builtin(0).unwrap())
+}
+
+/// How many cases of a target were accepted and how many refused: a suite
+/// that only ever exercises the first check proves little.
+#[derive(Default)]
+struct Tally {
+    accepted: std::sync::atomic::AtomicUsize,
+    refused: std::sync::atomic::AtomicUsize,
+}
+
+impl Tally {
+    fn count(&self, ok: bool) {
+        let c = if ok { &self.accepted } else { &self.refused };
+        c.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn report(&self, name: &str) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let (a, r) = (self.accepted.load(Relaxed), self.refused.load(Relaxed));
+        eprintln!("fuzz {name}: {a} accepted, {r} refused");
+        assert!(
+            a > 0 && r > 0,
+            "fuzz {name}: every case went one way ({a} accepted, {r} refused)"
+        );
+    }
 }
 
 /// Cases per target, and the time a long run gives each.
@@ -242,10 +267,12 @@ fn check_plan_error(e: &PlanError, origin: &str) -> Result<(), TestCaseError> {
 
 #[test]
 fn fuzz_plans_in_memory() {
-    fuzz("plans", 300, plan_text(), |text| {
+    let tally = Tally::default();
+    fuzz("plans", 2000, plan_text(), |text| {
         let parsed = timed("parsing", Duration::from_secs(2), || {
             TreatmentPlan::from_toml_str(&text, "fuzz.toml")
         })?;
+        tally.count(parsed.is_ok());
         match parsed {
             Err(e) => check_plan_error(&e, "fuzz.toml")?,
             Ok(plan) => {
@@ -262,6 +289,7 @@ fn fuzz_plans_in_memory() {
         }
         Ok(())
     });
+    tally.report("plans");
 }
 
 /// A fresh folder for one case.
@@ -288,7 +316,8 @@ fn fuzz_plan_files() {
             proptest::collection::vec((0..=n, any::<u8>()), 0..4),
         )
     });
-    fuzz("plan files", 100, bytes, |(mut bytes, inserts)| {
+    let tally = Tally::default();
+    fuzz("plan files", 400, bytes, |(mut bytes, inserts)| {
         for (at, byte) in inserts {
             bytes.insert(at.min(bytes.len()), byte);
         }
@@ -298,6 +327,7 @@ fn fuzz_plan_files() {
         let loaded = timed("loading", Duration::from_secs(20), || {
             smp_preview::loading::load(Some(&path))
         })?;
+        tally.count(loaded.is_ok());
         if let Err(e) = &loaded {
             let text = e.to_string();
             let names_it = text.contains(&path.display().to_string()) || text.contains(".obj");
@@ -314,6 +344,7 @@ fn fuzz_plan_files() {
         let _ = std::fs::remove_dir_all(&dir);
         Ok(())
     });
+    tally.report("plan files");
 }
 
 /// OBJ lines: vertices (some not finite or huge), faces with indices in and
@@ -345,20 +376,14 @@ fn obj_line() -> impl Strategy<Value = String> {
 
 #[test]
 fn fuzz_obj_files() {
-    let builtin_start: Vec<String> =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/head/head.obj"))
-            .unwrap()
-            .lines()
-            .take(3000)
-            .map(str::to_string)
-            .collect();
+    let sphere = sphere_obj(100.0, 12, 24);
     let generated = proptest::collection::vec(obj_line(), 0..200);
     let mutated = (
-        proptest::collection::vec(obj_line(), 0..20),
-        proptest::collection::vec(any::<usize>(), 0..20),
+        proptest::collection::vec(obj_line(), 0..4),
+        proptest::collection::vec(any::<usize>(), 0..4),
     )
         .prop_map(move |(extra, deletes)| {
-            let mut lines = builtin_start.clone();
+            let mut lines = sphere.clone();
             for d in deletes {
                 let n = lines.len().max(1);
                 lines.remove(d % n);
@@ -370,11 +395,12 @@ fn fuzz_obj_files() {
             lines
         });
     let obj = (
-        prop_oneof![generated, mutated],
+        prop_oneof![1 => generated, 3 => mutated],
         0u32..=2,
-        prop_oneof![Just(1.0f32), Just(0.001), Just(1000.0), Just(25.4)],
+        prop_oneof![6 => Just(1.0f32), 1 => Just(0.001), 1 => Just(1000.0), 1 => Just(25.4)],
     );
-    fuzz("obj files", 150, obj, |(lines, subdivisions, scale)| {
+    let tally = Tally::default();
+    fuzz("obj files", 600, obj, |(lines, subdivisions, scale)| {
         let dir = scratch("obj");
         let path = dir.join("scan.obj");
         let text = lines.join("\n");
@@ -382,6 +408,12 @@ fn fuzz_obj_files() {
         let result = timed("loading the mesh", Duration::from_secs(20), || {
             head::load_obj(&path, scale, Landmarks::builtin(), subdivisions)
         })?;
+        tally.count(result.is_ok());
+        if std::env::var("SMP_FUZZ_DEBUG").is_ok()
+            && let Err(e) = &result
+        {
+            eprintln!("{e}");
+        }
         match result {
             Err(e) => {
                 let msg = e.to_string();
@@ -406,6 +438,42 @@ fn fuzz_obj_files() {
         let _ = std::fs::remove_dir_all(&dir);
         Ok(())
     });
+    tally.report("obj files");
+}
+
+/// A closed UV sphere of `radius_mm` as OBJ lines: a valid mesh to break.
+fn sphere_obj(radius_mm: f32, rings: usize, segments: usize) -> Vec<String> {
+    let mut lines = vec!["o skin".to_string()];
+    for i in 0..=rings {
+        let theta = std::f32::consts::PI * i as f32 / rings as f32;
+        for j in 0..segments {
+            let phi = std::f32::consts::TAU * j as f32 / segments as f32;
+            let (x, y, z) = (
+                theta.sin() * phi.cos(),
+                theta.cos(),
+                theta.sin() * phi.sin(),
+            );
+            lines.push(format!(
+                "v {} {} {}",
+                radius_mm * x,
+                radius_mm * y,
+                radius_mm * z
+            ));
+        }
+    }
+    let id = |i: usize, j: usize| i * segments + (j % segments) + 1;
+    for i in 0..rings {
+        for j in 0..segments {
+            lines.push(format!(
+                "f {} {} {} {}",
+                id(i, j),
+                id(i + 1, j),
+                id(i + 1, j + 1),
+                id(i, j + 1)
+            ));
+        }
+    }
+    lines
 }
 
 const BIN: &str = env!("CARGO_BIN_EXE_smp-preview");
@@ -502,11 +570,14 @@ struct CliCase {
 }
 
 fn cli_case() -> impl Strategy<Value = CliCase> {
+    // Half the cases on paths that work, so that rendering runs too.
+    let plan = prop_oneof![1 => 0..5usize, 1 => 0..PLAN_PATHS.len()];
+    let out = prop_oneof![1 => prop_oneof![Just(0usize), Just(11)], 1 => 0..OUTPUT_PATHS.len()];
     (
-        0..PLAN_PATHS.len(),
-        0..OUTPUT_PATHS.len(),
+        plan,
+        out,
         proptest::option::of(0..OUTPUT_PATHS.len()),
-        proptest::option::weighted(0.5, 0..SIZES.len()),
+        proptest::option::weighted(0.3, 0..SIZES.len()),
         any::<bool>(),
         proptest::bool::weighted(0.3),
     )
@@ -551,7 +622,8 @@ fn run_cli(
 
 #[test]
 fn fuzz_command_line_paths_and_sizes() {
-    fuzz("command line", 16, cli_case(), |case| {
+    let tally = Tally::default();
+    fuzz("command line", 40, cli_case(), |case| {
         let fx = fixture();
         let mut args: Vec<String> = Vec::new();
         if case.check_only {
@@ -580,13 +652,15 @@ fn fuzz_command_line_paths_and_sizes() {
         let out = run_cli(&fx.dir, &args, Duration::from_secs(120))?;
         let stderr = String::from_utf8_lossy(&out.stderr);
         let code = out.status.code();
+        tally.count(code == Some(0));
+        // 0: done, 1: refused with a message, 2: a usage error from clap.
         prop_assert!(
-            code == Some(0) || code == Some(1),
+            matches!(code, Some(0..=2)),
             "{args:?}: exit {:?} (a panic or a signal): {stderr}",
             out.status
         );
         prop_assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
-        if code == Some(1) {
+        if code != Some(0) {
             let last = stderr
                 .lines()
                 .rfind(|l| l.starts_with("error: "))
@@ -610,6 +684,7 @@ fn fuzz_command_line_paths_and_sizes() {
         let _ = std::fs::remove_dir_all(&fx.dir);
         Ok(())
     });
+    tally.report("command line");
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {

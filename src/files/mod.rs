@@ -7,8 +7,8 @@ mod read;
 mod write;
 
 pub use identity::{FileId, Inputs};
-pub use read::{ReadError, read_regular, read_regular_string};
-pub use write::{WriteError, check_writable, write_atomic, write_bytes};
+pub use read::{ReadError, io_message, read_regular, read_regular_string};
+pub use write::{WriteError, check_writable, create_folder, write_atomic, write_bytes};
 
 /// The largest plan file read (plans are a few kB of TOML).
 pub const MAX_PLAN_BYTES: u64 = 4 << 20;

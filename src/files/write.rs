@@ -108,6 +108,21 @@ fn creating_in(path: &Path, r: &Resolved, e: &std::io::Error) -> WriteError {
     }
 }
 
+/// Make the output folder `dir` (and its parents) if missing.
+pub fn create_folder(dir: &Path) -> Result<(), WriteError> {
+    let io = |message: String| WriteError::Io {
+        path: dir.display().to_string(),
+        message,
+    };
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => return Ok(()),
+        Ok(_) => return Err(io("it exists and is not a folder".into())),
+        Err(_) => {}
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|e| io(format!("cannot create the folder: {}", io_message(&e))))
+}
+
 /// Fail early, before long work, when `path` could not be written: it is an
 /// input, a folder or special file, its folder is missing, or the folder
 /// does not take new files.
