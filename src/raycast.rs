@@ -92,7 +92,8 @@ impl RaysFrom {
                 .fold(0.0f32, f32::max);
             let ae = dirs.map(az_el);
             let near_pole = ae.iter().any(|(_, el)| el.abs() > 1.4);
-            if !(span <= MAX_BINNED_SPAN_RAD) || near_pole {
+            // A NaN span (a degenerate corner) counts as wide.
+            if span.is_nan() || span > MAX_BINNED_SPAN_RAD || near_pole {
                 everywhere.push(i as u32);
                 continue;
             }

@@ -415,3 +415,73 @@ fn render_compare_shows_the_variants() {
         "{scalp_luma:?}"
     );
 }
+
+/// The device lost mid-session (as a driver reset does; injected with
+/// `SMP_VIEWER_FAULT`): the viewer opens it again, says so, and goes on to
+/// draw the same picture as before.
+#[test]
+fn a_lost_device_is_opened_again() {
+    let display = display();
+    let dir = out_dir("viewer-device-lost");
+    let shot = dir.join("after-loss.png");
+    let size = format!("{WIDTH}x{HEIGHT}");
+    let args = [
+        "--frames",
+        "8",
+        "--screenshot",
+        shot.to_str().unwrap(),
+        "--size",
+        &size,
+        "--no-ui",
+    ];
+    let out = viewer_with_env(&display, &args, &[("SMP_VIEWER_FAULT", "lose-device@3")]);
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("destroying the device before frame 3"),
+        "{text}"
+    );
+    assert!(text.contains("has been opened again"), "{text}");
+    let after = image::open(&shot).unwrap().to_rgba8();
+    assert_matches("viewer-after-device-loss", &dir, &headless_front(), &after);
+}
+
+/// The plan file replaced by another program while the viewer shows it,
+/// with nothing unsaved: it is loaded again, and the file is left as written.
+#[test]
+fn a_plan_changed_on_disk_is_loaded_again() {
+    let display = display();
+    let dir = out_dir("viewer-plan-changed");
+    let plan = dir.join("client.toml");
+    let first = "name = \"first\"\n[output]\nwidth = 320\nheight = 180\nviews = [\"front\"]\n";
+    std::fs::write(&plan, first).unwrap();
+    let mut child = Command::new(BIN)
+        .args(["view", "--plan", plan.to_str().unwrap(), "--frames", "400"])
+        .args(["--size", "320x180", "--motion-scale", "1"])
+        .env("DISPLAY", &display.name)
+        .env_remove("WAYLAND_DISPLAY")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the window's first line, then change the file as an editor
+    // would (a new file renamed over it).
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    use std::io::BufRead;
+    stdout.read_line(&mut line).unwrap();
+    assert!(line.contains("first"), "{line}");
+    let second = first.replace("first", "second");
+    std::fs::write(dir.join("edit.tmp"), &second).unwrap();
+    std::fs::rename(dir.join("edit.tmp"), &plan).unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{line}{rest}");
+    assert!(
+        rest.contains("changed on disk: loaded again"),
+        "{line}{rest}"
+    );
+    assert_eq!(std::fs::read_to_string(&plan).unwrap(), second);
+}

@@ -30,7 +30,11 @@ pub fn watch(device: &wgpu::Device) -> SharedHealth {
     let h = health.clone();
     device.set_device_lost_callback(move |reason, message| {
         if let Ok(mut h) = h.lock() {
-            h.lost = Some(format!("{reason:?}: {message}"));
+            h.lost = Some(if message.trim().is_empty() {
+                format!("{reason:?}")
+            } else {
+                format!("{reason:?}: {message}")
+            });
         }
     });
     health

@@ -1,5 +1,6 @@
 //! The window loop (winit 0.30): events in, one frame out per redraw.
 
+mod faults;
 mod scenes;
 
 use super::gfx::{FrameResult, Gfx, UiFrame};
@@ -58,6 +59,26 @@ impl Timing {
     }
 }
 
+/// The UI context, set up for frames that can take seconds.
+fn new_egui_context() -> egui::Context {
+    let ctx = egui::Context::default();
+    // Frames can take seconds on a software renderer: a press and
+    // its release then land in frames far apart and must still
+    // count as a click.
+    ctx.options_mut(|o| {
+        o.input_options.max_click_duration = 60.0;
+        o.input_options.max_double_click_delay = 2.0;
+    });
+    // No soft shadows under windows and popups: on a CPU
+    // rasteriser the panel's shadow, a blended fringe twice the
+    // panel's area, cost more per frame than the panel itself.
+    ctx.all_styles_mut(|s| {
+        s.visuals.window_shadow = egui::Shadow::NONE;
+        s.visuals.popup_shadow = egui::Shadow::NONE;
+    });
+    ctx
+}
+
 pub fn median(values: &[f32]) -> Option<f32> {
     if values.is_empty() {
         return None;
@@ -107,6 +128,15 @@ pub struct App {
     exit: bool,
     /// Why the viewer stopped, if it failed.
     pub error: Option<anyhow::Error>,
+    /// Frames that failed in a row (see `faults`).
+    failed_frames: u32,
+    /// The plan file as it was when loaded or saved, to notice changes made
+    /// by another program.
+    disk: Option<faults::DiskStamp>,
+    /// The plan file changed on disk while there were unsaved edits: saving
+    /// over it is refused until it is loaded again or saved elsewhere.
+    disk_conflict: bool,
+    last_disk_check: Instant,
 }
 
 impl App {
@@ -132,24 +162,7 @@ impl App {
             help: false,
             frame_time: false,
             quit_prompt: false,
-            egui_ctx: {
-                let ctx = egui::Context::default();
-                // Frames can take seconds on a software renderer: a press and
-                // its release then land in frames far apart and must still
-                // count as a click.
-                ctx.options_mut(|o| {
-                    o.input_options.max_click_duration = 60.0;
-                    o.input_options.max_double_click_delay = 2.0;
-                });
-                // No soft shadows under windows and popups: on a CPU
-                // rasteriser the panel's shadow, a blended fringe twice the
-                // panel's area, cost more per frame than the panel itself.
-                ctx.all_styles_mut(|s| {
-                    s.visuals.window_shadow = egui::Shadow::NONE;
-                    s.visuals.popup_shadow = egui::Shadow::NONE;
-                });
-                ctx
-            },
+            egui_ctx: new_egui_context(),
             mods: Mods::default(),
             cursor: (0.0, 0.0),
             drag: None,
@@ -168,7 +181,12 @@ impl App {
             toast: None,
             exit: false,
             error: None,
+            failed_frames: 0,
+            disk: None,
+            disk_conflict: false,
+            last_disk_check: Instant::now(),
         }
+        .with_disk_stamp()
     }
 
     fn dirty(&self) -> bool {
@@ -185,6 +203,15 @@ impl App {
                 .create_window(attrs)
                 .context("cannot open a window")?,
         );
+        self.attach(window, None)?;
+        let run = self.run.as_ref().expect("attached");
+        println!("viewer: {} on {}", self.title(), run.gfx.gpu.adapter_name());
+        Ok(())
+    }
+
+    /// Open the device for `window`, place the scenes and start drawing;
+    /// `orbit` keeps the camera of an earlier device (after a device loss).
+    fn attach(&mut self, window: Arc<Window>, orbit: Option<Orbit>) -> Result<()> {
         let gfx = Gfx::new(window.clone())?;
         let egui = egui_winit::State::new(
             self.egui_ctx.clone(),
@@ -204,9 +231,11 @@ impl App {
         let size = window.inner_size();
         let tiles = compare::layout(shown.len(), size.width.max(1), size.height.max(1));
         let aspect = tiles[0].width as f32 / tiles[0].height as f32;
-        let mut orbit = Orbit::new(shown[0].scene.bounds, self.opts.view, aspect);
-        orbit.turntable = self.opts.turntable;
-        println!("viewer: {} on {}", self.title(), gfx.gpu.adapter_name());
+        let orbit = orbit.unwrap_or_else(|| {
+            let mut orbit = Orbit::new(shown[0].scene.bounds, self.opts.view, aspect);
+            orbit.turntable = self.opts.turntable;
+            orbit
+        });
         self.run = Some(Running {
             window,
             gfx,
@@ -251,6 +280,7 @@ impl App {
                 self.saved = l.plan;
                 self.head = l.head;
                 self.plan_path = Some(path.clone());
+                self.note_disk();
                 // A new plan: place everything again (what was being placed
                 // belongs to the old one).
                 self.placing = None;
@@ -276,10 +306,22 @@ impl App {
     }
 
     fn save(&mut self, path: PathBuf) -> bool {
+        if self.save_conflicts(&path) {
+            self.set_status(
+                format!(
+                    "not saved: {} was changed by another program since it was opened; \
+                     save under another name, or open it again",
+                    path.display()
+                ),
+                true,
+            );
+            return false;
+        }
         match plan_io::save(&self.plan, &path, self.plan_path.as_deref()) {
             Ok(()) => {
                 self.saved = self.plan.clone();
                 self.plan_path = Some(path.clone());
+                self.note_disk();
                 self.panel.path_text = path.display().to_string();
                 self.set_status(format!("saved {}", path.display()), false);
                 true
@@ -862,9 +904,10 @@ impl ApplicationHandler for App {
                 run.window.request_redraw();
             }
             WindowEvent::RedrawRequested => {
-                if let Err(e) = self.redraw() {
-                    self.error = Some(e);
-                    self.exit = true;
+                self.check_device();
+                match self.redraw() {
+                    Ok(()) => self.failed_frames = 0,
+                    Err(e) => self.frame_failed(e),
                 }
             }
             _ => {}
@@ -875,6 +918,7 @@ impl ApplicationHandler for App {
     }
 
     fn about_to_wait(&mut self, event_loop: &ActiveEventLoop) {
+        self.watch_disk();
         let Some(run) = self.run.as_ref() else { return };
         if run.orbit.animating() || self.opts.frames.is_some() {
             run.window.request_redraw();
@@ -895,18 +939,19 @@ impl ApplicationHandler for App {
                 return;
             }
         }
-        // Keep the toast's timeout and egui's animations going without spinning.
-        event_loop.set_control_flow(
-            if self
-                .toast
-                .as_ref()
-                .is_some_and(|(_, t)| t.elapsed() < Duration::from_secs(7))
-            {
-                ControlFlow::wait_duration(Duration::from_millis(500))
-            } else {
-                ControlFlow::Wait
-            },
-        );
+        // Keep the toast's timeout and egui's animations going without
+        // spinning, and look at the plan file now and then.
+        let toast = self
+            .toast
+            .as_ref()
+            .is_some_and(|(_, t)| t.elapsed() < Duration::from_secs(7));
+        event_loop.set_control_flow(if toast {
+            ControlFlow::wait_duration(Duration::from_millis(500))
+        } else if self.plan_path.is_some() {
+            ControlFlow::wait_duration(faults::DISK_CHECK)
+        } else {
+            ControlFlow::Wait
+        });
     }
 
     fn exiting(&mut self, _event_loop: &ActiveEventLoop) {

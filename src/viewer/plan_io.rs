@@ -55,6 +55,20 @@ mod tests {
         assert!(save(&plan, &dir.join("no/such/dir/p.toml"), None).is_err());
         let names: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
         assert_eq!(names.len(), 1);
+        // A folder that takes no files (not even from root): a message, nothing lost.
+        let err = save(&plan, Path::new("/proc/client.toml"), None).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("cannot write /proc/client.toml"),
+            "{err:#}"
+        );
+        // Never over the mesh the plan names.
+        let mesh = dir.join("scan.obj");
+        std::fs::write(&mesh, "v 0 0 0").unwrap();
+        let mut custom = plan.clone();
+        custom.head.mesh = "scan.obj".into();
+        let err = save(&custom, &mesh, Some(&path)).unwrap_err();
+        assert!(format!("{err:#}").contains("it is the input"), "{err:#}");
+        assert_eq!(std::fs::read(&mesh).unwrap(), b"v 0 0 0");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
