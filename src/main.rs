@@ -200,6 +200,11 @@ fn run(cli: Cli) -> Result<()> {
                 placement.total_planned(),
                 loaded.plan.sessions.len()
             ));
+            if placement.total_planned() == 0 {
+                say(
+                    "note: the region and zones leave no scalp to treat: render draws the head as it is",
+                );
+            }
             let asked: u32 = loaded
                 .plan
                 .scars

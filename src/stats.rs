@@ -260,10 +260,19 @@ impl Stats {
             "shown: {:.0} days after session {} (0: before treatment); the client's own hair: {} follicles over {:.1} cm²; {} FUE scar marks\n",
             self.days, self.session_shown, self.hair_follicles, self.hair_area_cm2, self.scar_marks
         ));
-        s.push_str(&format!(
-            "total {} impressions; min spacing {:.3} mm (planned ≥ {:.3}); Clark–Evans R {:.2}",
-            self.impressions, self.min_spacing_mm, self.planned_min_spacing_mm, self.clark_evans_r
-        ));
+        if self.impressions == 0 {
+            s.push_str(
+                "total 0 impressions: the region and zones leave no scalp to treat; the head is drawn as it is",
+            );
+        } else {
+            s.push_str(&format!(
+                "total {} impressions; min spacing {:.3} mm (planned ≥ {:.3}); Clark–Evans R {:.2}",
+                self.impressions,
+                self.min_spacing_mm,
+                self.planned_min_spacing_mm,
+                self.clark_evans_r
+            ));
+        }
         s
     }
 }
