@@ -6,7 +6,7 @@
 //! `cargo test --release --test fuzz` runs a fixed number of cases from a
 //! fixed seed (CI: well under two minutes). Longer, with fresh seeds:
 //! `SMP_FUZZ_SECONDS=3600 cargo test --release --test fuzz -- --nocapture`
-//! (the time is shared by the four targets; `SMP_FUZZ_SEED=N` picks the
+//! (the time is shared by the five targets; `SMP_FUZZ_SEED=N` picks the
 //! first seed). A failure prints the seed and the shrunk input.
 
 use proptest::prelude::*;
@@ -196,7 +196,7 @@ fn budget(cases: u32) -> (u32, Option<Duration>) {
     let seconds = std::env::var("SMP_FUZZ_SECONDS")
         .ok()
         .and_then(|s| s.parse::<u64>().ok());
-    (cases, seconds.map(|s| Duration::from_secs(s / 4)))
+    (cases, seconds.map(|s| Duration::from_secs(s / 5)))
 }
 
 /// Run `test` on `strategy`: one pass of `cases` from the fixed seed, or
@@ -699,4 +699,127 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// A plan generated field by field within the documented ranges: valid
+/// plans in combinations no example has (every zone excluding, scars on a
+/// crown, four sessions of tiny impressions), to be placed and drawn.
+fn generated_plan() -> impl Strategy<Value = String> {
+    let zone = (
+        -180.0f32..180.0,
+        -60.0f32..90.0,
+        5.0f32..150.0,
+        0.0f32..60.0,
+        prop_oneof![Just(0.0f32), 0.0f32..3.0],
+        0.0f32..1.0,
+    )
+        .prop_map(|(az, el, r, f, d, h)| {
+            format!(
+                "[[zones]]\nazimuth_deg = {az}\nelevation_deg = {el}\nradius_mm = {r}\nfeather_mm = {f}\n\
+                 density_scale = {d}\nhair_density_scale = {h}\n"
+            )
+        });
+    let scar = (0..3usize, -180.0f32..180.0, -40.0f32..60.0, 1u32..300, 0.5f32..20.0).prop_map(
+        |(kind, az, el, count, width)| match kind {
+            0 => format!(
+                "[[scars]]\nkind = \"strip\"\nazimuth_deg = {az}\nelevation_deg = {el}\nwidth_mm = {width}\n"
+            ),
+            1 => format!(
+                "[[scars]]\nkind = \"fue\"\nazimuth_deg = {az}\nelevation_deg = {el}\ncount = {count}\n"
+            ),
+            _ => format!(
+                "[[scars]]\nkind = \"line\"\npoints = [[{az}, {el}], [{}, {}]]\nwidth_mm = {width}\n",
+                (az + 30.0).min(180.0),
+                (el + 10.0).min(60.0)
+            ),
+        },
+    );
+    let region = prop_oneof![
+        Just("full"),
+        Just("frontal"),
+        Just("crown"),
+        Just("norwood-2"),
+        Just("norwood-3"),
+        Just("norwood-4"),
+        Just("norwood-5"),
+        Just("norwood-6"),
+        Just("norwood-7"),
+    ];
+    let hairline = prop_oneof![
+        Just("straight"),
+        Just("rounded"),
+        Just("widows-peak"),
+        Just("mature")
+    ];
+    (
+        (any::<u32>(), region, 10.0f32..200.0, 10.0f32..150.0, 0.0f32..60.0),
+        (hairline, 50.0f32..120.0, 0.0f32..25.0, 0.0f32..8.0),
+        (5.0f32..120.0, 0.0f32..300.0, 1usize..=4, 0.2f32..1.5),
+        proptest::collection::vec(zone, 0..=8),
+        proptest::collection::vec(scar, 0..=4),
+        (0u32..=4, 0.0f32..7300.0),
+    )
+        .prop_map(|(r, h, d, zones, scars, (shown, days))| {
+            let (seed, preset, depth, crown, feather) = r;
+            let (hl, height, band, irregular) = h;
+            let (density, hair, sessions, diameter) = d;
+            let mut t = format!(
+                "seed = {seed}\n{}[head]\nsubdivisions = 1\n[region]\npreset = \"{preset}\"\ndepth_mm = {depth}\n\
+                 crown_radius_mm = {crown}\nfeather_mm = {feather}\n[hairline]\npreset = \"{hl}\"\n\
+                 frontal_height_mm = {height}\nband_mm = {band}\nirregularity_mm = {irregular}\n\
+                 [density]\nfinal_per_cm2 = {density}\n[hair]\nnatural_per_cm2 = {hair}\n\
+                 [shown]\nsession = {}\ndays_after = {days}\n",
+                zones.concat(),
+                shown.min(sessions as u32)
+            );
+            for _ in 0..sessions {
+                t += &format!(
+                    "[[sessions]]\nshade = \"dark\"\nshare = {}\ndiameter_mm = {diameter}\n",
+                    1.0 / sessions as f32
+                );
+            }
+            t + &scars.concat()
+        })
+}
+
+#[test]
+fn fuzz_generated_plans_on_the_gpu() {
+    let loaded = smp_preview::loading::load(None).unwrap();
+    let prepared = std::cell::RefCell::new(
+        smp_preview::render::Prepared::new(&loaded)
+            .unwrap_or_else(|e| panic!("the GPU fuzz target needs an adapter: {e:#}")),
+    );
+    let heads = std::cell::RefCell::new(std::collections::HashMap::new());
+    let tally = Tally::default();
+    fuzz("plans on the GPU", 24, generated_plan(), |text| {
+        let plan = match TreatmentPlan::from_toml_str(&text, "generated.toml") {
+            Ok(p) => p,
+            Err(e) => {
+                check_plan_error(&e, "generated.toml")?;
+                tally.count(false);
+                return Ok(());
+            }
+        };
+        tally.count(true);
+        let mut heads = heads.borrow_mut();
+        let head = heads
+            .entry(plan.head.subdivisions)
+            .or_insert_with(|| head::load_builtin(plan.head.subdivisions).unwrap());
+        let mut p = prepared.borrow_mut();
+        let placed = timed("placing", Duration::from_secs(60), || {
+            p.rebuild(&plan, head)
+        })?;
+        prop_assert!(placed.is_ok(), "placing failed: {placed:?}");
+        let images = p.render_views(&[smp_preview::plan::ViewName::Top], 64, 64);
+        prop_assert!(images.is_ok(), "drawing failed: {:?}", images.err());
+        let loaded = smp_preview::loading::Loaded {
+            plan: plan.clone(),
+            plan_path: None,
+            head: head.clone(),
+        };
+        let stats = p.stats(&loaded);
+        prop_assert!(stats.is_ok(), "{:?}", stats.err());
+        Ok(())
+    });
+    tally.report_mostly_accepted("plans on the GPU");
 }
