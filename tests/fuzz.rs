@@ -181,13 +181,27 @@ impl Tally {
     }
 
     fn report(&self, name: &str) {
-        use std::sync::atomic::Ordering::Relaxed;
-        let (a, r) = (self.accepted.load(Relaxed), self.refused.load(Relaxed));
-        eprintln!("fuzz {name}: {a} accepted, {r} refused");
+        let (a, r) = self.counts(name);
         assert!(
             a > 0 && r > 0,
             "fuzz {name}: every case went one way ({a} accepted, {r} refused)"
         );
+    }
+
+    /// For generated valid input: only that most of it was taken.
+    fn report_mostly_accepted(&self, name: &str) {
+        let (a, r) = self.counts(name);
+        assert!(
+            a > r,
+            "fuzz {name}: the generator makes mostly invalid plans ({a} accepted, {r} refused)"
+        );
+    }
+
+    fn counts(&self, name: &str) -> (usize, usize) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let (a, r) = (self.accepted.load(Relaxed), self.refused.load(Relaxed));
+        eprintln!("fuzz {name}: {a} accepted, {r} refused");
+        (a, r)
     }
 }
 
