@@ -340,11 +340,22 @@ fn render_command(plan_path: Option<PathBuf>, args: RenderArgs) -> Result<()> {
     };
     // Every output is checked before the GPU work, so a bad path fails at once.
     files::create_folder(&opts.out_dir).context("--out")?;
-    for name in render::output_names(&opts, compare) {
-        files::check_writable(&opts.out_dir.join(name), &inputs).context("--out")?;
+    let outputs: Vec<PathBuf> = render::output_names(&opts, compare)
+        .into_iter()
+        .map(|name| opts.out_dir.join(name))
+        .collect();
+    for path in &outputs {
+        files::check_writable(path, &inputs).context("--out")?;
     }
     if let Some(json) = &stats_json {
         files::check_writable(json, &inputs).context("--stats-json")?;
+        if let Some(png) = outputs.iter().find(|p| files::same_place(p, json)) {
+            bail!(
+                "--stats-json {}: that is where this render writes {}; choose another name",
+                json.display(),
+                png.display()
+            );
+        }
     }
     let write_json = |value: serde_json::Value| -> Result<()> {
         if let Some(json) = &stats_json {

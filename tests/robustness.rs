@@ -103,6 +103,20 @@ fn stats_json_never_lands_on_an_input_however_spelled() {
     }
     // And no PNG was rendered for nothing: the refusal comes first.
     assert!(!dir.join("o/front.png").exists());
+    // The JSON onto one of the render's own pictures.
+    let out = run(
+        &dir,
+        &[
+            "render",
+            "--plan",
+            "plan.toml",
+            "--out",
+            "o",
+            "--stats-json",
+            "o/../o/front.png",
+        ],
+    );
+    refused(&out, &["--stats-json", "where this render writes"]);
 }
 
 #[test]

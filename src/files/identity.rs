@@ -42,6 +42,25 @@ impl FileId {
     }
 }
 
+/// Whether two output paths name the same place, existing yet or not: the
+/// same file name in the same folder, the folders compared as resolved.
+pub fn same_place(a: &Path, b: &Path) -> bool {
+    let split = |p: &Path| {
+        let dir = match p.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        (
+            std::fs::canonicalize(&dir).ok(),
+            p.file_name().map(|n| n.to_owned()),
+        )
+    };
+    let (da, na) = split(a);
+    let (db, nb) = split(b);
+    da.is_some() && da == db && na.is_some() && na == nb
+        || FileId::of(a).is_some() && FileId::of(a) == FileId::of(b)
+}
+
 /// The files a command reads, by identity: no output may be written over one.
 #[derive(Debug, Clone, Default)]
 pub struct Inputs {
@@ -100,6 +119,11 @@ mod tests {
         std::fs::write(dir.join("other.toml"), "x").unwrap();
         assert!(inputs.reached_by(&dir.join("other.toml")).is_none());
         assert!(inputs.reached_by(&dir.join("missing.toml")).is_none());
+        assert!(same_place(
+            &dir.join("sub/../new.png"),
+            &dir.join("new.png")
+        ));
+        assert!(!same_place(&dir.join("sub/new.png"), &dir.join("new.png")));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -6,7 +6,7 @@ mod identity;
 mod read;
 mod write;
 
-pub use identity::{FileId, Inputs};
+pub use identity::{FileId, Inputs, same_place};
 pub use read::{ReadError, io_message, read_regular, read_regular_string};
 pub use write::{WriteError, check_writable, create_folder, write_atomic, write_bytes};
 

@@ -17,7 +17,7 @@ pub fn next_path(dir: &Path) -> PathBuf {
 /// creating the folder; never over one of `inputs`.
 pub fn save(img: &RgbaImage, path: &Path, inputs: &crate::files::Inputs) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
+        crate::files::create_folder(dir)?;
     }
     crate::render::save_png(img, path, inputs)
 }
