@@ -85,6 +85,11 @@ impl PlanError {
         {
             message = format!("duplicate key `{}`: each key may be given once", key.trim());
         }
+        // Show the line itself: a syntax error has no field to name.
+        if let Some(text) = text.lines().nth(line.saturating_sub(1)) {
+            let shown: String = text.chars().take(100).collect();
+            message = format!("{message}\n  {line} | {shown}");
+        }
         PlanError::Syntax {
             origin: origin.to_string(),
             line,
