@@ -14,6 +14,22 @@ pub const GLABELLA_VERTEX_MM: (f32, f32) = (50.0, 250.0);
 /// The farthest any landmark may lie from the ears' midpoint, mm.
 pub const REACH_MM: f32 = 250.0;
 
+impl LandmarkSpec {
+    /// An adult head's landmarks in the head frame, for tests and examples.
+    pub fn typical() -> LandmarkSpec {
+        LandmarkSpec {
+            glabella: [0.0, 40.0, 100.0],
+            vertex: [0.0, 130.0, 0.0],
+            ear_left: [70.0, 0.0, 0.0],
+            ear_right: [-70.0, 0.0, 0.0],
+            inion: [0.0, 20.0, -95.0],
+            eye_left: [32.0, 42.0, 95.0],
+            eye_right: [-32.0, 42.0, 95.0],
+            eye_radius_mm: 12.0,
+        }
+    }
+}
+
 /// (field, message) for every landmark that cannot be where it is given.
 pub fn implausible(l: &LandmarkSpec) -> Vec<(&'static str, String)> {
     let p = |v: [f32; 3]| Vec3::from(v);
@@ -100,16 +116,7 @@ mod tests {
     use super::*;
 
     fn spec() -> LandmarkSpec {
-        LandmarkSpec {
-            glabella: [0.0, 40.0, 100.0],
-            vertex: [0.0, 130.0, 0.0],
-            ear_left: [70.0, 0.0, 0.0],
-            ear_right: [-70.0, 0.0, 0.0],
-            inion: [0.0, 20.0, -95.0],
-            eye_left: [32.0, 42.0, 95.0],
-            eye_right: [-32.0, 42.0, 95.0],
-            eye_radius_mm: 12.0,
-        }
+        LandmarkSpec::typical()
     }
 
     #[test]

@@ -66,16 +66,7 @@ mod tests {
         std::fs::write(&mesh, "v 0 0 0").unwrap();
         let mut custom = plan.clone();
         custom.head.mesh = "scan.obj".into();
-        custom.head.landmarks = Some(crate::plan::LandmarkSpec {
-            glabella: [0.0, 40.0, 100.0],
-            vertex: [0.0, 130.0, 0.0],
-            ear_left: [70.0, 0.0, 0.0],
-            ear_right: [-70.0, 0.0, 0.0],
-            inion: [0.0, 20.0, -95.0],
-            eye_left: [32.0, 42.0, 95.0],
-            eye_right: [-32.0, 42.0, 95.0],
-            eye_radius_mm: 12.0,
-        });
+        custom.head.landmarks = Some(crate::plan::LandmarkSpec::typical());
         let err = save(&custom, &mesh, Some(&path)).unwrap_err();
         assert!(format!("{err:#}").contains("it is the input"), "{err:#}");
         assert_eq!(std::fs::read(&mesh).unwrap(), b"v 0 0 0");
