@@ -4,8 +4,10 @@
 //! *azimuth* (0° front, +90° the client's left, ±180° back) and *elevation*
 //! (0° level with `C`, 90° straight up). The hairline is a curve of elevation
 //! over azimuth, tabulated at `HAIRLINE_SAMPLES` azimuths; the frontal point is
-//! measured on the mesh, `frontal_height_mm` along the surface above the
-//! glabella. Coverage is 0 below the hairline, ramps linearly to 1 across the
+//! found on the mesh from the face's proportions (the forehead a fraction of
+//! the face below it, glabella to menton, seen from the front), or
+//! `frontal_height_mm` along the surface above the glabella when the plan
+//! gives it. Coverage is 0 below the hairline, ramps linearly to 1 across the
 //! band (its edge wandering with a smooth noise, so it is never a drawn line),
 //! and is then shaped by the treated region and density zones.
 //!
@@ -130,19 +132,26 @@ pub struct HairlineShape {
     pub corner_recession_mm: f32,
     /// How far a central widow's peak dips below the rest of the front.
     pub peak_depth_mm: f32,
+    /// The forehead (glabella to hairline, seen from the front) as a
+    /// fraction of the face below it (glabella to menton).
+    pub forehead_fraction: f32,
 }
 
 pub fn preset_shape(preset: HairlinePreset) -> HairlineShape {
-    let (front_curve_mm, corner_recession_mm, peak_depth_mm) = match preset {
-        HairlinePreset::Straight => (0.0, 2.5, 0.0),
-        HairlinePreset::Rounded => (2.5, 8.5, 0.0),
-        HairlinePreset::WidowsPeak => (3.5, 10.0, 7.0),
-        HairlinePreset::Mature => (4.5, 22.0, 0.0),
+    // Forehead fractions: the facial thirds of adult men put the hairline
+    // about 61 mm above the glabella over a 141 mm face (0.43); a juvenile
+    // hairline sits a little lower, a mature one 1-2 cm higher at the centre.
+    let (front_curve_mm, corner_recession_mm, peak_depth_mm, forehead_fraction) = match preset {
+        HairlinePreset::Straight => (0.0, 2.5, 0.0, 0.40),
+        HairlinePreset::Rounded => (2.5, 8.5, 0.0, 0.43),
+        HairlinePreset::WidowsPeak => (3.5, 10.0, 7.0, 0.43),
+        HairlinePreset::Mature => (4.5, 22.0, 0.0, 0.51),
     };
     HairlineShape {
         front_curve_mm,
         corner_recession_mm,
         peak_depth_mm,
+        forehead_fraction,
     }
 }
 
@@ -153,6 +162,7 @@ pub fn plan_shape(h: &crate::plan::HairlineSpec) -> HairlineShape {
         front_curve_mm: h.front_curve_mm.unwrap_or(preset.front_curve_mm),
         corner_recession_mm: h.corner_recession_mm.unwrap_or(preset.corner_recession_mm),
         peak_depth_mm: h.peak_depth_mm.unwrap_or(preset.peak_depth_mm),
+        forehead_fraction: h.forehead_fraction.unwrap_or(preset.forehead_fraction),
     }
 }
 
@@ -207,12 +217,15 @@ impl CoverageModel {
     pub fn new(plan: &TreatmentPlan, head: &HeadMesh) -> CoverageModel {
         let l = &head.landmarks;
         let center = scalp_center(head);
-        let frontal_point = frontal_point(
-            &SkinRays::midline(head),
-            center,
-            l.glabella,
-            plan.hairline.frontal_height_mm,
-        );
+        let midline = SkinRays::midline(head);
+        let frontal_point = match plan.hairline.frontal_height_mm {
+            Some(mm) => frontal_point(&midline, center, l.glabella, mm),
+            None => {
+                let face_mm = l.glabella.y - head.menton_or_estimate().y;
+                let forehead_mm = plan_shape(&plan.hairline).forehead_fraction * face_mm;
+                frontal_point_at_height(&midline, center, l.glabella, forehead_mm)
+            }
+        };
         let skin = SkinRays::new(head, |_| true);
         let hairline_rad = hairline_table(plan, center, frontal_point);
         let ray = |az_deg: f32, el_deg: f32| {
@@ -514,6 +527,35 @@ pub fn frontal_point(midline: &SkinRays, center: Vec3, glabella: Vec3, height_mm
             return prev.lerp(p, t);
         }
         walked += seg;
+        prev = p;
+    }
+    prev
+}
+
+/// Walk up the midline from the glabella and return the point
+/// `forehead_mm` above it as seen from the front (in y): the facial thirds
+/// are measured that way, in projection.
+pub fn frontal_point_at_height(
+    midline: &SkinRays,
+    center: Vec3,
+    glabella: Vec3,
+    forehead_mm: f32,
+) -> Vec3 {
+    let target_y = glabella.y + forehead_mm;
+    let step = 0.1_f32.to_radians();
+    let mut e = elevation(glabella - center);
+    let mut prev = midline
+        .outermost(center, direction(0.0, e))
+        .unwrap_or(glabella);
+    while e < std::f32::consts::FRAC_PI_2 {
+        e += step;
+        let Some(p) = midline.outermost(center, direction(0.0, e)) else {
+            continue;
+        };
+        if p.y >= target_y {
+            let t = (target_y - prev.y) / (p.y - prev.y).max(1e-6);
+            return prev.lerp(p, t.clamp(0.0, 1.0));
+        }
         prev = p;
     }
     prev

@@ -164,7 +164,11 @@ pub fn render(loaded: &Loaded, opts: &RenderOptions, inputs: &Inputs) -> Result<
             .iter()
             .map(|(v, i)| (v.as_str().to_string(), i.clone()))
             .collect();
-        let subtitle = sheet_subtitle(loaded, &stats);
+        let subtitle = sheet_subtitle(
+            loaded,
+            &stats,
+            prepared.scene.placement.coverage.frontal_point,
+        );
         let sheet = crate::sheet::compose(&loaded.plan.name, &subtitle, &named);
         let path = opts.out_dir.join("sheet.png");
         save_png(&sheet, &path, inputs)?;
@@ -229,16 +233,19 @@ pub fn render_compare(loaded: &Loaded, opts: &RenderOptions, inputs: &Inputs) ->
     })
 }
 
-fn sheet_subtitle(loaded: &Loaded, stats: &Stats) -> String {
+/// The sheet's line of figures; the hairline as a practitioner measures it,
+/// its height above the glabella seen from the front.
+fn sheet_subtitle(loaded: &Loaded, stats: &Stats, frontal_point: glam::Vec3) -> String {
     let p = &loaded.plan;
+    let forehead_mm = frontal_point.y - loaded.head.landmarks.glabella.y;
     let shades: Vec<_> = p.sessions.iter().map(|s| s.shade.as_str()).collect();
     format!(
-        "{} impressions, {:.0}/cm2 planned, {} sessions ({}), hairline {} mm",
+        "{} impressions, {:.0}/cm2 planned, {} sessions ({}), hairline {:.0} mm above the glabella",
         stats.impressions,
         p.density.final_per_cm2,
         p.sessions.len(),
         shades.join(" / "),
-        p.hairline.frontal_height_mm
+        forehead_mm
     )
 }
 

@@ -767,7 +767,16 @@ fn generated_plan() -> impl Strategy<Value = String> {
     ];
     (
         (any::<u32>(), region, 10.0f32..200.0, 10.0f32..150.0, 0.0f32..60.0),
-        (hairline, 50.0f32..120.0, 0.0f32..25.0, 0.0f32..8.0),
+        (
+            hairline,
+            prop_oneof![
+                (50.0f32..120.0).prop_map(|mm| format!("frontal_height_mm = {mm}")),
+                (0.3f32..0.65).prop_map(|f| format!("forehead_fraction = {f}")),
+                Just(String::new()),
+            ],
+            0.0f32..25.0,
+            0.0f32..8.0,
+        ),
         (5.0f32..120.0, 0.0f32..300.0, 1usize..=4, 0.2f32..1.5),
         proptest::collection::vec(zone, 0..=8),
         proptest::collection::vec(scar, 0..=4),
@@ -780,7 +789,7 @@ fn generated_plan() -> impl Strategy<Value = String> {
             let mut t = format!(
                 "seed = {seed}\n{}[head]\nsubdivisions = 1\n[region]\npreset = \"{preset}\"\ndepth_mm = {depth}\n\
                  crown_radius_mm = {crown}\nfeather_mm = {feather}\n[hairline]\npreset = \"{hl}\"\n\
-                 frontal_height_mm = {height}\nband_mm = {band}\nirregularity_mm = {irregular}\n\
+                 {height}\nband_mm = {band}\nirregularity_mm = {irregular}\n\
                  [density]\nfinal_per_cm2 = {density}\n[hair]\nnatural_per_cm2 = {hair}\n\
                  [shown]\nsession = {}\ndays_after = {days}\n",
                 zones.concat(),

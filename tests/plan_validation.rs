@@ -28,7 +28,7 @@ fn default_and_example_plans_are_valid() {
 fn an_empty_plan_takes_the_documented_defaults() {
     let plan = parse("").unwrap();
     assert_eq!(plan.density.final_per_cm2, 60.0);
-    assert_eq!(plan.hairline.frontal_height_mm, 80.0);
+    assert_eq!(plan.hairline.frontal_height_mm, None);
     assert_eq!(plan.hairline.band_mm, 6.0);
     let shares: Vec<f32> = plan.sessions.iter().map(|s| s.share).collect();
     assert_eq!(shares, vec![0.45, 0.40, 0.15]);

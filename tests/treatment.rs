@@ -52,7 +52,7 @@ fn hairline_height_on_the_mesh_matches_the_plan_for_every_preset() {
         for height in [60.0, 80.0, 100.0] {
             let plan = plan_with(|p| {
                 p.hairline.preset = preset;
-                p.hairline.frontal_height_mm = height;
+                p.hairline.frontal_height_mm = Some(height);
                 p.hairline.irregularity_mm = 0.0;
             });
             let measured = measured_hairline_height(&CoverageModel::new(&plan, &head), &head);
@@ -161,10 +161,16 @@ fn scar_density_and_shade_overrides_hold() {
     let on_scar = |p: Vec3| scars.influence(p, 0.0).tissue > 0.99;
     let records = prepared.impressions().unwrap();
     let on: Vec<_> = records.iter().filter(|r| on_scar(r.position())).collect();
-    // Scar area from the capsules: length × (width − the soft edge).
-    let length: f32 = scars.capsules.iter().map(|c| c.a.distance(c.b)).sum();
-    let core_width = 2.0 * scars.capsules[0].radius_mm - 0.4;
-    let area_cm2 = (length * core_width) as f64 / 100.0;
+    // The scar's area on the skin, measured as the impressions are counted:
+    // the skin triangles whose centre lies on the scar's core.
+    let head = &loaded.head;
+    let area_mm2: f64 = head
+        .skin_triangles()
+        .map(|t| t.map(|i| Vec3::from(head.vertices[i as usize].position_mm)))
+        .filter(|[a, b, c]| on_scar((*a + *b + *c) / 3.0))
+        .map(|[a, b, c]| 0.5 * (b - a).cross(c - a).length() as f64)
+        .sum();
+    let area_cm2 = area_mm2 / 100.0;
     let density = on.len() as f64 / area_cm2;
     let planned =
         loaded.plan.density.final_per_cm2 as f64 * loaded.plan.scars[0].density_scale as f64;
@@ -259,5 +265,35 @@ fn every_example_plan_loads_and_fue_scars_are_drawn() {
     assert!(
         dots.iter()
             .all(|d| d.position.distance(centre) < radius * 1.3)
+    );
+}
+
+/// The facial thirds: on the default plan the treated scalp starts where a
+/// man's hairline is, (hairline → chin) / (vertex → chin) seen from the
+/// front between 0.83 and 0.90 (it was 0.94: a bald-looking front).
+#[test]
+fn the_default_hairline_follows_the_face_proportions() {
+    let head = head::load_builtin(2).unwrap();
+    let plan = smp_preview::plan::TreatmentPlan::default_plan();
+    let model = CoverageModel::new(&plan, &head);
+    let menton = head.menton().expect("a chin");
+    let vertex = head.landmarks.vertex;
+    let ratio = (model.frontal_point.y - menton.y) / (vertex.y - menton.y);
+    let forehead = model.frontal_point.y - head.landmarks.glabella.y;
+    eprintln!(
+        "frontal point {} menton {menton} ratio {ratio:.3} forehead {forehead:.1} mm",
+        model.frontal_point
+    );
+    assert!((0.83..=0.90).contains(&ratio), "ratio {ratio:.3}");
+    // 55-70 mm above the glabella in projection, as on adult men.
+    assert!(
+        (55.0..=70.0).contains(&forehead),
+        "forehead {forehead:.1} mm"
+    );
+    // The frontal point is where the treatment begins on the midline.
+    let below = model.frontal_point - Vec3::new(0.0, 3.0, 0.0);
+    assert!(
+        model.coverage(below) < 0.05
+            || model.coverage(model.frontal_point + Vec3::new(0.0, 8.0, 0.0)) > 0.5
     );
 }

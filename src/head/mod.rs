@@ -7,7 +7,10 @@
 //! from the MakeHuman hm08 base mesh (CC0) by `tools/make_head.rs` and embedded in the
 //! binary, so it runs from any directory.
 
+mod face;
 mod obj_errors;
+
+pub use face::TYPICAL_GLABELLA_MENTON_MM;
 
 use std::collections::HashMap;
 use std::io::Cursor;

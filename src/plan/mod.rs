@@ -148,9 +148,16 @@ pub enum HairlinePreset {
 pub struct HairlineSpec {
     #[serde(default = "default_hairline_preset")]
     pub preset: HairlinePreset,
-    /// Frontal hairline height above the glabella, measured along the surface.
-    #[serde(default = "default_frontal_height")]
-    pub frontal_height_mm: f32,
+    /// Frontal hairline height above the glabella, measured along the
+    /// surface. Default: from the face's proportions (`forehead_fraction`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frontal_height_mm: Option<f32>,
+    /// Without `frontal_height_mm`: the forehead's height (glabella to
+    /// hairline, seen from the front) as a fraction of the face below it
+    /// (glabella to menton). Default: the preset's (about 0.43, the facial
+    /// thirds of adult men; higher for a mature hairline).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub forehead_fraction: Option<f32>,
     /// Width of the soft band across which density ramps from 0 to 1.
     #[serde(default = "default_band")]
     pub band_mm: f32,
@@ -396,6 +403,7 @@ pub mod limits {
     pub const FINAL_DENSITY_PER_CM2: (f32, f32) = (5.0, 200.0);
     pub const BAND_MM: (f32, f32) = (0.0, 25.0);
     pub const FRONTAL_HEIGHT_MM: (f32, f32) = (50.0, 120.0);
+    pub const FOREHEAD_FRACTION: (f32, f32) = (0.3, 0.65);
     pub const IRREGULARITY_MM: (f32, f32) = (0.0, 8.0);
     pub const IRREGULARITY_SCALE_MM: (f32, f32) = (2.0, 60.0);
     pub const MIN_SPACING_MM: (f32, f32) = (0.1, 5.0);
@@ -597,9 +605,6 @@ fn default_stubble_diameter() -> f32 {
 fn default_hairline_preset() -> HairlinePreset {
     HairlinePreset::Rounded
 }
-fn default_frontal_height() -> f32 {
-    80.0
-}
 fn default_band() -> f32 {
     6.0
 }
@@ -703,7 +708,8 @@ impl Default for HairlineSpec {
     fn default() -> Self {
         HairlineSpec {
             preset: default_hairline_preset(),
-            frontal_height_mm: default_frontal_height(),
+            frontal_height_mm: None,
+            forehead_fraction: None,
             band_mm: default_band(),
             front_curve_mm: None,
             corner_recession_mm: None,

@@ -335,12 +335,18 @@ impl TreatmentPlan {
         );
         let h = &self.hairline;
         let p = |k| vec![Key("hairline"), Key(k)];
-        c.range(
-            p("frontal_height_mm"),
-            h.frontal_height_mm,
-            limits::FRONTAL_HEIGHT_MM,
-            " mm",
-        );
+        if let Some(v) = h.frontal_height_mm {
+            c.range(p("frontal_height_mm"), v, limits::FRONTAL_HEIGHT_MM, " mm");
+        }
+        if let Some(v) = h.forehead_fraction {
+            c.range(p("forehead_fraction"), v, limits::FOREHEAD_FRACTION, "");
+            if h.frontal_height_mm.is_some() {
+                c.push(
+                    p("forehead_fraction"),
+                    "give frontal_height_mm or forehead_fraction, not both".into(),
+                );
+            }
+        }
         c.range(p("band_mm"), h.band_mm, limits::BAND_MM, " mm");
         c.range(
             p("irregularity_mm"),

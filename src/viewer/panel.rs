@@ -163,6 +163,8 @@ pub fn show(
     let mut ev = PanelEvents::default();
     file_section(ui, state, info, &mut ev);
     ui.separator();
+    /// The millimetre height offered when the proportions are switched off.
+    const DEFAULT_FRONTAL_HEIGHT_MM: f32 = 75.0;
     egui::CollapsingHeader::new("Hairline")
         .default_open(true)
         .show(ui, |ui| {
@@ -179,11 +181,37 @@ pub fn show(
                         ui.selectable_value(&mut h.preset, p, name);
                     }
                 });
-            ui.add(
-                Slider::new(&mut h.frontal_height_mm, range(limits::FRONTAL_HEIGHT_MM))
-                    .text("height")
-                    .suffix(" mm"),
-            );
+            // The height from the face's proportions, or in mm along the skin.
+            let mut by_face = h.frontal_height_mm.is_none();
+            if ui
+                .checkbox(&mut by_face, "height from the face's proportions")
+                .changed()
+            {
+                h.frontal_height_mm = (!by_face).then_some(DEFAULT_FRONTAL_HEIGHT_MM);
+                h.forehead_fraction = None;
+            }
+            match &mut h.frontal_height_mm {
+                Some(mm) => {
+                    ui.add(
+                        Slider::new(mm, range(limits::FRONTAL_HEIGHT_MM))
+                            .text("height along the skin")
+                            .suffix(" mm"),
+                    );
+                }
+                None => {
+                    let preset = crate::hairline::preset_shape(h.preset).forehead_fraction;
+                    let mut f = h.forehead_fraction.unwrap_or(preset);
+                    if ui
+                        .add(
+                            Slider::new(&mut f, range(limits::FOREHEAD_FRACTION))
+                                .text("forehead / face"),
+                        )
+                        .changed()
+                    {
+                        h.forehead_fraction = Some(f);
+                    }
+                }
+            }
             ui.add(
                 Slider::new(&mut h.band_mm, range(limits::BAND_MM))
                     .text("band width")

@@ -1,0 +1,57 @@
+//! The face's own proportions, found on the mesh: the menton (the lowest
+//! point of the chin), from which the facial thirds place the hairline.
+
+use super::{HeadMesh, MATERIAL_SKIN};
+use glam::Vec3;
+
+/// Half-width of the band around x = 0 taken as the midline profile, mm
+/// (a scan has no vertices exactly on the plane).
+const MIDLINE_BAND_MM: f32 = 3.0;
+/// The chin is the front of the profile: no more than this behind the
+/// glabella, mm (the throat below it lies 40-60 mm further back).
+const CHIN_DEPTH_MM: f32 = 30.0;
+
+impl HeadMesh {
+    /// The menton: the lowest skin point of the midline profile that is still
+    /// at the front of the face. `None` when the mesh has no chin (a scan cut
+    /// above it).
+    pub fn menton(&self) -> Option<Vec3> {
+        let l = &self.landmarks;
+        let eye_y = 0.5 * (l.eye_left.y + l.eye_right.y);
+        self.vertices
+            .iter()
+            .filter(|v| v.material == MATERIAL_SKIN)
+            .map(|v| Vec3::from(v.position_mm))
+            .filter(|p| {
+                p.x.abs() < MIDLINE_BAND_MM
+                    && p.z > l.glabella.z - CHIN_DEPTH_MM
+                    && p.y < eye_y - 40.0
+            })
+            .min_by(|a, b| a.y.total_cmp(&b.y))
+    }
+
+    /// The menton, or where the facial thirds put it when the mesh has none:
+    /// the face (glabella to menton) twice the forehead's usual 60 mm.
+    pub fn menton_or_estimate(&self) -> Vec3 {
+        self.menton().unwrap_or_else(|| {
+            let g = self.landmarks.glabella;
+            Vec3::new(0.0, g.y - TYPICAL_GLABELLA_MENTON_MM, g.z - 20.0)
+        })
+    }
+}
+
+/// Glabella to menton on adult men, mm (midface 65 + lower face 76).
+pub const TYPICAL_GLABELLA_MENTON_MM: f32 = 141.0;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_built_in_chin_is_below_the_mouth_at_the_front() {
+        let head = crate::head::load_builtin(2).unwrap();
+        let m = head.menton().expect("the built-in head has a chin");
+        let g = head.landmarks.glabella;
+        // An adult's glabella-menton height is 120-160 mm.
+        assert!((120.0..160.0).contains(&(g.y - m.y)), "menton {m}");
+        assert!(m.z > 60.0 && m.x.abs() < 3.0, "menton {m}");
+    }
+}
