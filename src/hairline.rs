@@ -44,6 +44,9 @@ pub struct CoverageModel {
     pub scars: ScarModel,
     /// The frontal hairline point on the mesh.
     pub frontal_point: Vec3,
+    /// Azimuth (degrees, either side) of the frontotemporal corners: on the
+    /// vertical through the outer canthus.
+    pub temple_corner_deg: f32,
 }
 
 /// The two things coverage can describe: where impressions go and how
@@ -227,7 +230,8 @@ impl CoverageModel {
             }
         };
         let skin = SkinRays::new(head, |_| true);
-        let hairline_rad = hairline_table(plan, center, frontal_point);
+        let corner_deg = corner_azimuth_deg(plan, head, &skin, center, frontal_point);
+        let hairline_rad = hairline_table(plan, center, frontal_point, corner_deg);
         let ray = |az_deg: f32, el_deg: f32| {
             let d = direction(az_deg.to_radians(), el_deg.to_radians());
             skin.outermost(center, d).unwrap_or(center + d * 90.0)
@@ -260,6 +264,7 @@ impl CoverageModel {
             bald_pattern: norwood_pattern(plan.region.preset),
             scars: ScarModel::new(plan, head, center),
             frontal_point,
+            temple_corner_deg: corner_deg,
         }
     }
 
@@ -564,10 +569,88 @@ pub fn frontal_point_at_height(
 /// The hairline elevation table. The frontal point is the lowest point of the
 /// front (a widow's peak's tip), so the measured frontal height holds for every
 /// preset; mm along the surface become degrees at the frontal point's radius.
+/// Where the plan's frontotemporal corner goes on this head: on the vertical
+/// through the outer canthus, at the corner's elevation in the template.
+fn corner_azimuth_deg(
+    plan: &TreatmentPlan,
+    head: &HeadMesh,
+    skin: &SkinRays,
+    center: Vec3,
+    frontal_point: Vec3,
+) -> f32 {
+    let deg_per_mm = (1.0 / (frontal_point - center).length().max(1.0)).to_degrees();
+    let shape = plan_shape(&plan.hairline);
+    let front_deg = elevation(frontal_point - center).to_degrees();
+    let corner_el = front_deg + shape.corner_recession_mm * deg_per_mm - 3.0;
+    let x = outer_canthus_x(&head.landmarks);
+    temple_corner_deg(skin, center, x, corner_el)
+        .map_or(TEMPLATE_CORNER_DEG, |a| a.clamp(25.0, 50.0))
+}
+
+/// The azimuth (degrees) of the frontotemporal corner in the hairline
+/// template; `temple_corner_deg` moves it to the face's own.
+const TEMPLATE_CORNER_DEG: f32 = 37.0;
+/// Past this azimuth (the sideburn) the template is anatomical and fixed.
+const TEMPLATE_SIDEBURN_DEG: f32 = 62.0;
+
+/// The template azimuth shown at azimuth `az_deg` when the corner sits at
+/// `corner_deg`: the front stretched or squeezed to put the template's
+/// corner there, blended back into the fixed sides before the sideburn.
+fn template_azimuth(az_deg: f32, corner_deg: f32) -> f32 {
+    let a = az_deg.abs();
+    let t = if a <= corner_deg {
+        a * TEMPLATE_CORNER_DEG / corner_deg
+    } else if a < TEMPLATE_SIDEBURN_DEG {
+        TEMPLATE_CORNER_DEG
+            + (a - corner_deg) * (TEMPLATE_SIDEBURN_DEG - TEMPLATE_CORNER_DEG)
+                / (TEMPLATE_SIDEBURN_DEG - corner_deg)
+    } else {
+        a
+    };
+    t.copysign(az_deg)
+}
+
+/// The outer-canthus rule: the frontotemporal corner lies on the vertical
+/// through the outer corner of the eye. Its azimuth from the scalp centre,
+/// found on the skin at the corner's elevation; `None` when the rays miss.
+pub fn temple_corner_deg(
+    skin: &SkinRays,
+    center: Vec3,
+    outer_canthus_x: f32,
+    corner_elevation_deg: f32,
+) -> Option<f32> {
+    let el = corner_elevation_deg.to_radians();
+    let x_at = |az_deg: f32| {
+        skin.outermost(center, direction(az_deg.to_radians(), el))
+            .map(|p| p.x - center.x)
+    };
+    // x grows with azimuth over the front: bisect for the canthus' x.
+    let (mut lo, mut hi) = (15.0f32, 60.0f32);
+    if x_at(lo)? > outer_canthus_x || x_at(hi)? < outer_canthus_x {
+        return None;
+    }
+    for _ in 0..24 {
+        let mid = 0.5 * (lo + hi);
+        if x_at(mid)? < outer_canthus_x {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Some(0.5 * (lo + hi))
+}
+
+/// The outer corner of the eye, |x| in the head frame: the eyeball's
+/// lateral edge, the two eyes averaged (a scan is not exactly symmetric).
+pub fn outer_canthus_x(l: &crate::head::Landmarks) -> f32 {
+    0.5 * (l.eye_left.x - l.eye_right.x) + l.eye_radius_mm
+}
+
 fn hairline_table(
     plan: &TreatmentPlan,
     center: Vec3,
     frontal_point: Vec3,
+    corner_deg: f32,
 ) -> [f32; HAIRLINE_SAMPLES] {
     let h = &plan.hairline;
     let deg_per_mm = (1.0 / (frontal_point - center).length().max(1.0)).to_degrees();
@@ -583,7 +666,8 @@ fn hairline_table(
     let asymmetry = h.asymmetry_mm * deg_per_mm;
     let mut table = [0.0; HAIRLINE_SAMPLES];
     for (i, e) in table.iter_mut().enumerate() {
-        let az = -180.0 + 360.0 * i as f32 / HAIRLINE_SAMPLES as f32;
+        let shown = -180.0 + 360.0 * i as f32 / HAIRLINE_SAMPLES as f32;
+        let az = template_azimuth(shown, corner_deg);
         // Everything but the peak's tip is raised by the peak's depth.
         let raise =
             peak * (1.0 - (-(az / 7.0).powi(2)).exp()) * (1.0 - ramp(az.abs() - 44.0, 10.0));

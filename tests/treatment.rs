@@ -297,3 +297,34 @@ fn the_default_hairline_follows_the_face_proportions() {
             || model.coverage(model.frontal_point + Vec3::new(0.0, 8.0, 0.0)) > 0.5
     );
 }
+
+/// The outer-canthus rule: the frontotemporal corner sits on the vertical
+/// through the outer corner of the eye, and follows the eyes on another face.
+#[test]
+fn temple_corners_follow_the_outer_canthus() {
+    let head = head::load_builtin(2).unwrap();
+    let plan = smp_preview::plan::TreatmentPlan::default_plan();
+    let corner_x = |head: &head::HeadMesh| {
+        let m = CoverageModel::new(&plan, head);
+        let az = m.temple_corner_deg.to_radians();
+        let el = m.hairline_elevation(az);
+        let skin = SkinRays::new(head, |_| true);
+        let p = skin.outermost(m.center, direction(az, el)).unwrap();
+        (p.x, smp_preview::hairline::outer_canthus_x(&head.landmarks))
+    };
+    let (x, canthus) = corner_x(&head);
+    eprintln!("corner at x = {x:.1} mm, outer canthus at {canthus:.1} mm");
+    assert!(
+        (x - canthus).abs() < 1.5,
+        "corner {x:.1} vs canthus {canthus:.1}"
+    );
+    // Eyes 6 mm further apart on each side: the corners move out with them.
+    let mut wide = head.clone();
+    wide.landmarks.eye_left.x += 6.0;
+    wide.landmarks.eye_right.x -= 6.0;
+    let (x2, canthus2) = corner_x(&wide);
+    assert!(
+        (x2 - canthus2).abs() < 1.5 && x2 > x + 4.0,
+        "{x:.1} -> {x2:.1}"
+    );
+}
