@@ -53,7 +53,7 @@ pub fn load_head(
                 eye_right: Vec3::from(l.eye_right),
                 eye_radius_mm: l.eye_radius_mm,
             };
-            let head = head::load_obj(&mesh, plan.head.scale_to_mm, landmarks, subdivisions)?;
+            let head = head::load_mesh(&mesh, plan.head.scale_to_mm, landmarks, subdivisions)?;
             head::check_landmarks_on_mesh(&head)?;
             Ok(head)
         }

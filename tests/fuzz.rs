@@ -6,7 +6,7 @@
 //! `cargo test --release --test fuzz` runs a fixed number of cases from a
 //! fixed seed (CI: well under two minutes). Longer, with fresh seeds:
 //! `SMP_FUZZ_SECONDS=3600 cargo test --release --test fuzz -- --nocapture`
-//! (the time is shared by the five targets; `SMP_FUZZ_SEED=N` picks the
+//! (the time is shared by the six targets; `SMP_FUZZ_SEED=N` picks the
 //! first seed). A failure prints the seed and the shrunk input.
 
 use proptest::prelude::*;
@@ -210,7 +210,7 @@ fn budget(cases: u32) -> (u32, Option<Duration>) {
     let seconds = std::env::var("SMP_FUZZ_SECONDS")
         .ok()
         .and_then(|s| s.parse::<u64>().ok());
-    (cases, seconds.map(|s| Duration::from_secs(s / 5)))
+    (cases, seconds.map(|s| Duration::from_secs(s / 6)))
 }
 
 /// Run `test` on `strategy`: one pass of `cases` from the fixed seed, or
@@ -420,7 +420,7 @@ fn fuzz_obj_files() {
         let text = lines.join("\n");
         std::fs::write(&path, &text).unwrap();
         let result = timed("loading the mesh", Duration::from_secs(20), || {
-            head::load_obj(&path, scale, Landmarks::builtin(), subdivisions)
+            head::load_mesh(&path, scale, Landmarks::builtin(), subdivisions)
         })?;
         tally.count(result.is_ok());
         if std::env::var("SMP_FUZZ_DEBUG").is_ok()
@@ -845,4 +845,100 @@ fn fuzz_generated_plans_on_the_gpu() {
         Ok(())
     });
     tally.report_mostly_accepted("plans on the GPU");
+}
+
+/// Mesh bytes as scan apps write them (glTF binary, PLY ASCII and binary: the
+/// built-in head exported, its first 1 500 triangles), then broken: bytes
+/// overwritten, cut, inserted; numbers in the JSON or the PLY header changed.
+fn scan_bytes() -> impl Strategy<Value = (String, Vec<u8>)> {
+    let mut head = head::load_builtin(0).unwrap();
+    head.indices.truncate(3 * 1500);
+    let bases: Vec<(String, Vec<u8>)> = vec![
+        (
+            "scan.glb".into(),
+            smp_preview::head::export::to_glb(&head, 1.0),
+        ),
+        (
+            "scan.ply".into(),
+            smp_preview::head::export::to_ply(&head, 1.0, false),
+        ),
+        (
+            "scan-binary.ply".into(),
+            smp_preview::head::export::to_ply(&head, 1.0, true),
+        ),
+    ];
+    let edit = prop_oneof![
+        (any::<usize>(), any::<u8>()).prop_map(|(at, b)| (0u8, at, vec![b])),
+        any::<usize>().prop_map(|at| (1u8, at, Vec::new())),
+        (
+            any::<usize>(),
+            proptest::collection::vec(any::<u8>(), 1..16)
+        )
+            .prop_map(|(at, b)| (2u8, at, b)),
+        (any::<usize>(), 0..HOSTILE_VALUES.len()).prop_map(|(at, v)| (
+            3u8,
+            at,
+            HOSTILE_VALUES[v].as_bytes().to_vec()
+        )),
+    ];
+    (0..bases.len(), proptest::collection::vec(edit, 0..4)).prop_map(move |(k, edits)| {
+        let (name, mut bytes) = bases[k].clone();
+        for (kind, at, data) in edits {
+            let n = bytes.len().max(1);
+            match kind {
+                0 => bytes[at % n] = data[0],
+                1 => bytes.truncate(at % n),
+                2 => {
+                    let at = at % (bytes.len() + 1);
+                    bytes.splice(at..at, data);
+                }
+                _ => {
+                    // Replace the first run of digits at or after `at` (a count,
+                    // a length, an index in the JSON or the header).
+                    let head_len = bytes.len().min(4000);
+                    let from = at % head_len.max(1);
+                    if let Some(s) = (from..head_len).find(|&i| bytes[i].is_ascii_digit()) {
+                        let e = (s..bytes.len())
+                            .find(|&i| !bytes[i].is_ascii_digit())
+                            .unwrap_or(bytes.len());
+                        bytes.splice(s..e, data);
+                    }
+                }
+            }
+        }
+        (name, bytes)
+    })
+}
+
+#[test]
+fn fuzz_gltf_and_ply_files() {
+    let tally = Tally::default();
+    fuzz("glTF and PLY files", 400, scan_bytes(), |(name, bytes)| {
+        let dir = scratch("scan");
+        let path = dir.join(&name);
+        std::fs::write(&path, &bytes).unwrap();
+        let result = timed("loading the scan", Duration::from_secs(20), || {
+            head::load_mesh(&path, 1.0, Landmarks::builtin(), 0)
+        })?;
+        tally.count(result.is_ok());
+        match result {
+            Err(e) => {
+                let msg = e.to_string();
+                prop_assert!(msg.contains(&path.display().to_string()), "{msg}");
+            }
+            Ok(mesh) => {
+                let n = mesh.vertices.len() as u32;
+                prop_assert!(mesh.indices.iter().all(|&i| i < n));
+                prop_assert!(
+                    mesh.vertices
+                        .iter()
+                        .all(|v| v.position_mm.iter().all(|c| c.is_finite()))
+                );
+            }
+        }
+        prop_assert_eq!(std::fs::read(&path).unwrap(), bytes, "the scan changed");
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(())
+    });
+    tally.report("glTF and PLY files");
 }

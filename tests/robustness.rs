@@ -181,22 +181,36 @@ fn special_files_are_refused_at_once() {
             &[plan, what, "not a regular file"],
         );
     }
-    // The same for a mesh.
+    // The same for a mesh (named as a mesh: the extension is checked first).
     let mesh_plan = |mesh: &str| {
         format!(
             "[head]\nmesh = \"{mesh}\"\n[head.landmarks]\nglabella = [0, 40, 90]\nvertex = [0, 125, 0]\n\
              ear_left = [70, 0, 0]\near_right = [-70, 0, 0]\ninion = [0, 30, -90]\n"
         )
     };
-    for (mesh, what) in [("/dev/zero", "a character device"), ("fifo.toml", "a FIFO")] {
+    std::os::unix::fs::symlink("/dev/zero", dir.join("zero.obj")).unwrap();
+    assert!(
+        Command::new("mkfifo")
+            .arg(dir.join("fifo.ply"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    std::fs::create_dir_all(dir.join("folder.glb")).unwrap();
+    for (mesh, what) in [("zero.obj", "a character device"), ("fifo.ply", "a FIFO")] {
         std::fs::write(dir.join("p.toml"), mesh_plan(mesh)).unwrap();
         refused(
             &run(&dir, &["check", "--plan", "p.toml"]),
             &["mesh", mesh, what],
         );
     }
+    std::fs::write(dir.join("p.toml"), mesh_plan("head.stl")).unwrap();
+    refused(
+        &run(&dir, &["check", "--plan", "p.toml"]),
+        &["head.mesh", "unknown mesh format", ".glb"],
+    );
     // An OS error is said once, not twice.
-    std::fs::write(dir.join("p.toml"), mesh_plan("folder.toml")).unwrap();
+    std::fs::write(dir.join("p.toml"), mesh_plan("folder.glb")).unwrap();
     let err = stderr(&run(&dir, &["check", "--plan", "p.toml"]));
     assert_eq!(err.matches("directory").count(), 1, "{err}");
     assert!(!err.contains("os error"), "{err}");
@@ -443,4 +457,47 @@ fn gpu_errors_are_errors_not_aborts() {
             .render_views(&[smp_preview::plan::ViewName::Front], 64, 64)
             .is_ok()
     );
+}
+
+/// A scan as a phone app exports it: the built-in head as GLB in metres and
+/// as binary PLY, rendered with `scale_to_mm = 1000` and its landmarks.
+#[test]
+fn a_glb_or_ply_head_renders() {
+    let dir = folder("scan-formats");
+    let head = smp_preview::head::load_builtin(1).unwrap();
+    std::fs::write(
+        dir.join("scan.glb"),
+        smp_preview::head::export::to_glb(&head, 0.001),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("scan.ply"),
+        smp_preview::head::export::to_ply(&head, 0.001, true),
+    )
+    .unwrap();
+    let l = &head.landmarks;
+    let v = |p: glam::Vec3| format!("[{}, {}, {}]", p.x, p.y, p.z);
+    for mesh in ["scan.glb", "scan.ply"] {
+        let plan = format!(
+            "{SMALL}[head]\nmesh = \"{mesh}\"\nscale_to_mm = 1000\nsubdivisions = 1\n[head.landmarks]\n\
+             glabella = {}\nvertex = {}\near_left = {}\near_right = {}\ninion = {}\neye_left = {}\neye_right = {}\n",
+            v(l.glabella),
+            v(l.vertex),
+            v(l.ear_left),
+            v(l.ear_right),
+            v(l.inion),
+            v(l.eye_left),
+            v(l.eye_right)
+        );
+        std::fs::write(dir.join("plan.toml"), plan).unwrap();
+        let out = ok(&run(
+            &dir,
+            &["render", "--plan", "plan.toml", "--out", "o", "--no-sheet"],
+        ));
+        let total: usize = out
+            .lines()
+            .find_map(|l| l.strip_prefix("total ")?.split(' ').next()?.parse().ok())
+            .unwrap_or(0);
+        assert!(total > 10_000, "{mesh}: {out}");
+    }
 }

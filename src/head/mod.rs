@@ -7,13 +7,16 @@
 //! from the MakeHuman hm08 base mesh (CC0) by `tools/make_head.rs` and embedded in the
 //! binary, so it runs from any directory.
 
+pub mod export;
 mod face;
+mod gltf;
+mod obj;
 mod obj_errors;
+mod ply;
 
 pub use face::TYPICAL_GLABELLA_MENTON_MM;
 
 use std::collections::HashMap;
-use std::io::Cursor;
 use std::path::Path;
 
 use glam::Vec3;
@@ -316,21 +319,20 @@ pub fn check_landmarks_on_mesh(mesh: &HeadMesh) -> Result<(), HeadError> {
 pub fn load_builtin(subdivisions: u32) -> Result<HeadMesh, HeadError> {
     check_subdivisions(BUILTIN_OBJ_NAME, subdivisions)?;
     let landmarks = Landmarks::from_toml_str(BUILTIN_LANDMARKS, BUILTIN_LANDMARKS_NAME)?;
-    let mut mesh = build(
-        BUILTIN_OBJ.as_bytes(),
-        BUILTIN_OBJ_NAME,
-        1.0,
-        landmarks,
-        subdivisions,
-    )?;
+    let pieces = obj::read(BUILTIN_OBJ.as_bytes(), Path::new(BUILTIN_OBJ_NAME))?;
+    let mut mesh = build(&pieces, BUILTIN_OBJ_NAME, 1.0, landmarks, subdivisions)?;
     mesh.source = BUILTIN_SOURCE.to_string();
     Ok(mesh)
 }
 
-/// Loads an OBJ that is already in the head frame once multiplied by `scale_to_mm`.
-/// Objects/groups whose name contains "eye" (e.g. `eye_left`, `eye_right`) get
-/// [`MATERIAL_EYE`], everything else [`MATERIAL_SKIN`]. Materials (`mtllib`) are ignored.
-pub fn load_obj(
+/// The mesh formats read, by file extension.
+pub const MESH_FORMATS: &str = "OBJ (.obj), glTF (.gltf, .glb) or PLY (.ply)";
+
+/// Loads a mesh (OBJ, glTF / GLB or PLY, by extension) that is already in
+/// the head frame once multiplied by `scale_to_mm`. Objects, groups or
+/// meshes whose name contains "eye" (e.g. `eye_left`, `eye_right`) get
+/// [`MATERIAL_EYE`], everything else [`MATERIAL_SKIN`]. Materials are ignored.
+pub fn load_mesh(
     path: &Path,
     scale_to_mm: f32,
     landmarks: Landmarks,
@@ -344,9 +346,51 @@ pub fn load_obj(
             scale: scale_to_mm,
         });
     }
+    let read = match Format::of(path) {
+        Some(Format::Obj) => obj::read,
+        Some(Format::Gltf) => gltf::read,
+        Some(Format::Ply) => ply::read,
+        None => {
+            return Err(HeadError::Parse {
+                file,
+                message: format!("unknown mesh format: give {MESH_FORMATS}"),
+            });
+        }
+    };
     let bytes = crate::files::read_regular(path, crate::files::MAX_MESH_BYTES, "mesh")
         .map_err(|e| HeadError::Read(e.to_string()))?;
-    build(&bytes, &file, scale_to_mm, landmarks, subdivisions)
+    let pieces = read(&bytes, path)?;
+    build(&pieces, &file, scale_to_mm, landmarks, subdivisions)
+}
+
+/// A mesh file's format, by its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Obj,
+    Gltf,
+    Ply,
+}
+
+impl Format {
+    pub fn of(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "obj" => Some(Format::Obj),
+            "gltf" | "glb" => Some(Format::Gltf),
+            "ply" => Some(Format::Ply),
+            _ => None,
+        }
+    }
+}
+
+/// One object of a mesh file, as every importer hands it over: positions in
+/// the file's units, optional UVs (one per position), triangles.
+#[derive(Debug, Clone, Default)]
+pub struct Piece {
+    pub name: String,
+    pub positions: Vec<[f32; 3]>,
+    pub uvs: Vec<[f32; 2]>,
+    pub triangles: Vec<[u32; 3]>,
 }
 
 fn check_subdivisions(file: &str, subdivisions: u32) -> Result<(), HeadError> {
@@ -373,28 +417,12 @@ struct Work {
 }
 
 fn build(
-    bytes: &[u8],
+    pieces: &[Piece],
     file: &str,
     scale: f32,
     landmarks: Landmarks,
     subdivisions: u32,
 ) -> Result<HeadMesh, HeadError> {
-    let options = tobj::LoadOptions {
-        triangulate: true,
-        single_index: true,
-        ..Default::default()
-    };
-    let (models, _materials) = tobj::load_obj_buf(&mut Cursor::new(bytes), &options, |_| {
-        Err(tobj::LoadError::OpenFileFailed)
-    })
-    .map_err(|e| HeadError::Parse {
-        file: match obj_errors::locate(bytes, &e) {
-            Some((line, text)) => format!("{file}:{line}: {text:?}"),
-            None => file.to_string(),
-        },
-        message: e.to_string(),
-    })?;
-
     let mut w = Work {
         pos: Vec::new(),
         uv: Vec::new(),
@@ -404,40 +432,41 @@ fn build(
         weld_normal: Vec::new(),
         tris: Vec::new(),
     };
-    for model in &models {
-        let m = &model.mesh;
-        let material = if model.name.to_ascii_lowercase().contains("eye") {
+    for piece in pieces {
+        let material = if piece.name.to_ascii_lowercase().contains("eye") {
             MATERIAL_EYE
         } else {
             MATERIAL_SKIN
         };
         let base = w.pos.len() as u32;
-        let n = m.positions.len() / 3;
-        let has_uv = m.texcoords.len() == 2 * n;
-        for i in 0..n {
-            let p = Vec3::new(
-                m.positions[3 * i],
-                m.positions[3 * i + 1],
-                m.positions[3 * i + 2],
-            ) * scale;
+        let n = piece.positions.len();
+        let has_uv = piece.uvs.len() == n;
+        for (i, p) in piece.positions.iter().enumerate() {
+            let p = Vec3::from(*p) * scale;
             if !p.is_finite() {
                 return Err(HeadError::NonFinite {
                     file: file.to_string(),
-                    object: model.name.clone(),
+                    object: piece.name.clone(),
                     position: p.into(),
                     scale,
                 });
             }
             w.pos.push(p);
-            w.uv.push(if has_uv {
-                [m.texcoords[2 * i], m.texcoords[2 * i + 1]]
-            } else {
-                [0.0, 0.0]
-            });
+            w.uv.push(if has_uv { piece.uvs[i] } else { [0.0, 0.0] });
             w.material.push(material);
         }
-        for t in m.indices.chunks_exact(3) {
-            let tri = [t[0] + base, t[1] + base, t[2] + base];
+        for t in &piece.triangles {
+            if t.iter().any(|&i| i as usize >= n) {
+                return Err(HeadError::Parse {
+                    file: file.to_string(),
+                    message: format!(
+                        "object '{}': a face refers to vertex {} of {n}",
+                        piece.name,
+                        t.iter().max().copied().unwrap_or(0)
+                    ),
+                });
+            }
+            let tri = t.map(|i| i + base);
             let [a, b, c] = tri.map(|i| w.pos[i as usize]);
             // Degenerate (zero-area) triangles carry no surface: drop them.
             if (b - a).cross(c - a).length_squared() > 0.0 {
@@ -1000,7 +1029,7 @@ mod tests {
     #[test]
     fn missing_file_error_names_the_path() {
         let path = Path::new("/nonexistent/dir/head-model.obj");
-        let err = load_obj(path, 1.0, Landmarks::builtin(), 0).unwrap_err();
+        let err = load_mesh(path, 1.0, Landmarks::builtin(), 0).unwrap_err();
         assert!(matches!(err, HeadError::Read(_)), "{err:?}");
         assert!(
             err.to_string().contains("/nonexistent/dir/head-model.obj"),
@@ -1017,7 +1046,7 @@ mod tests {
         );
         let msg = err.to_string();
         assert!(msg.contains("0..=3") && msg.contains("head.obj"), "{msg}");
-        let err = load_obj(Path::new("some.obj"), 1.0, Landmarks::builtin(), 9).unwrap_err();
+        let err = load_mesh(Path::new("some.obj"), 1.0, Landmarks::builtin(), 9).unwrap_err();
         assert!(err.to_string().contains("some.obj"), "{err}");
     }
 
@@ -1025,12 +1054,12 @@ mod tests {
     fn load_obj_roundtrip_and_materials() {
         // The built-in OBJ written to a file loads the same, with scale applied.
         let path = temp_obj("roundtrip", BUILTIN_OBJ);
-        let mesh = load_obj(&path, 1.0, Landmarks::builtin(), 1).unwrap();
+        let mesh = load_mesh(&path, 1.0, Landmarks::builtin(), 1).unwrap();
         let builtin = load_builtin(1).unwrap();
         assert_eq!(mesh.triangle_count(), builtin.triangle_count());
         assert_eq!(mesh.vertices, builtin.vertices);
         assert_eq!(mesh.source, path.display().to_string());
-        let scaled = load_obj(&path, 2.0, Landmarks::builtin(), 0).unwrap();
+        let scaled = load_mesh(&path, 2.0, Landmarks::builtin(), 0).unwrap();
         let (lo, hi) = scaled.bounds();
         let (blo, bhi) = load_builtin(0).unwrap().bounds();
         assert!(((hi - lo) - 2.0 * (bhi - blo)).length() < 1e-2);
@@ -1041,15 +1070,15 @@ mod tests {
     fn metres_rejected_with_scale_hint() {
         let text = "o skin\nv 0 0 0\nv 0.1 0 0\nv 0 0.1 0\nv 0 0 0.1\nf 1 3 2\nf 1 2 4\nf 1 4 3\nf 2 3 4\n";
         let path = temp_obj("metres", text);
-        let err = load_obj(&path, 1.0, Landmarks::builtin(), 0).unwrap_err();
+        let err = load_mesh(&path, 1.0, Landmarks::builtin(), 0).unwrap_err();
         let msg = err.to_string();
         assert!(matches!(err, HeadError::NotMillimetres { .. }), "{err:?}");
         assert!(msg.contains("scale_to_mm") && msg.contains(&path.display().to_string()));
         assert!(msg.contains("50..2000"), "{msg}");
         // ... and accepted with the scale.
-        let mesh = load_obj(&path, 1000.0, Landmarks::builtin(), 1).unwrap();
+        let mesh = load_mesh(&path, 1000.0, Landmarks::builtin(), 1).unwrap();
         assert_eq!(mesh.triangle_count(), 16);
-        assert!(load_obj(&path, 0.0, Landmarks::builtin(), 0).is_err());
+        assert!(load_mesh(&path, 0.0, Landmarks::builtin(), 0).is_err());
         std::fs::remove_file(&path).ok();
     }
 
@@ -1079,7 +1108,7 @@ mod tests {
         ];
         for (name, text, expect) in cases {
             let path = temp_obj(name, text);
-            let msg = load_obj(&path, 1.0, Landmarks::builtin(), 0)
+            let msg = load_mesh(&path, 1.0, Landmarks::builtin(), 0)
                 .unwrap_err()
                 .to_string();
             assert!(msg.contains(expect), "{name}: {msg}");
@@ -1105,7 +1134,7 @@ mod tests {
     fn degenerate_triangles_dropped() {
         let text = "v 0 0 0\nv 100 0 0\nv 0 100 0\nv 200 0 0\nf 1 2 3\nf 1 2 4\n";
         let path = temp_obj("somedegenerate", text);
-        let mesh = load_obj(&path, 1.0, Landmarks::builtin(), 0).unwrap();
+        let mesh = load_mesh(&path, 1.0, Landmarks::builtin(), 0).unwrap();
         assert_eq!(mesh.triangle_count(), 1);
         assert_eq!(mesh.vertices.len(), 3);
         assert_eq!(mesh.bounds().1, Vec3::new(100.0, 100.0, 0.0));
@@ -1135,13 +1164,13 @@ mod tests {
             }
         }
         let path = temp_obj("grid", &text);
-        let err = load_obj(&path, 1.0, Landmarks::builtin(), 3).unwrap_err();
+        let err = load_mesh(&path, 1.0, Landmarks::builtin(), 3).unwrap_err();
         let msg = err.to_string();
         assert!(matches!(err, HeadError::TooManyTriangles { .. }), "{err:?}");
         assert!(msg.contains("2560000") && msg.contains("2000000"), "{msg}");
         assert!(msg.contains("at most 2 subdivision"), "{msg}");
         assert!(msg.contains(&path.display().to_string()), "{msg}");
-        let mesh = load_obj(&path, 1.0, Landmarks::builtin(), 2).unwrap();
+        let mesh = load_mesh(&path, 1.0, Landmarks::builtin(), 2).unwrap();
         assert_eq!(mesh.triangle_count(), 640_000);
         std::fs::remove_file(&path).ok();
     }

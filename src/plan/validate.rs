@@ -267,7 +267,21 @@ impl TreatmentPlan {
         if h.mesh.trim().is_empty() {
             c.push(
                 vec![Key("head"), Key("mesh")],
-                "is empty: give \"builtin\" or a path to an OBJ file".into(),
+                format!(
+                    "is empty: give \"builtin\" or a path to a mesh: {}",
+                    crate::head::MESH_FORMATS
+                ),
+            );
+        } else if h.mesh != "builtin"
+            && crate::head::Format::of(std::path::Path::new(&h.mesh)).is_none()
+        {
+            c.push(
+                vec![Key("head"), Key("mesh")],
+                format!(
+                    "{:?}: unknown mesh format; give {}",
+                    h.mesh,
+                    crate::head::MESH_FORMATS
+                ),
             );
         }
         if h.mesh == "builtin" {

@@ -1,0 +1,183 @@
+//! Writing a head mesh as a scanner would: binary glTF (`.glb`) and PLY
+//! (ASCII or binary). The project's own test corpus is made this way (the
+//! built-in head in other formats, as a scan app exports it), and the fuzz
+//! suite breaks these bytes.
+
+use super::{HeadMesh, MATERIAL_EYE};
+
+/// One material's triangles over its own vertices.
+struct Part {
+    name: &'static str,
+    positions: Vec<[f32; 3]>,
+    indices: Vec<u32>,
+}
+
+/// Skin and eyes as separate triangle lists.
+fn parts(mesh: &HeadMesh) -> Vec<Part> {
+    let mut out = Vec::new();
+    for (name, material) in [("skin", super::MATERIAL_SKIN), ("eyes", MATERIAL_EYE)] {
+        let mut remap = vec![u32::MAX; mesh.vertices.len()];
+        let (mut positions, mut indices) = (Vec::new(), Vec::new());
+        for t in mesh.indices.chunks_exact(3) {
+            if mesh.vertices[t[0] as usize].material != material {
+                continue;
+            }
+            for &i in t {
+                if remap[i as usize] == u32::MAX {
+                    remap[i as usize] = positions.len() as u32;
+                    positions.push(mesh.vertices[i as usize].position_mm);
+                }
+                indices.push(remap[i as usize]);
+            }
+        }
+        if !indices.is_empty() {
+            out.push(Part {
+                name,
+                positions,
+                indices,
+            });
+        }
+    }
+    out
+}
+
+/// A GLB: one node and mesh per part (named `skin`, `eyes`), positions in
+/// `scale` units per mm (a scan app writes metres: 0.001).
+pub fn to_glb(mesh: &HeadMesh, scale: f32) -> Vec<u8> {
+    let mut bin: Vec<u8> = Vec::new();
+    let (mut views, mut accessors, mut meshes, mut nodes) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (k, part) in parts(mesh).into_iter().enumerate() {
+        let (name, positions, indices) = (part.name, part.positions, part.indices);
+        let scaled: Vec<[f32; 3]> = positions.iter().map(|p| p.map(|c| c * scale)).collect();
+        let (lo, hi) = scaled
+            .iter()
+            .fold(([f32::MAX; 3], [f32::MIN; 3]), |(lo, hi), p| {
+                (
+                    [lo[0].min(p[0]), lo[1].min(p[1]), lo[2].min(p[2])],
+                    [hi[0].max(p[0]), hi[1].max(p[1]), hi[2].max(p[2])],
+                )
+            });
+        let start = bin.len();
+        bin.extend(scaled.iter().flatten().flat_map(|c| c.to_le_bytes()));
+        views.push(format!(
+            r#"{{"buffer":0,"byteOffset":{start},"byteLength":{}}}"#,
+            bin.len() - start
+        ));
+        let start = bin.len();
+        bin.extend(indices.iter().flat_map(|i| i.to_le_bytes()));
+        views.push(format!(
+            r#"{{"buffer":0,"byteOffset":{start},"byteLength":{}}}"#,
+            bin.len() - start
+        ));
+        accessors.push(format!(
+            r#"{{"bufferView":{},"componentType":5126,"count":{},"type":"VEC3","min":{lo:?},"max":{hi:?}}}"#,
+            2 * k,
+            scaled.len()
+        ));
+        accessors.push(format!(
+            r#"{{"bufferView":{},"componentType":5125,"count":{},"type":"SCALAR"}}"#,
+            2 * k + 1,
+            indices.len()
+        ));
+        meshes.push(format!(
+            r#"{{"name":"{name}","primitives":[{{"attributes":{{"POSITION":{}}},"indices":{}}}]}}"#,
+            2 * k,
+            2 * k + 1
+        ));
+        nodes.push(format!(r#"{{"mesh":{k},"name":"{name}"}}"#));
+    }
+    let node_list: Vec<String> = (0..nodes.len()).map(|i| i.to_string()).collect();
+    let mut json = format!(
+        r#"{{"asset":{{"version":"2.0","generator":"smp-preview"}},"scene":0,"scenes":[{{"nodes":[{}]}}],"nodes":[{}],"meshes":[{}],"buffers":[{{"byteLength":{}}}],"bufferViews":[{}],"accessors":[{}]}}"#,
+        node_list.join(","),
+        nodes.join(","),
+        meshes.join(","),
+        bin.len(),
+        views.join(","),
+        accessors.join(",")
+    )
+    .into_bytes();
+    while !json.len().is_multiple_of(4) {
+        json.push(b' ');
+    }
+    let mut out = Vec::with_capacity(28 + json.len() + bin.len());
+    out.extend(b"glTF");
+    out.extend(2u32.to_le_bytes());
+    out.extend(((12 + 8 + json.len() + 8 + bin.len()) as u32).to_le_bytes());
+    out.extend((json.len() as u32).to_le_bytes());
+    out.extend(b"JSON");
+    out.extend(&json);
+    out.extend((bin.len() as u32).to_le_bytes());
+    out.extend(b"BIN\0");
+    out.extend(&bin);
+    out
+}
+
+/// A PLY of the skin (a scan has no separate eyes), ASCII or binary little
+/// endian, positions in `scale` units per mm.
+pub fn to_ply(mesh: &HeadMesh, scale: f32, binary: bool) -> Vec<u8> {
+    let Some(Part {
+        positions, indices, ..
+    }) = parts(mesh).into_iter().find(|p| p.name == "skin")
+    else {
+        return Vec::new();
+    };
+    let format = if binary {
+        "binary_little_endian"
+    } else {
+        "ascii"
+    };
+    let mut out = format!(
+        "ply\nformat {format} 1.0\ncomment smp-preview\nelement vertex {}\nproperty float x\n\
+         property float y\nproperty float z\nelement face {}\nproperty list uchar int vertex_indices\nend_header\n",
+        positions.len(),
+        indices.len() / 3
+    )
+    .into_bytes();
+    for p in &positions {
+        let p = p.map(|c| c * scale);
+        if binary {
+            out.extend(p.iter().flat_map(|c| c.to_le_bytes()));
+        } else {
+            out.extend(format!("{} {} {}\n", p[0], p[1], p[2]).bytes());
+        }
+    }
+    for t in indices.chunks_exact(3) {
+        if binary {
+            out.push(3);
+            out.extend(t.iter().flat_map(|&i| (i as i32).to_le_bytes()));
+        } else {
+            out.extend(format!("3 {} {} {}\n", t[0], t[1], t[2]).bytes());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn the_built_in_head_survives_both_formats() {
+        let head = crate::head::load_builtin(0).unwrap();
+        let skin = head.skin_triangles().count();
+        let glb = crate::head::gltf::read(&to_glb(&head, 0.001), Path::new("head.glb")).unwrap();
+        assert_eq!(glb.len(), 2);
+        let skin_piece = glb.iter().find(|p| p.name == "skin").unwrap();
+        assert_eq!(skin_piece.triangles.len(), skin);
+        assert!(glb.iter().any(|p| p.name == "eyes"));
+        for binary in [false, true] {
+            let ply =
+                crate::head::ply::read(&to_ply(&head, 1.0, binary), Path::new("head.ply")).unwrap();
+            assert_eq!(ply[0].triangles.len(), skin);
+            let max = ply[0]
+                .positions
+                .iter()
+                .map(|p| p[1])
+                .fold(f32::MIN, f32::max);
+            assert!((max - head.landmarks.vertex.y).abs() < 0.01);
+        }
+    }
+}

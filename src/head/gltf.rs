@@ -1,0 +1,188 @@
+//! glTF 2.0 (`.gltf` with its buffers, `.glb`): every triangle primitive of
+//! the default scene's nodes, with the node transforms applied. External
+//! buffers are read by the file policy (regular files, bounded), relative to
+//! the glTF file; `data:` URIs are not read (export as `.glb`).
+
+use super::{HeadError, Piece};
+use glam::{Mat4, Vec3};
+use std::path::Path;
+
+/// Deeper node trees than this are refused (a cycle would never end).
+const MAX_NODE_DEPTH: usize = 64;
+
+pub fn read(bytes: &[u8], path: &Path) -> Result<Vec<Piece>, HeadError> {
+    let file = path.display().to_string();
+    let fail = |message: String| HeadError::Parse {
+        file: file.clone(),
+        message,
+    };
+    let gltf = gltf::Gltf::from_slice(bytes).map_err(|e| fail(format!("not a valid glTF: {e}")))?;
+    let mut buffers = Vec::new();
+    for buffer in gltf.buffers() {
+        let data = match buffer.source() {
+            gltf::buffer::Source::Bin => gltf
+                .blob
+                .clone()
+                .ok_or_else(|| fail("buffer 0 refers to a binary chunk the file lacks".into()))?,
+            gltf::buffer::Source::Uri(uri) if uri.starts_with("data:") => {
+                return Err(fail(
+                    "embedded data: URIs are not read; export the scan as .glb".into(),
+                ));
+            }
+            gltf::buffer::Source::Uri(uri) => {
+                let dir = path.parent().unwrap_or(Path::new("."));
+                crate::files::read_regular(
+                    &dir.join(uri),
+                    crate::files::MAX_MESH_BYTES,
+                    "mesh buffer",
+                )
+                .map_err(|e| HeadError::Read(format!("{file}: {e}")))?
+            }
+        };
+        if data.len() < buffer.length() {
+            return Err(fail(format!(
+                "buffer {} holds {} bytes of the {} it declares",
+                buffer.index(),
+                data.len(),
+                buffer.length()
+            )));
+        }
+        buffers.push(data);
+    }
+    let scene = gltf
+        .default_scene()
+        .or_else(|| gltf.scenes().next())
+        .ok_or_else(|| fail("no scene in the file".into()))?;
+    let mut pieces = Vec::new();
+    let mut stack: Vec<(gltf::Node, Mat4, usize)> =
+        scene.nodes().map(|n| (n, Mat4::IDENTITY, 0)).collect();
+    while let Some((node, parent, depth)) = stack.pop() {
+        if depth > MAX_NODE_DEPTH {
+            return Err(fail(format!("node tree deeper than {MAX_NODE_DEPTH}")));
+        }
+        let world = parent * Mat4::from_cols_array_2d(&node.transform().matrix());
+        if let Some(mesh) = node.mesh() {
+            for (k, primitive) in mesh.primitives().enumerate() {
+                if primitive.mode() != gltf::mesh::Mode::Triangles {
+                    continue;
+                }
+                let name = mesh
+                    .name()
+                    .or(node.name())
+                    .map_or(format!("mesh {}.{k}", mesh.index()), str::to_string);
+                pieces.push(primitive_piece(&primitive, &buffers, world, name, &fail)?);
+            }
+        }
+        stack.extend(node.children().map(|c| (c, world, depth + 1)));
+    }
+    Ok(pieces)
+}
+
+fn primitive_piece(
+    primitive: &gltf::Primitive,
+    buffers: &[Vec<u8>],
+    world: Mat4,
+    name: String,
+    fail: &impl Fn(String) -> HeadError,
+) -> Result<Piece, HeadError> {
+    let reader = primitive.reader(|b| buffers.get(b.index()).map(Vec::as_slice));
+    let positions: Vec<[f32; 3]> = reader
+        .read_positions()
+        .ok_or_else(|| fail(format!("{name}: a primitive without readable positions")))?
+        .map(|p| world.transform_point3(Vec3::from(p)).into())
+        .collect();
+    let n = positions.len() as u32;
+    let flat: Vec<u32> = match reader.read_indices() {
+        Some(i) => i.into_u32().collect(),
+        None => (0..n).collect(),
+    };
+    let mut triangles: Vec<[u32; 3]> = flat.chunks_exact(3).map(|t| [t[0], t[1], t[2]]).collect();
+    // A mirroring transform turns the faces inside out: wind them back.
+    if world.determinant() < 0.0 {
+        for t in &mut triangles {
+            t.swap(1, 2);
+        }
+    }
+    let uvs = reader
+        .read_tex_coords(0)
+        .map(|t| t.into_f32().collect())
+        .unwrap_or_default();
+    Ok(Piece {
+        name,
+        positions,
+        uvs,
+        triangles,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn triangle_glb() -> Vec<u8> {
+        let mut head = crate::head::load_builtin(0).unwrap();
+        // One skin triangle, moved 5 mm out by nothing but the node in the
+        // real files; here the export's own node has no transform.
+        head.indices.truncate(3);
+        crate::head::export::to_glb(&head, 1.0)
+    }
+
+    #[test]
+    fn reads_a_glb() {
+        let pieces = read(&triangle_glb(), Path::new("scan.glb")).unwrap();
+        assert_eq!(pieces.len(), 1);
+        assert_eq!(pieces[0].name, "skin");
+        assert_eq!(pieces[0].triangles, [[0, 1, 2]]);
+    }
+
+    /// The GLB with its JSON chunk edited by `edit`.
+    fn edit_json(glb: &[u8], edit: impl Fn(&str) -> String) -> Vec<u8> {
+        let json_len = u32::from_le_bytes(glb[12..16].try_into().unwrap()) as usize;
+        let json = std::str::from_utf8(&glb[20..20 + json_len]).unwrap();
+        let bin = &glb[20 + json_len..];
+        let mut json = edit(json).into_bytes();
+        while !json.len().is_multiple_of(4) {
+            json.push(b' ');
+        }
+        let mut out = b"glTF".to_vec();
+        out.extend(2u32.to_le_bytes());
+        out.extend(((20 + json.len() + bin.len()) as u32).to_le_bytes());
+        out.extend((json.len() as u32).to_le_bytes());
+        out.extend(b"JSON");
+        out.extend(&json);
+        out.extend(bin);
+        out
+    }
+
+    #[test]
+    fn node_transforms_are_applied() {
+        let plain = triangle_glb();
+        let moved = edit_json(&plain, |j| {
+            j.replace(
+                r#"{"mesh":0,"name":"skin"}"#,
+                r#"{"mesh":0,"name":"skin","translation":[0,0,5]}"#,
+            )
+        });
+        let a = read(&plain, Path::new("a.glb")).unwrap();
+        let b = read(&moved, Path::new("b.glb")).unwrap();
+        assert_eq!(b[0].positions[0][2], a[0].positions[0][2] + 5.0);
+    }
+
+    #[test]
+    fn broken_files_are_errors_naming_the_file() {
+        let good = triangle_glb();
+        for cut in [10, 30, good.len() - 20] {
+            let err = read(&good[..cut], Path::new("cut.glb"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("cut.glb"), "{err}");
+        }
+        let err = read(
+            b"{\"asset\":{\"version\":\"2.0\"},\"buffers\":[{\"byteLength\":4,\"uri\":\"/dev/zero\"}]}",
+            Path::new("x.gltf"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("not a regular file"), "{err}");
+    }
+}
