@@ -16,6 +16,25 @@ pub fn read(bytes: &[u8], path: &Path) -> Result<Vec<Piece>, HeadError> {
         file: file.clone(),
         message,
     };
+    // gltf-json 1.4's validation indexes a primitive's POSITION accessor
+    // before checking it exists (a panic on a broken file): check that first.
+    let unchecked = gltf::Gltf::from_slice_without_validation(bytes)
+        .map_err(|e| fail(format!("not a valid glTF: {e}")))?;
+    let root = unchecked.document.as_json();
+    for (m, mesh) in root.meshes.iter().enumerate() {
+        for primitive in &mesh.primitives {
+            if primitive
+                .attributes
+                .values()
+                .any(|a| a.value() >= root.accessors.len())
+            {
+                return Err(fail(format!(
+                    "mesh {m} refers to an accessor past the {} the file has",
+                    root.accessors.len()
+                )));
+            }
+        }
+    }
     let gltf = gltf::Gltf::from_slice(bytes).map_err(|e| fail(format!("not a valid glTF: {e}")))?;
     let mut buffers = Vec::new();
     for buffer in gltf.buffers() {
@@ -166,6 +185,16 @@ mod tests {
         let a = read(&plain, Path::new("a.glb")).unwrap();
         let b = read(&moved, Path::new("b.glb")).unwrap();
         assert_eq!(b[0].positions[0][2], a[0].positions[0][2] + 5.0);
+    }
+
+    #[test]
+    fn an_attribute_past_the_accessors_is_an_error() {
+        // Found by the fuzz suite: gltf-json's validation panicked on it.
+        let broken = edit_json(&triangle_glb(), |j| {
+            j.replace(r#""POSITION":0"#, r#""POSITION":7"#)
+        });
+        let err = read(&broken, Path::new("b.glb")).unwrap_err().to_string();
+        assert!(err.contains("b.glb") && err.contains("accessor"), "{err}");
     }
 
     #[test]
