@@ -14,6 +14,7 @@ pub mod hairline;
 pub mod head;
 pub mod lighting;
 pub mod loading;
+pub mod output;
 pub mod par;
 pub mod placement;
 pub mod plan;

@@ -97,6 +97,16 @@ enum Command {
         /// Write compare-<view>.png instead: the plan's [[variants]] side by side at --size.
         #[arg(long)]
         compare: bool,
+        /// Write one full turn of the head to this file instead: .mp4 (H.264) or .gif
+        /// (at --size, default 1280x720).
+        #[arg(long)]
+        turntable: Option<PathBuf>,
+        /// With --turntable: the turn's length in seconds (1-60).
+        #[arg(long, default_value_t = 8.0)]
+        seconds: f32,
+        /// With --turntable: frames a second (5-60).
+        #[arg(long, default_value_t = 30)]
+        fps: u32,
     },
     /// Validate a plan and its head mesh; print nothing else on success but a summary.
     Check {
@@ -175,19 +185,25 @@ fn run(cli: Cli) -> Result<()> {
             session,
             days,
             compare,
-        } => render_command(
-            plan,
-            RenderArgs {
-                views,
-                size,
-                out,
-                stats_json,
-                no_sheet,
-                session,
-                days,
-                compare,
-            },
-        ),
+            turntable,
+            seconds,
+            fps,
+        } => match turntable {
+            Some(video) => turntable_command(plan, video, size, session, days, seconds, fps),
+            None => render_command(
+                plan,
+                RenderArgs {
+                    views,
+                    size,
+                    out,
+                    stats_json,
+                    no_sheet,
+                    session,
+                    days,
+                    compare,
+                },
+            ),
+        },
         Command::Check { plan } => {
             let loaded = loading::load(Some(&plan))?;
             let placement = smp_preview::placement::PlacementPlan::new(&loaded.plan, &loaded.head);
@@ -301,6 +317,55 @@ fn apply_moment(plan: &mut TreatmentPlan, session: Option<u32>, days: Option<f32
         }
         plan.shown.days_after = d;
     }
+    Ok(())
+}
+
+/// `render --turntable FILE`: one full turn, frame by frame into the encoder.
+fn turntable_command(
+    plan_path: Option<PathBuf>,
+    video: PathBuf,
+    size: Option<String>,
+    session: Option<u32>,
+    days: Option<f32>,
+    seconds: f32,
+    fps: u32,
+) -> Result<()> {
+    use smp_preview::output::turntable::{self, Turntable, VideoFormat};
+    let format = VideoFormat::of(&video)?;
+    let (width, height) = parse_size(size.as_deref().unwrap_or("1280x720"))?;
+    let turn = Turntable {
+        seconds,
+        fps,
+        width,
+        height,
+    };
+    turn.check(format)?;
+    let mut loaded = loading::load(plan_path.as_deref())?;
+    apply_moment(&mut loaded.plan, session, days)?;
+    let inputs = Inputs::new(
+        plan_path
+            .iter()
+            .cloned()
+            .chain(loaded.plan.mesh_path(plan_path.as_deref())),
+    );
+    files::check_writable(&video, &inputs).context("--turntable")?;
+    let prepared = render::Prepared::new(&loaded)?;
+    use std::io::IsTerminal;
+    let terminal = std::io::stderr().is_terminal();
+    turntable::write(&prepared, &turn, &video, &inputs, |done, total| {
+        if terminal {
+            let bar = "#".repeat((30 * done / total) as usize);
+            eprint!("\rturntable [{bar:<30}] frame {done}/{total}");
+            if done == total {
+                eprintln!();
+            }
+        }
+    })?;
+    say(format!(
+        "wrote {} ({} frames, {width}x{height}, {fps} fps, {seconds} s)",
+        video.display(),
+        turn.frames()
+    ));
     Ok(())
 }
 

@@ -104,6 +104,33 @@ fn primitive_piece(
     name: String,
     fail: &impl Fn(String) -> HeadError,
 ) -> Result<Piece, HeadError> {
+    // gltf's reader assumes the types the spec requires (an `unreachable!`
+    // otherwise): check them first.
+    use gltf::accessor::{DataType, Dimensions};
+    use gltf::mesh::Semantic;
+    let typed = |a: Option<gltf::Accessor>, types: &[DataType], dims: Dimensions| {
+        a.is_none_or(|a| types.contains(&a.data_type()) && a.dimensions() == dims)
+    };
+    let positions_ok = typed(
+        primitive.get(&Semantic::Positions),
+        &[DataType::F32],
+        Dimensions::Vec3,
+    );
+    let indices_ok = typed(
+        primitive.indices(),
+        &[DataType::U8, DataType::U16, DataType::U32],
+        Dimensions::Scalar,
+    );
+    if !positions_ok || !indices_ok {
+        return Err(fail(format!(
+            "{name}: positions must be float [x, y, z] and indices unsigned integers"
+        )));
+    }
+    let uv_ok = typed(
+        primitive.get(&Semantic::TexCoords(0)),
+        &[DataType::U8, DataType::U16, DataType::F32],
+        Dimensions::Vec2,
+    );
     let reader = primitive.reader(|b| buffers.get(b.index()).map(Vec::as_slice));
     let positions: Vec<[f32; 3]> = reader
         .read_positions()
@@ -122,8 +149,9 @@ fn primitive_piece(
             t.swap(1, 2);
         }
     }
-    let uvs = reader
-        .read_tex_coords(0)
+    let uvs = uv_ok
+        .then(|| reader.read_tex_coords(0))
+        .flatten()
         .map(|t| t.into_f32().collect())
         .unwrap_or_default();
     Ok(Piece {
@@ -195,6 +223,16 @@ mod tests {
         });
         let err = read(&broken, Path::new("b.glb")).unwrap_err().to_string();
         assert!(err.contains("b.glb") && err.contains("accessor"), "{err}");
+    }
+
+    #[test]
+    fn indices_of_the_wrong_type_are_an_error() {
+        // Found by the fuzz suite: float indices reached an `unreachable!`.
+        let broken = edit_json(&triangle_glb(), |j| {
+            j.replace(r#""componentType":5125"#, r#""componentType":5126"#)
+        });
+        let err = read(&broken, Path::new("f.glb")).unwrap_err().to_string();
+        assert!(err.contains("f.glb") && err.contains("indices"), "{err}");
     }
 
     #[test]

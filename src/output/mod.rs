@@ -1,0 +1,6 @@
+//! Headless products the client takes home. `turntable`: the head turning,
+//! as MP4 or GIF. (The PNG views, the sheet and the compare layout are
+//! still `render`, `sheet` and `compare` at the top of `src/`; they move here
+//! as they are next touched.)
+
+pub mod turntable;

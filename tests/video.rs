@@ -1,0 +1,172 @@
+//! `render --turntable`: the head turning once, as an MP4 that any player
+//! decodes (checked with ffprobe from Debian's ffmpeg, which `.ci/run`
+//! installs) or a GIF (decoded with the `image` crate); bad requests refused
+//! with the flag named and nothing written.
+
+use image::AnimationDecoder;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_smp-preview");
+
+fn folder(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("video-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+fn ffprobe(path: &Path, entries: &str, count: bool) -> String {
+    let mut args = vec!["-v", "error", "-select_streams", "v:0"];
+    if count {
+        args.push("-count_frames");
+    }
+    args.extend(["-show_entries", entries, "-of", "default=nw=1"]);
+    let out = Command::new("ffprobe")
+        .args(&args)
+        .arg(path)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "the MP4 test needs ffprobe ({e}): install ffmpeg (Debian/Ubuntu: `apt-get install ffmpeg`; .ci/run does)"
+            )
+        });
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn an_mp4_turntable_decodes_as_h264_with_every_frame() {
+    let dir = folder("mp4");
+    let out = run(
+        &dir,
+        &[
+            "render",
+            "--turntable",
+            "turn.mp4",
+            "--size",
+            "320x180",
+            "--seconds",
+            "2",
+            "--fps",
+            "12",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = dir.join("turn.mp4");
+    let info = ffprobe(
+        &path,
+        "stream=codec_name,width,height,nb_read_frames,avg_frame_rate,duration",
+        true,
+    );
+    for want in [
+        "codec_name=h264",
+        "width=320",
+        "height=180",
+        "nb_read_frames=24",
+        "avg_frame_rate=12/1",
+        "duration=2.000000",
+    ] {
+        assert!(info.contains(want), "missing {want} in:\n{info}");
+    }
+    // Every frame decodes without an error.
+    let decode = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(&path)
+        .args(["-f", "null", "-"])
+        .output()
+        .unwrap();
+    assert!(
+        decode.status.success() && decode.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&decode.stderr)
+    );
+}
+
+#[test]
+fn a_gif_turntable_turns_the_head() {
+    let dir = folder("gif");
+    let out = run(
+        &dir,
+        &[
+            "render",
+            "--turntable",
+            "turn.gif",
+            "--size",
+            "160x120",
+            "--seconds",
+            "1",
+            "--fps",
+            "8",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let file = std::io::BufReader::new(std::fs::File::open(dir.join("turn.gif")).unwrap());
+    let frames = image::codecs::gif::GifDecoder::new(file)
+        .unwrap()
+        .into_frames()
+        .collect_frames()
+        .unwrap();
+    assert_eq!(frames.len(), 8);
+    assert_eq!(frames[0].buffer().dimensions(), (160, 120));
+    // The head turns: the first and the middle frame differ.
+    assert_ne!(frames[0].buffer(), frames[4].buffer());
+}
+
+#[test]
+fn bad_turntable_requests_are_refused_and_write_nothing() {
+    let dir = folder("bad");
+    let plan = "name = \"p\"\n[output]\nwidth = 96\nheight = 64\nviews = [\"front\"]\n";
+    std::fs::write(dir.join("plan.mp4"), plan).unwrap();
+    let cases: [(&[&str], &str); 6] = [
+        (&["--turntable", "turn.avi"], "unknown video format"),
+        (
+            &["--turntable", "turn.mp4", "--size", "321x180"],
+            "must be even",
+        ),
+        (&["--turntable", "turn.mp4", "--fps", "500"], "--fps 500"),
+        (
+            &["--turntable", "turn.gif", "--seconds", "0"],
+            "--seconds 0",
+        ),
+        (&["--turntable", "/proc/turn.mp4"], "/proc/turn.mp4"),
+        (
+            &["--turntable", "plan.mp4", "--plan", "plan.mp4"],
+            "it is the input",
+        ),
+    ];
+    for (args, want) in cases {
+        let mut all = vec!["render"];
+        all.extend_from_slice(args);
+        let out = run(&dir, &all);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: {err}");
+    }
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["plan.mp4"]);
+    assert_eq!(std::fs::read_to_string(dir.join("plan.mp4")).unwrap(), plan);
+}
