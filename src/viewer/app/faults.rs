@@ -115,6 +115,13 @@ impl App {
             run.gfx.gpu.device.destroy();
             run.gfx.gpu.wait();
         }
+        // Errors the device reported outside any scope (a frame's passes run
+        // unscoped): said, not swallowed.
+        let stray = self.run.as_ref().map(|r| r.gfx.gpu.take_uncaptured());
+        if let Some(first) = stray.as_ref().and_then(|s| s.first()) {
+            let more = stray.as_ref().map_or(0, |s| s.len() - 1);
+            self.set_status(format!("the GPU reported an error: {first} ({more} more)"), true);
+        }
         let Some(why) = self.run.as_ref().and_then(|r| r.gfx.gpu.lost()) else {
             return;
         };
