@@ -107,6 +107,9 @@ enum Command {
         /// With --turntable: frames a second (5-60).
         #[arg(long, default_value_t = 30)]
         fps: u32,
+        /// Write the consultation document (A4 PDF) to this file instead.
+        #[arg(long)]
+        pdf: Option<PathBuf>,
     },
     /// Validate a plan and its head mesh; print nothing else on success but a summary.
     Check {
@@ -188,9 +191,14 @@ fn run(cli: Cli) -> Result<()> {
             turntable,
             seconds,
             fps,
-        } => match turntable {
-            Some(video) => turntable_command(plan, video, size, session, days, seconds, fps),
-            None => render_command(
+            pdf,
+        } => match (turntable, pdf) {
+            (Some(_), Some(_)) => bail!("--turntable and --pdf: give one of them"),
+            (Some(video), None) => {
+                turntable_command(plan, video, size, session, days, seconds, fps)
+            }
+            (None, Some(pdf)) => pdf_command(plan, pdf, session, days),
+            (None, None) => render_command(
                 plan,
                 RenderArgs {
                     views,
@@ -317,6 +325,36 @@ fn apply_moment(plan: &mut TreatmentPlan, session: Option<u32>, days: Option<f32
         }
         plan.shown.days_after = d;
     }
+    Ok(())
+}
+
+/// `render --pdf FILE`: the consultation document.
+fn pdf_command(
+    plan_path: Option<PathBuf>,
+    pdf: PathBuf,
+    session: Option<u32>,
+    days: Option<f32>,
+) -> Result<()> {
+    if !pdf
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+    {
+        bail!("--pdf {}: name a .pdf file", pdf.display());
+    }
+    let mut loaded = loading::load(plan_path.as_deref())?;
+    apply_moment(&mut loaded.plan, session, days)?;
+    let inputs = Inputs::new(
+        plan_path
+            .iter()
+            .cloned()
+            .chain(loaded.plan.mesh_path(plan_path.as_deref())),
+    );
+    files::check_writable(&pdf, &inputs).context("--pdf")?;
+    let mut prepared = render::Prepared::new(&loaded)?;
+    let stats = prepared.stats(&loaded)?;
+    smp_preview::output::pdf::write(&mut prepared, &loaded, &stats, &pdf, &inputs)
+        .context("--pdf")?;
+    say(format!("wrote {}", pdf.display()));
     Ok(())
 }
 

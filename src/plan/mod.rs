@@ -66,9 +66,49 @@ pub struct TreatmentPlan {
     pub lights: LightingSpec,
     #[serde(default)]
     pub output: OutputSpec,
+    /// Who the plan is for, printed on the consultation document.
+    #[serde(default, skip_serializing_if = "ConsultationSpec::is_empty")]
+    pub consultation: ConsultationSpec,
     /// Named alternatives shown side by side (compare mode, `render --compare`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub variants: Vec<VariantSpec>,
+}
+
+/// The consultation: printed on the PDF, never used by the renderer.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ConsultationSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub practitioner: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clinic: Option<String>,
+    /// As written, e.g. "2026-12-01".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+impl ConsultationSpec {
+    pub fn is_empty(&self) -> bool {
+        *self == ConsultationSpec::default()
+    }
+
+    /// (label, value) of the fields given, in print order.
+    pub fn fields(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("client", &self.client),
+            ("practitioner", &self.practitioner),
+            ("clinic", &self.clinic),
+            ("date", &self.date),
+            ("notes", &self.notes),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
+        .collect()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

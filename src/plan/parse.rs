@@ -12,9 +12,25 @@ use super::{HealingSpec, PracticeSpec, ScarSpec, ShownSpec};
 use serde::de::DeserializeOwned;
 
 /// The sections of a plan, in the order the README documents them.
-pub const SECTIONS: [&str; 17] = [
-    "name", "seed", "head", "skin", "hair", "hairline", "region", "zones", "density", "sessions",
-    "shown", "healing", "scars", "practice", "lights", "output", "variants",
+pub const SECTIONS: [&str; 18] = [
+    "name",
+    "seed",
+    "head",
+    "skin",
+    "hair",
+    "hairline",
+    "region",
+    "zones",
+    "density",
+    "sessions",
+    "shown",
+    "healing",
+    "scars",
+    "practice",
+    "lights",
+    "output",
+    "consultation",
+    "variants",
 ];
 
 /// Parse `text` (named `origin` in messages) into a plan, not yet range-checked.
@@ -61,6 +77,7 @@ fn shape_issues(table: toml::Table) -> Vec<PlanIssue> {
             "practice" => one::<PracticeSpec>(section, value, found),
             "lights" => one::<LightingSpec>(section, value, found),
             "output" => one::<OutputSpec>(section, value, found),
+            "consultation" => one::<super::ConsultationSpec>(section, value, found),
             "zones" => each::<ZoneSpec>(section, value, found),
             "sessions" => each::<SessionSpec>(section, value, found),
             "scars" => each::<ScarSpec>(section, value, found),

@@ -593,6 +593,16 @@ impl TreatmentPlan {
             );
         }
         c.color(vec![Key("output"), Key("background")], &o.background);
+        for (field, value) in self.consultation.fields() {
+            let limit = if field == "notes" { 2000 } else { 200 };
+            let n = value.chars().count();
+            if n > limit {
+                c.push(
+                    vec![Key("consultation"), Key(field)],
+                    format!("{n} characters: at most {limit}"),
+                );
+            }
+        }
     }
 }
 

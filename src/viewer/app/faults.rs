@@ -120,7 +120,10 @@ impl App {
         let stray = self.run.as_ref().map(|r| r.gfx.gpu.take_uncaptured());
         if let Some(first) = stray.as_ref().and_then(|s| s.first()) {
             let more = stray.as_ref().map_or(0, |s| s.len() - 1);
-            self.set_status(format!("the GPU reported an error: {first} ({more} more)"), true);
+            self.set_status(
+                format!("the GPU reported an error: {first} ({more} more)"),
+                true,
+            );
         }
         let Some(why) = self.run.as_ref().and_then(|r| r.gfx.gpu.lost()) else {
             return;
