@@ -328,6 +328,25 @@ fn apply_moment(plan: &mut TreatmentPlan, session: Option<u32>, days: Option<f32
     Ok(())
 }
 
+/// The plan at the moment asked for, and the files it reads (the plan and
+/// its mesh), which no output may be written over.
+fn load_for_output(
+    plan_path: Option<&std::path::Path>,
+    session: Option<u32>,
+    days: Option<f32>,
+) -> Result<(loading::Loaded, Inputs)> {
+    let mut loaded = loading::load(plan_path)?;
+    apply_moment(&mut loaded.plan, session, days)?;
+    let mesh = loaded.plan.mesh_path(plan_path);
+    let inputs = Inputs::new(
+        plan_path
+            .map(std::path::Path::to_path_buf)
+            .into_iter()
+            .chain(mesh),
+    );
+    Ok((loaded, inputs))
+}
+
 /// `render --pdf FILE`: the consultation document.
 fn pdf_command(
     plan_path: Option<PathBuf>,
@@ -341,14 +360,7 @@ fn pdf_command(
     {
         bail!("--pdf {}: name a .pdf file", pdf.display());
     }
-    let mut loaded = loading::load(plan_path.as_deref())?;
-    apply_moment(&mut loaded.plan, session, days)?;
-    let inputs = Inputs::new(
-        plan_path
-            .iter()
-            .cloned()
-            .chain(loaded.plan.mesh_path(plan_path.as_deref())),
-    );
+    let (loaded, inputs) = load_for_output(plan_path.as_deref(), session, days)?;
     files::check_writable(&pdf, &inputs).context("--pdf")?;
     let mut prepared = render::Prepared::new(&loaded)?;
     let stats = prepared.stats(&loaded)?;
@@ -378,14 +390,7 @@ fn turntable_command(
         height,
     };
     turn.check(format)?;
-    let mut loaded = loading::load(plan_path.as_deref())?;
-    apply_moment(&mut loaded.plan, session, days)?;
-    let inputs = Inputs::new(
-        plan_path
-            .iter()
-            .cloned()
-            .chain(loaded.plan.mesh_path(plan_path.as_deref())),
-    );
+    let (loaded, inputs) = load_for_output(plan_path.as_deref(), session, days)?;
     files::check_writable(&video, &inputs).context("--turntable")?;
     let prepared = render::Prepared::new(&loaded)?;
     use std::io::IsTerminal;
@@ -418,8 +423,7 @@ fn render_command(plan_path: Option<PathBuf>, args: RenderArgs) -> Result<()> {
         days,
         compare,
     } = args;
-    let mut loaded = loading::load(plan_path.as_deref())?;
-    apply_moment(&mut loaded.plan, session, days)?;
+    let (loaded, inputs) = load_for_output(plan_path.as_deref(), session, days)?;
     let (width, height) = match size {
         Some(s) => parse_size(&s)?,
         None => (loaded.plan.output.width, loaded.plan.output.height),
@@ -428,12 +432,6 @@ fn render_command(plan_path: Option<PathBuf>, args: RenderArgs) -> Result<()> {
         Some(v) => parse_views(&v)?,
         None => loaded.plan.output.views.clone(),
     };
-    let inputs = Inputs::new(
-        plan_path
-            .iter()
-            .cloned()
-            .chain(loaded.plan.mesh_path(plan_path.as_deref())),
-    );
     let opts = RenderOptions {
         views,
         width,

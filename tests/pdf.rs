@@ -2,24 +2,17 @@
 //! (poppler's pdftotext, which `.ci/run` installs), its pages render with
 //! pdftoppm and are not blank, and bad requests write nothing.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_smp-preview");
-
 fn folder(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("pdf-{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::folder(&format!("pdf-{name}"))
 }
 
 fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
+    common::run(dir, args)
 }
 
 fn poppler(tool: &str, args: &[&str], dir: &Path) -> Output {

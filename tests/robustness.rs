@@ -8,22 +8,14 @@ use smp_preview::plan::TreatmentPlan;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_smp-preview");
 const SMALL: &str = "name = \"small\"\n[output]\nwidth = 96\nheight = 64\nviews = [\"front\"]\n";
 
 fn folder(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("robust-{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::folder(&format!("robust-{name}"))
 }
 
 fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run smp-preview")
+    common::run(dir, args)
 }
 
 fn stderr(out: &Output) -> String {

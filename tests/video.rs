@@ -3,25 +3,18 @@
 //! installs) or a GIF (decoded with the `image` crate); bad requests refused
 //! with the flag named and nothing written.
 
+mod common;
+
 use image::AnimationDecoder;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_smp-preview");
-
 fn folder(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("video-{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::folder(&format!("video-{name}"))
 }
 
 fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
+    common::run(dir, args)
 }
 
 fn ffprobe(path: &Path, entries: &str, count: bool) -> String {

@@ -46,3 +46,20 @@ pub fn flip(reference: &image::RgbaImage, actual: &image::RgbaImage) -> (f32, im
 
 /// The golden tests' tolerance (tests/golden.rs).
 pub const MEAN_FLIP_TOLERANCE: f32 = 0.02;
+
+/// A fresh, empty folder for one test, under the target's temporary folder.
+pub fn folder(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The `smp-preview` binary run in `dir`, as a user runs it.
+pub fn run(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_smp-preview"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run smp-preview")
+}
