@@ -230,8 +230,13 @@ impl CoverageModel {
             }
         };
         let skin = SkinRays::new(head, |_| true);
-        let corner_deg = corner_azimuth_deg(plan, head, &skin, center, frontal_point);
-        let hairline_rad = hairline_table(plan, center, frontal_point, corner_deg);
+        let (hairline_rad, corner_deg) = hairline_table(
+            plan,
+            center,
+            frontal_point,
+            &skin,
+            outer_canthus_x(&head.landmarks),
+        );
         let ray = |az_deg: f32, el_deg: f32| {
             let d = direction(az_deg.to_radians(), el_deg.to_radians());
             skin.outermost(center, d).unwrap_or(center + d * 90.0)
@@ -569,24 +574,6 @@ pub fn frontal_point_at_height(
 /// The hairline elevation table. The frontal point is the lowest point of the
 /// front (a widow's peak's tip), so the measured frontal height holds for every
 /// preset; mm along the surface become degrees at the frontal point's radius.
-/// Where the plan's frontotemporal corner goes on this head: on the vertical
-/// through the outer canthus, at the corner's elevation in the template.
-fn corner_azimuth_deg(
-    plan: &TreatmentPlan,
-    head: &HeadMesh,
-    skin: &SkinRays,
-    center: Vec3,
-    frontal_point: Vec3,
-) -> f32 {
-    let deg_per_mm = (1.0 / (frontal_point - center).length().max(1.0)).to_degrees();
-    let shape = plan_shape(&plan.hairline);
-    let front_deg = elevation(frontal_point - center).to_degrees();
-    let corner_el = front_deg + shape.corner_recession_mm * deg_per_mm - 3.0;
-    let x = outer_canthus_x(&head.landmarks);
-    temple_corner_deg(skin, center, x, corner_el)
-        .map_or(TEMPLATE_CORNER_DEG, |a| a.clamp(25.0, 50.0))
-}
-
 /// The azimuth (degrees) of the frontotemporal corner in the hairline
 /// template; `temple_corner_deg` moves it to the face's own.
 const TEMPLATE_CORNER_DEG: f32 = 37.0;
@@ -620,8 +607,17 @@ pub fn temple_corner_deg(
     corner_elevation_deg: f32,
 ) -> Option<f32> {
     let el = corner_elevation_deg.to_radians();
+    // The rays all run at one elevation over the client's left: only the
+    // triangles spanning it (a degree of slack for edges that bulge past
+    // their corners) can be hit, a few hundred of the whole head's.
+    let slack = 1.0f32.to_radians();
+    let band = skin.subset(|t| {
+        let e = t.map(|v| elevation(v - center));
+        let (lo, hi) = (e[0].min(e[1]).min(e[2]), e[0].max(e[1]).max(e[2]));
+        t.iter().any(|v| v.x > center.x) && lo - slack <= el && el <= hi + slack
+    });
     let x_at = |az_deg: f32| {
-        skin.outermost(center, direction(az_deg.to_radians(), el))
+        band.outermost(center, direction(az_deg.to_radians(), el))
             .map(|p| p.x - center.x)
     };
     // x grows with azimuth over the front: bisect for the canthus' x.
@@ -646,12 +642,16 @@ pub fn outer_canthus_x(l: &crate::head::Landmarks) -> f32 {
     0.5 * (l.eye_left.x - l.eye_right.x) + l.eye_radius_mm
 }
 
+/// The table, and the azimuth (degrees) its frontotemporal corners were put
+/// at: on the vertical through the outer canthus at `canthus_x`, found on
+/// `skin` at the corner's elevation in the template.
 fn hairline_table(
     plan: &TreatmentPlan,
     center: Vec3,
     frontal_point: Vec3,
-    corner_deg: f32,
-) -> [f32; HAIRLINE_SAMPLES] {
+    skin: &SkinRays,
+    canthus_x: f32,
+) -> ([f32; HAIRLINE_SAMPLES], f32) {
     let h = &plan.hairline;
     let deg_per_mm = (1.0 / (frontal_point - center).length().max(1.0)).to_degrees();
     let shape = plan_shape(h);
@@ -662,6 +662,9 @@ fn hairline_table(
         shape.corner_recession_mm * deg_per_mm,
         h.temple_offset_mm * deg_per_mm,
     );
+    let corner_el = interpolate(&controls, TEMPLATE_CORNER_DEG);
+    let corner_deg = temple_corner_deg(skin, center, canthus_x, corner_el)
+        .map_or(TEMPLATE_CORNER_DEG, |a| a.clamp(25.0, 50.0));
     let peak = shape.peak_depth_mm * deg_per_mm;
     let asymmetry = h.asymmetry_mm * deg_per_mm;
     let mut table = [0.0; HAIRLINE_SAMPLES];
@@ -676,7 +679,7 @@ fn hairline_table(
         let lean = 0.5 * asymmetry * az.signum() * corner;
         *e = (interpolate(&controls, az) + raise + lean).to_radians();
     }
-    table
+    (table, corner_deg)
 }
 
 /// Integer hash (PCG-style), identical in `common.wgsl`.

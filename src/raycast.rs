@@ -20,6 +20,14 @@ impl SkinRays {
         SkinRays { tris }
     }
 
+    /// These triangles for which `keep` holds: a narrower set for many rays
+    /// into one region.
+    pub fn subset(&self, keep: impl Fn(&[Vec3; 3]) -> bool) -> SkinRays {
+        SkinRays {
+            tris: self.tris.iter().filter(|t| keep(t)).copied().collect(),
+        }
+    }
+
     /// Triangles that cross the midline plane x = 0.
     pub fn midline(head: &HeadMesh) -> SkinRays {
         SkinRays::new(head, |t| {

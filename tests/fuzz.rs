@@ -415,44 +415,48 @@ fn fuzz_obj_files() {
     );
     let tally = Tally::default();
     fuzz("obj files", 600, obj, |(lines, subdivisions, scale)| {
-        let dir = scratch("obj");
-        let path = dir.join("scan.obj");
-        let text = lines.join("\n");
-        std::fs::write(&path, &text).unwrap();
-        let result = timed("loading the mesh", Duration::from_secs(20), || {
-            head::load_mesh(&path, scale, Landmarks::builtin(), subdivisions)
-        })?;
-        tally.count(result.is_ok());
-        if std::env::var("SMP_FUZZ_DEBUG").is_ok()
-            && let Err(e) = &result
-        {
-            eprintln!("{e}");
-        }
-        match result {
-            Err(e) => {
-                let msg = e.to_string();
-                prop_assert!(msg.contains(&path.display().to_string()), "{msg}");
-            }
-            Ok(mesh) => {
-                let n = mesh.vertices.len() as u32;
-                prop_assert!(mesh.indices.iter().all(|&i| i < n));
-                prop_assert!(mesh.coarse_indices.iter().all(|&i| i < n));
-                prop_assert!(
-                    mesh.vertices
-                        .iter()
-                        .all(|v| v.position_mm.iter().all(|c| c.is_finite()))
-                );
-            }
-        }
-        prop_assert_eq!(
-            std::fs::read_to_string(&path).unwrap(),
-            text,
-            "the mesh changed"
-        );
-        let _ = std::fs::remove_dir_all(&dir);
-        Ok(())
+        let bytes = lines.join("\n").into_bytes();
+        mesh_case("scan.obj", &bytes, scale, subdivisions, &tally)
     });
     tally.report("obj files");
+}
+
+/// One mesh case of any format: `bytes` written as `name` and loaded. An
+/// error names the file; a mesh has only valid indices and finite
+/// positions; the file is as it was.
+fn mesh_case(
+    name: &str,
+    bytes: &[u8],
+    scale: f32,
+    subdivisions: u32,
+    tally: &Tally,
+) -> Result<(), TestCaseError> {
+    let dir = scratch("mesh");
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let result = timed("loading the mesh", Duration::from_secs(20), || {
+        head::load_mesh(&path, scale, Landmarks::builtin(), subdivisions)
+    })?;
+    tally.count(result.is_ok());
+    match result {
+        Err(e) => {
+            let msg = e.to_string();
+            prop_assert!(msg.contains(&path.display().to_string()), "{msg}");
+        }
+        Ok(mesh) => {
+            let n = mesh.vertices.len() as u32;
+            prop_assert!(mesh.indices.iter().all(|&i| i < n));
+            prop_assert!(mesh.coarse_indices.iter().all(|&i| i < n));
+            prop_assert!(
+                mesh.vertices
+                    .iter()
+                    .all(|v| v.position_mm.iter().all(|c| c.is_finite()))
+            );
+        }
+    }
+    prop_assert_eq!(std::fs::read(&path).unwrap(), bytes, "the mesh changed");
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
 }
 
 /// A closed UV sphere of `radius_mm` as OBJ lines: a valid mesh to break.
@@ -914,31 +918,7 @@ fn scan_bytes() -> impl Strategy<Value = (String, Vec<u8>)> {
 fn fuzz_gltf_and_ply_files() {
     let tally = Tally::default();
     fuzz("glTF and PLY files", 400, scan_bytes(), |(name, bytes)| {
-        let dir = scratch("scan");
-        let path = dir.join(&name);
-        std::fs::write(&path, &bytes).unwrap();
-        let result = timed("loading the scan", Duration::from_secs(20), || {
-            head::load_mesh(&path, 1.0, Landmarks::builtin(), 0)
-        })?;
-        tally.count(result.is_ok());
-        match result {
-            Err(e) => {
-                let msg = e.to_string();
-                prop_assert!(msg.contains(&path.display().to_string()), "{msg}");
-            }
-            Ok(mesh) => {
-                let n = mesh.vertices.len() as u32;
-                prop_assert!(mesh.indices.iter().all(|&i| i < n));
-                prop_assert!(
-                    mesh.vertices
-                        .iter()
-                        .all(|v| v.position_mm.iter().all(|c| c.is_finite()))
-                );
-            }
-        }
-        prop_assert_eq!(std::fs::read(&path).unwrap(), bytes, "the scan changed");
-        let _ = std::fs::remove_dir_all(&dir);
-        Ok(())
+        mesh_case(&name, &bytes, 1.0, 0, &tally)
     });
     tally.report("glTF and PLY files");
 }

@@ -22,15 +22,7 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-/// It exited 1 with an `error:` line containing every one of `needles`.
-fn refused(out: &Output, needles: &[&str]) {
-    let err = stderr(out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(!err.contains("panicked"), "{err}");
-    for n in needles {
-        assert!(err.contains(n), "missing {n:?} in: {err}");
-    }
-}
+use common::refused;
 
 fn ok(out: &Output) -> String {
     assert!(out.status.success(), "{}", stderr(out));
@@ -57,10 +49,7 @@ fn files_named_like_temporary_outputs_survive_a_render() {
         "the user's"
     );
     assert!(image::open(dir.join("front.png")).is_ok());
-    let names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let names = common::file_names(&dir);
     assert!(
         !names.iter().any(|n| n.ends_with(".smp-partial")),
         "{names:?}"

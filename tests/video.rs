@@ -151,15 +151,9 @@ fn bad_turntable_requests_are_refused_and_write_nothing() {
     for (args, want) in cases {
         let mut all = vec!["render"];
         all.extend_from_slice(args);
-        let out = run(&dir, &all);
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
-        assert!(err.contains(want), "{args:?}: {err}");
+        common::refused(&run(&dir, &all), &[want]);
     }
-    let names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let names = common::file_names(&dir);
     assert_eq!(names, ["plan.mp4"]);
     assert_eq!(std::fs::read_to_string(dir.join("plan.mp4")).unwrap(), plan);
 }

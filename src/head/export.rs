@@ -88,7 +88,7 @@ pub fn to_glb(mesh: &HeadMesh, scale: f32) -> Vec<u8> {
         nodes.push(format!(r#"{{"mesh":{k},"name":"{name}"}}"#));
     }
     let node_list: Vec<String> = (0..nodes.len()).map(|i| i.to_string()).collect();
-    let mut json = format!(
+    let json = format!(
         r#"{{"asset":{{"version":"2.0","generator":"smp-preview"}},"scene":0,"scenes":[{{"nodes":[{}]}}],"nodes":[{}],"meshes":[{}],"buffers":[{{"byteLength":{}}}],"bufferViews":[{}],"accessors":[{}]}}"#,
         node_list.join(","),
         nodes.join(","),
@@ -96,8 +96,14 @@ pub fn to_glb(mesh: &HeadMesh, scale: f32) -> Vec<u8> {
         bin.len(),
         views.join(","),
         accessors.join(",")
-    )
-    .into_bytes();
+    );
+    glb_container(json, &bin)
+}
+
+/// The GLB container around a JSON chunk and a binary chunk (whose length
+/// is a multiple of 4, as every accessor's data here is).
+pub(crate) fn glb_container(json: String, bin: &[u8]) -> Vec<u8> {
+    let mut json = json.into_bytes();
     while !json.len().is_multiple_of(4) {
         json.push(b' ');
     }
@@ -110,7 +116,7 @@ pub fn to_glb(mesh: &HeadMesh, scale: f32) -> Vec<u8> {
     out.extend(&json);
     out.extend((bin.len() as u32).to_le_bytes());
     out.extend(b"BIN\0");
-    out.extend(&bin);
+    out.extend(bin);
     out
 }
 

@@ -35,9 +35,13 @@ const MAX_FAILED_FRAMES: u32 = 3;
 
 /// `SMP_VIEWER_FAULT=lose-device@N`: destroy the device before frame N, as
 /// a driver reset would (the fault test uses it).
+/// Read once: `check_device` runs before every frame.
 fn injected_device_loss() -> Option<u32> {
-    let v = std::env::var("SMP_VIEWER_FAULT").ok()?;
-    v.strip_prefix("lose-device@")?.parse().ok()
+    static AT: std::sync::OnceLock<Option<u32>> = std::sync::OnceLock::new();
+    *AT.get_or_init(|| {
+        let v = std::env::var("SMP_VIEWER_FAULT").ok()?;
+        v.strip_prefix("lose-device@")?.parse().ok()
+    })
 }
 
 impl App {
@@ -54,11 +58,8 @@ impl App {
 
     /// Whether saving to `path` would overwrite changes another program made.
     pub(super) fn save_conflicts(&self, path: &Path) -> bool {
-        self.disk_conflict
-            && self
-                .plan_path
-                .as_deref()
-                .is_some_and(|p| FileId::of(p).is_some() && FileId::of(p) == FileId::of(path))
+        let open = self.plan_path.as_deref().and_then(FileId::of);
+        self.disk_conflict && open.is_some() && open == FileId::of(path)
     }
 
     /// Look at the plan file (at most once a second): reload it when it
