@@ -29,6 +29,7 @@ struct VertexOut {
     // The skin's mottling (albedo, extra red), 6-24 mm features: evaluated
     // per vertex (1-2 mm apart) instead of per fragment.
     @location(4) mottle: vec2<f32>,
+    @location(5) uv: vec2<f32>,
 }
 
 fn head_vertex(v: VertexIn) -> VertexOut {
@@ -39,6 +40,7 @@ fn head_vertex(v: VertexIn) -> VertexOut {
     out.view_depth = -(frame.view * vec4<f32>(v.position_mm, 1.0)).z;
     out.material = v.material;
     out.mottle = vec2<f32>(0.0);
+    out.uv = v.uv;
     return out;
 }
 
@@ -272,12 +274,33 @@ fn shade_eye(in: VertexOut) -> vec3<f32> {
     return color;
 }
 
+// ---- clothing -------------------------------------------------------------
+
+// A plain charcoal cotton top: matte, a fine knit and the rib of the collar
+// (uv.y < 3 is the collar's rings), so the eye reads it as fabric and then
+// leaves it for the head.
+fn shade_cloth(in: VertexOut) -> vec3<f32> {
+    let n = normalize(in.normal);
+    let rib = 0.5 + 0.5 * sin(in.uv.x * 6.2831853 * 180.0);
+    let knit = value_noise(in.world * 1.7, 11u);
+    var albedo = vec3<f32>(0.045, 0.05, 0.058) * (0.9 + 0.12 * knit);
+    if (in.uv.y < 3.0) { albedo *= 0.85 + 0.2 * rib; }
+    var color = ambient(n) * albedo;
+    for (var k = 0u; k < 3u; k++) {
+        let l = frame.light_dir[k].xyz;
+        color += frame.light_color[k].rgb * albedo * (0.15 + 0.85 * max(dot(n, l), 0.0));
+    }
+    return color;
+}
+
 @fragment
 fn fs_shade(in: VertexOut) -> @location(0) vec4<f32> {
     if (below_neck_cut(in.world)) { discard; }
     var color: vec3<f32>;
     if (in.material == 1u) {
         color = shade_eye(in);
+    } else if (in.material == 2u) {
+        color = shade_cloth(in);
     } else {
         color = shade_skin(in, in.clip);
     }

@@ -127,7 +127,7 @@ impl Scene {
             hair,
             scar_dots,
             look: look(plan, head, &placement),
-            bounds: head.bounds(),
+            bounds: head.frame_bounds(),
             placement,
         })
     }
@@ -264,12 +264,18 @@ fn look(plan: &TreatmentPlan, head: &HeadMesh, placement: &PlacementPlan) -> Loo
         hair_linear: parse_color(&plan.hair.color)
             .expect("validated plan")
             .to_linear(),
-        // Below the jaw: 0.78 of the ear-to-vertex height under the ear canals,
-        // tilted so it runs under the chin in front and higher at the nape.
-        neck_cut: (
-            l.ear_midpoint().y - 0.78 * (l.vertex.y - l.ear_midpoint().y),
-            -0.15,
-        ),
+        // A bare mesh ends in a ragged edge on the neck: cut it below the jaw,
+        // 0.78 of the ear-to-vertex height under the ear canals, tilted so it
+        // runs under the chin in front and higher at the nape. The built-in
+        // head ends in its clothes and is drawn whole.
+        neck_cut: if head.is_dressed() {
+            (f32::MIN, 0.0)
+        } else {
+            (
+                l.ear_midpoint().y - 0.78 * (l.vertex.y - l.ear_midpoint().y),
+                -0.15,
+            )
+        },
         scar_tissue_linear: scar_tissue(skin),
         scar_looks,
         scars: scars.to_uniform(),

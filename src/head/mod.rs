@@ -3,18 +3,23 @@
 //! The head frame used throughout the crate: millimetres, +Y up, +Z out of the face,
 //! +X towards the client's left, origin midway between the ear canals.
 //!
-//! The built-in head (`assets/head/head.obj` + `assets/head/landmarks.toml`) is derived
-//! from the MakeHuman hm08 base mesh (CC0) by `tools/make_head.rs` and embedded in the
-//! binary, so it runs from any directory.
+//! The built-in head (`assets/head/head.bin`) is derived from the MakeHuman hm08 base
+//! mesh and shape targets (CC0) by `tools/make_head.rs` and embedded in the binary, so
+//! it runs from any directory; `builtin` morphs it to the plan's [`HeadShape`].
 
+mod builtin;
 pub mod export;
 mod face;
+mod garment;
+mod landmark_rules;
+pub mod morph;
 mod gltf;
 mod obj;
 mod obj_errors;
 mod ply;
 
 pub use face::TYPICAL_GLABELLA_MENTON_MM;
+pub use morph::HeadShape;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -43,6 +48,8 @@ const _: () = assert!(std::mem::size_of::<HeadVertex>() == 40);
 pub const MATERIAL_SKIN: u32 = 0;
 /// `HeadVertex::material` of the eyeballs.
 pub const MATERIAL_EYE: u32 = 1;
+/// The built-in head's clothing (a plain crew-neck top): never treated.
+pub const MATERIAL_CLOTH: u32 = 2;
 
 /// Most triangles a head may have after subdivision.
 pub const MAX_TRIANGLES: usize = 2_000_000;
@@ -53,14 +60,12 @@ pub const MAX_SUBDIVISIONS: u32 = 3;
 pub const LANDMARK_SLACK_MM: f32 = 30.0;
 pub const PLAUSIBLE_DIAGONAL_MM: (f32, f32) = (50.0, 2000.0);
 /// Phong tessellation shape factor (0 = flat midpoints, 1 = full Phong).
+/// The named views show this much below the chin, mm.
+pub const FRAME_BELOW_CHIN_MM: f32 = 20.0;
 pub const PHONG_ALPHA: f32 = 0.75;
 
 /// The `source` of the built-in head.
 pub const BUILTIN_SOURCE: &str = "builtin";
-const BUILTIN_OBJ_NAME: &str = "built-in head (assets/head/head.obj)";
-const BUILTIN_LANDMARKS_NAME: &str = "built-in head landmarks (assets/head/landmarks.toml)";
-const BUILTIN_OBJ: &str = include_str!("../../assets/head/head.obj");
-const BUILTIN_LANDMARKS: &str = include_str!("../../assets/head/landmarks.toml");
 
 /// Anatomical landmarks in the head frame (mm).
 #[derive(Clone, Copy, Debug, PartialEq, Deserialize)]
@@ -152,10 +157,14 @@ impl Landmarks {
         Self::from_toml_str(&text, &path.display().to_string())
     }
 
-    /// Landmarks of the built-in head.
+    /// Landmarks of the built-in head in its default shape.
     pub fn builtin() -> Self {
-        Self::from_toml_str(BUILTIN_LANDMARKS, BUILTIN_LANDMARKS_NAME)
-            .expect("embedded assets/head/landmarks.toml is valid")
+        static DEFAULT: std::sync::OnceLock<Landmarks> = std::sync::OnceLock::new();
+        *DEFAULT.get_or_init(|| {
+            builtin::pieces(&HeadShape::default())
+                .expect("the default head shape has its landmarks")
+                .1
+        })
     }
 
     /// Midpoint of the ear canals (the head-frame origin for the built-in head).
@@ -283,6 +292,26 @@ impl HeadMesh {
         )
     }
 
+    /// What the named views frame: the head down to just under the chin, not
+    /// the neck, clothing or shoulders below it.
+    pub fn frame_bounds(&self) -> (Vec3, Vec3) {
+        let floor_y = self.menton_or_estimate().y - FRAME_BELOW_CHIN_MM;
+        self.vertices
+            .iter()
+            .filter(|v| v.material != MATERIAL_CLOTH)
+            .map(|v| Vec3::from(v.position_mm))
+            .filter(|p| p.y >= floor_y)
+            .fold((Vec3::INFINITY, Vec3::NEG_INFINITY), |(lo, hi), p| {
+                (lo.min(p), hi.max(p))
+            })
+    }
+
+    /// Whether the mesh ends in clothing (the built-in head) rather than a
+    /// bare cut that the renderer trims.
+    pub fn is_dressed(&self) -> bool {
+        self.vertices.iter().any(|v| v.material == MATERIAL_CLOTH)
+    }
+
     fn position(&self, i: u32) -> Vec3 {
         Vec3::from(self.vertices[i as usize].position_mm)
     }
@@ -315,12 +344,17 @@ pub fn check_landmarks_on_mesh(mesh: &HeadMesh) -> Result<(), HeadError> {
     Ok(())
 }
 
-/// The built-in head (MakeHuman hm08, CC0), subdivided `subdivisions` times (0..=3).
+/// The built-in head (MakeHuman hm08, CC0) in its default shape (a man of
+/// 40 of average build), subdivided `subdivisions` times (0..=3).
 pub fn load_builtin(subdivisions: u32) -> Result<HeadMesh, HeadError> {
-    check_subdivisions(BUILTIN_OBJ_NAME, subdivisions)?;
-    let landmarks = Landmarks::from_toml_str(BUILTIN_LANDMARKS, BUILTIN_LANDMARKS_NAME)?;
-    let pieces = obj::read(BUILTIN_OBJ.as_bytes(), Path::new(BUILTIN_OBJ_NAME))?;
-    let mut mesh = build(&pieces, BUILTIN_OBJ_NAME, 1.0, landmarks, subdivisions)?;
+    load_builtin_shape(&HeadShape::default(), subdivisions)
+}
+
+/// The built-in head morphed to `shape`, subdivided `subdivisions` times.
+pub fn load_builtin_shape(shape: &HeadShape, subdivisions: u32) -> Result<HeadMesh, HeadError> {
+    check_subdivisions(builtin::BUILTIN_NAME, subdivisions)?;
+    let (pieces, landmarks) = builtin::pieces(shape)?;
+    let mut mesh = build(&pieces, builtin::BUILTIN_NAME, 1.0, landmarks, subdivisions)?;
     mesh.source = BUILTIN_SOURCE.to_string();
     Ok(mesh)
 }
@@ -433,8 +467,11 @@ fn build(
         tris: Vec::new(),
     };
     for piece in pieces {
-        let material = if piece.name.to_ascii_lowercase().contains("eye") {
+        let name = piece.name.to_ascii_lowercase();
+        let material = if name.contains("eye") {
             MATERIAL_EYE
+        } else if name.contains("garment") {
+            MATERIAL_CLOTH
         } else {
             MATERIAL_SKIN
         };

@@ -1,0 +1,231 @@
+//! The built-in head: the MakeHuman hm08 head and neck (`assets/head/head.bin`,
+//! written by `tools/make_head.rs`), morphed to a [`HeadShape`], its landmarks
+//! found on the morph, moved into the head frame, cut below the morphed chin
+//! and dressed in a crew-neck collar so that it ends as a person does.
+
+use super::landmark_rules;
+use super::morph::{HeadShape, target_weights};
+use super::{HeadError, Landmarks, Piece};
+use glam::Vec3;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+pub const BUILTIN_NAME: &str = "built-in head (assets/head/head.bin)";
+const ASSET: &[u8] = include_bytes!("../../assets/head/head.bin");
+
+/// The neck is cut this far below the chin in front (mm) ...
+const NECK_FRONT_BELOW_CHIN_MM: f32 = 58.0;
+/// ... rising towards the nape by this much per mm behind the chin: a collar
+/// sits low at the throat and high at the back of the neck.
+const NECK_CUT_RISE: f32 = 0.42;
+
+/// The decoded asset, shared by every morph.
+struct Asset {
+    /// Base shape, mm, hm08 axes.
+    base: Vec<Vec3>,
+    /// Per corner: source vertex, uv, part (0 skin, 1 eye_left, 2 eye_right).
+    corners: Vec<(u32, [f32; 2], u32)>,
+    triangles: Vec<[u32; 3]>,
+    targets: HashMap<String, Vec<(u32, Vec3)>>,
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> &[u8] {
+        let s = &self.bytes[self.at..self.at + n];
+        self.at += n;
+        s
+    }
+    fn u32(&mut self) -> u32 {
+        u32::from_le_bytes(self.take(4).try_into().expect("4 bytes"))
+    }
+    fn f32(&mut self) -> f32 {
+        f32::from_bits(self.u32())
+    }
+    fn vec3(&mut self) -> Vec3 {
+        Vec3::new(self.f32(), self.f32(), self.f32())
+    }
+}
+
+fn asset() -> &'static Asset {
+    static ASSET_CELL: OnceLock<Asset> = OnceLock::new();
+    ASSET_CELL.get_or_init(|| {
+        let mut r = Reader {
+            bytes: ASSET,
+            at: 0,
+        };
+        assert_eq!(r.take(8), b"SMPHM08\x01", "assets/head/head.bin: wrong format");
+        let base = (0..r.u32()).map(|_| r.vec3()).collect();
+        let corners = (0..r.u32())
+            .map(|_| (r.u32(), [r.f32(), r.f32()], r.u32()))
+            .collect();
+        let triangles = (0..r.u32()).map(|_| [r.u32(), r.u32(), r.u32()]).collect();
+        let targets = (0..r.u32())
+            .map(|_| {
+                let len = r.take(1)[0] as usize;
+                let name = String::from_utf8_lossy(r.take(len)).into_owned();
+                let offsets = (0..r.u32()).map(|_| (r.u32(), r.vec3())).collect();
+                (name, offsets)
+            })
+            .collect();
+        Asset {
+            base,
+            corners,
+            triangles,
+            targets,
+        }
+    })
+}
+
+/// The morphed source vertices (mm, hm08 axes).
+fn morphed_positions(shape: &HeadShape) -> Vec<Vec3> {
+    let a = asset();
+    let mut pos = a.base.clone();
+    for (name, w) in target_weights(shape) {
+        let offsets = a
+            .targets
+            .get(&name)
+            .unwrap_or_else(|| panic!("head.bin lacks target {name}"));
+        for &(i, d) in offsets {
+            pos[i as usize] += w * d;
+        }
+    }
+    pos
+}
+
+/// The vertices of one part, once each.
+fn part_points(pos: &[Vec3], part: u32) -> Vec<Vec3> {
+    let a = asset();
+    let mut ids: Vec<u32> = a
+        .corners
+        .iter()
+        .filter(|c| c.2 == part)
+        .map(|c| c.0)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids.iter().map(|&i| pos[i as usize]).collect()
+}
+
+/// The built-in head in `shape`, ready for `build`: pieces in the head frame
+/// (mm) and the landmarks found on it.
+pub fn pieces(shape: &HeadShape) -> Result<(Vec<Piece>, Landmarks), HeadError> {
+    let a = asset();
+    let mut pos = morphed_positions(shape);
+    let found = landmark_rules::find(
+        &part_points(&pos, 0),
+        &part_points(&pos, 1),
+        &part_points(&pos, 2),
+    )
+    .map_err(|message| HeadError::Landmarks {
+        file: BUILTIN_NAME.to_string(),
+        message: format!("the head shape {shape:?} has no {message}"),
+    })?;
+    let origin = found.landmarks.ear_midpoint();
+    pos.iter_mut().for_each(|p| *p -= origin);
+    let l = found.landmarks;
+    let landmarks = Landmarks {
+        glabella: l.glabella - origin,
+        vertex: l.vertex - origin,
+        ear_left: l.ear_left - origin,
+        ear_right: l.ear_right - origin,
+        inion: l.inion - origin,
+        eye_left: l.eye_left - origin,
+        eye_right: l.eye_right - origin,
+        eye_radius_mm: l.eye_radius_mm,
+    };
+    let menton = found.menton - origin;
+    let cut_y =
+        |p: Vec3| menton.y - NECK_FRONT_BELOW_CHIN_MM + NECK_CUT_RISE * (menton.z - p.z).max(0.0);
+    let above_cut = |p: Vec3| p.y > cut_y(p);
+    let source = |c: u32| a.corners[c as usize].0 as usize;
+    let part_of = |t: &[u32; 3]| a.corners[t[0] as usize].2;
+    let skin_tris: Vec<[u32; 3]> = a
+        .triangles
+        .iter()
+        .filter(|t| part_of(t) != 0 || t.iter().all(|&c| above_cut(pos[source(c)])))
+        .copied()
+        .collect();
+    let piece = |name: &str, part: u32| Piece {
+        name: name.to_string(),
+        positions: a
+            .corners
+            .iter()
+            .map(|c| pos[c.0 as usize].into())
+            .collect(),
+        uvs: a.corners.iter().map(|c| c.1).collect(),
+        triangles: skin_tris
+            .iter()
+            .filter(|t| part_of(t) == part)
+            .copied()
+            .collect(),
+    };
+    let skin = piece("skin", 0);
+    let neck_loop = lowest_boundary_loop(&skin.triangles, |c| source(c as u32) as u32)
+        .ok_or_else(|| HeadError::Landmarks {
+            file: BUILTIN_NAME.to_string(),
+            message: "the neck cut left no open edge to dress".into(),
+        })
+        .map(|lp| {
+            lp.iter()
+                .map(|&s| pos[s as usize])
+                .collect::<Vec<Vec3>>()
+        })?;
+    let pieces = vec![
+        skin,
+        piece("eye_left", 1),
+        piece("eye_right", 2),
+        super::garment::collar(&neck_loop, cut_y),
+    ];
+    Ok((pieces, landmarks))
+}
+
+/// The boundary loop (by source vertex) with the lowest mean height among the
+/// open edges of `triangles`: the neck cut. Corners map to source vertices
+/// through `source`, so that UV seams do not count as edges.
+fn lowest_boundary_loop(triangles: &[[u32; 3]], source: impl Fn(u32) -> u32) -> Option<Vec<u32>> {
+    let mut count: HashMap<(u32, u32), u32> = HashMap::new();
+    let mut directed = Vec::new();
+    for t in triangles {
+        for k in 0..3 {
+            let (a, b) = (source(t[k]), source(t[(k + 1) % 3]));
+            *count.entry((a.min(b), a.max(b))).or_default() += 1;
+            directed.push((a, b));
+        }
+    }
+    let mut next: HashMap<u32, u32> = HashMap::new();
+    for &(a, b) in &directed {
+        if count[&(a.min(b), a.max(b))] == 1 {
+            next.insert(a, b);
+        }
+    }
+    let pos = |s: u32| asset().base[s as usize].y;
+    let mut starts: Vec<u32> = next.keys().copied().collect();
+    starts.sort_unstable();
+    let mut seen = std::collections::HashSet::new();
+    let mut best: Option<(f32, Vec<u32>)> = None;
+    for s in starts {
+        if seen.contains(&s) {
+            continue;
+        }
+        let mut lp = vec![s];
+        seen.insert(s);
+        let mut cur = next[&s];
+        while cur != s && seen.insert(cur) {
+            lp.push(cur);
+            match next.get(&cur) {
+                Some(&n) => cur = n,
+                None => break,
+            }
+        }
+        let mean_y = lp.iter().map(|&v| pos(v)).sum::<f32>() / lp.len() as f32;
+        if lp.len() >= 8 && best.as_ref().is_none_or(|b| mean_y < b.0) {
+            best = Some((mean_y, lp));
+        }
+    }
+    best.map(|b| b.1)
+}

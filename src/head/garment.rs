@@ -1,0 +1,143 @@
+//! A plain crew-neck top over the built-in head's neck cut, so that the head
+//! ends as a person does (neck, collar, shoulders) rather than as a cut in
+//! the air. Made from the cut itself, so it follows every morph: a rolled rib
+//! collar on the neck, then shoulders sized from the neck, falling out of the
+//! frame.
+
+use super::Piece;
+use glam::{Vec2, Vec3};
+
+/// Shoulder half-width and half-depth as multiples of the neck's.
+const SHOULDER_WIDTH_PER_NECK: f32 = 3.7;
+const SHOULDER_DEPTH_PER_NECK: f32 = 2.0;
+/// Superellipse exponent of the shoulders' outline: boxier than an ellipse.
+const SHOULDER_SQUARENESS: f32 = 3.0;
+
+/// Rings from the neck out: (outward offset mm, rise mm above the cut) on the
+/// collar, a 12 mm rib that hides the cut's stepped edge, then
+/// (share of the way to the shoulder outline, drop mm below the collar).
+const COLLAR: [(f32, f32); 4] = [(1.5, 11.0), (4.5, 13.0), (7.5, 9.5), (8.5, -3.0)];
+const SHOULDERS: [(f32, f32); 6] = [
+    (0.22, -13.0),
+    (0.50, -28.0),
+    (0.80, -48.0),
+    (0.97, -72.0),
+    (1.02, -130.0),
+    (1.02, -330.0),
+];
+
+/// Samples around the neck: the cut's loop is resampled at even angles and
+/// smoothed, so the collar runs clean whatever the mesh's steps.
+const AROUND: usize = 144;
+
+/// The garment on the neck cut: `neck` is the cut's open edge (any order),
+/// `cut_y` the height of the cutting surface at a point.
+pub fn collar(neck: &[Vec3], cut_y: impl Fn(Vec3) -> f32) -> Piece {
+    let neck = smooth_ring(neck, &cut_y);
+    let n = neck.len();
+    let c = neck.iter().copied().sum::<Vec3>() / n as f32;
+    let outward: Vec<Vec2> = neck
+        .iter()
+        .map(|p| Vec2::new(p.x - c.x, p.z - c.z).normalize_or(Vec2::X))
+        .collect();
+    let half_w = neck.iter().map(|p| (p.x - c.x).abs()).fold(0.0, f32::max);
+    let half_d = neck.iter().map(|p| (p.z - c.z).abs()).fold(0.0, f32::max);
+    let (sw, sd) = (
+        SHOULDER_WIDTH_PER_NECK * half_w,
+        SHOULDER_DEPTH_PER_NECK * half_d,
+    );
+    let outline = |d: Vec2| {
+        let e = 2.0 / SHOULDER_SQUARENESS;
+        Vec2::new(
+            sw * d.x.signum() * d.x.abs().powf(e),
+            sd * d.y.signum() * d.y.abs().powf(e),
+        )
+    };
+    let mut rings: Vec<Vec<Vec3>> = COLLAR
+        .iter()
+        .map(|&(out, rise)| {
+            (0..n)
+                .map(|i| neck[i] + Vec3::new(outward[i].x * out, rise, outward[i].y * out))
+                .collect()
+        })
+        .collect();
+    let edge = rings[rings.len() - 1].clone();
+    for &(share, drop) in &SHOULDERS {
+        rings.push(
+            (0..n)
+                .map(|i| {
+                    let from = Vec2::new(edge[i].x, edge[i].z);
+                    let to = Vec2::new(c.x, c.z) + outline(outward[i]);
+                    let xz = from.lerp(to, share);
+                    Vec3::new(xz.x, edge[i].y + drop, xz.y)
+                })
+                .collect(),
+        );
+    }
+    let positions: Vec<[f32; 3]> = rings.iter().flatten().map(|p| (*p).into()).collect();
+    let uvs = (0..rings.len())
+        .flat_map(|k| (0..n).map(move |i| [i as f32 / n as f32, k as f32]))
+        .collect();
+    let id = |k: usize, i: usize| (k * n + i % n) as u32;
+    let mut triangles = Vec::new();
+    for k in 0..rings.len() - 1 {
+        for i in 0..n {
+            let (a, b, cc, d) = (id(k, i), id(k, i + 1), id(k + 1, i + 1), id(k + 1, i));
+            triangles.push([a, b, cc]);
+            triangles.push([a, cc, d]);
+        }
+    }
+    // Face outwards: the shoulder band's normals point away from the neck.
+    let p = |i: u32| Vec3::from(positions[i as usize]);
+    let [a, b, cc] = triangles[2 * n * (COLLAR.len() + 1)];
+    let normal = (p(b) - p(a)).cross(p(cc) - p(a));
+    let away = p(a) - Vec3::new(c.x, p(a).y, c.z);
+    if normal.dot(away) < 0.0 {
+        triangles.iter_mut().for_each(|t| t.swap(1, 2));
+    }
+    Piece {
+        name: "garment".to_string(),
+        positions,
+        uvs,
+        triangles,
+    }
+}
+
+/// The neck's outline at even angles round its centre, radius smoothed over
+/// neighbouring samples, on the cutting surface.
+fn smooth_ring(neck: &[Vec3], cut_y: impl Fn(Vec3) -> f32) -> Vec<Vec3> {
+    let c = neck.iter().copied().sum::<Vec3>() / neck.len() as f32;
+    let mut polar: Vec<(f32, f32)> = neck
+        .iter()
+        .map(|p| ((p.x - c.x).atan2(p.z - c.z), (p.x - c.x).hypot(p.z - c.z)))
+        .collect();
+    polar.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let tau = std::f32::consts::TAU;
+    let radius_at = |theta: f32| {
+        // Linear between the samples either side, wrapping round.
+        let i = polar.partition_point(|q| q.0 < theta);
+        let (a, b) = if i == 0 || i == polar.len() {
+            let (l, f) = (polar[polar.len() - 1], polar[0]);
+            let l = (l.0 - tau * f32::from(i == 0), l.1);
+            let f = (f.0 + tau * f32::from(i == polar.len()), f.1);
+            (l, f)
+        } else {
+            (polar[i - 1], polar[i])
+        };
+        let t = ((theta - a.0) / (b.0 - a.0).max(1e-6)).clamp(0.0, 1.0);
+        a.1 + (b.1 - a.1) * t
+    };
+    let theta = |k: usize| -std::f32::consts::PI + tau * k as f32 / AROUND as f32;
+    let raw: Vec<f32> = (0..AROUND).map(|k| radius_at(theta(k))).collect();
+    let half = 4;
+    (0..AROUND)
+        .map(|k| {
+            let r = (0..=2 * half)
+                .map(|j| raw[(k + AROUND + j - half) % AROUND])
+                .sum::<f32>()
+                / (2 * half + 1) as f32;
+            let p = Vec3::new(c.x + r * theta(k).sin(), 0.0, c.z + r * theta(k).cos());
+            Vec3::new(p.x, cut_y(p), p.z)
+        })
+        .collect()
+}
