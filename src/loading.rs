@@ -36,7 +36,7 @@ pub fn load_head(
 ) -> Result<HeadMesh, head::HeadError> {
     let subdivisions = plan.head.subdivisions;
     match plan.mesh_path(plan_path) {
-        None => head::load_builtin(subdivisions),
+        None => head::load_builtin_shape(&plan.head.shape, subdivisions),
         Some(mesh) => {
             let l = plan
                 .head

@@ -23,7 +23,9 @@ fn measured_hairline_height(coverage: &CoverageModel, head: &head::HeadMesh) -> 
     let midline = SkinRays::midline(head);
     let center = scalp_center(head);
     let start = elevation(head.landmarks.glabella - center);
-    let mut prev = midline.outermost(center, direction(0.0, start)).unwrap();
+    let mut prev = midline
+        .outermost(center, direction(0.0, start))
+        .unwrap_or(head.landmarks.glabella);
     let mut walked = 0.0;
     let mut e = start;
     while e < std::f32::consts::FRAC_PI_2 {
@@ -327,4 +329,41 @@ fn temple_corners_follow_the_outer_canthus() {
         (x2 - canthus2).abs() < 1.5 && x2 > x + 4.0,
         "{x:.1} -> {x2:.1}"
     );
+}
+
+/// The facial thirds hold on other faces: a young slim man, the default man
+/// of 40 and a heavy man of 60 get their hairline at the same proportion.
+#[test]
+fn the_hairline_follows_the_face_on_every_morph() {
+    let d = head::HeadShape::default();
+    let morphs = [
+        head::HeadShape {
+            age_years: 22.0,
+            muscle: 0.35,
+            weight: 0.15,
+            ..d
+        },
+        d,
+        head::HeadShape {
+            age_years: 60.0,
+            muscle: 0.55,
+            weight: 0.95,
+            ..d
+        },
+    ];
+    for shape in morphs {
+        let plan = plan_with(|p| p.head.shape = shape);
+        let head = smp_preview::loading::load_head(&plan, None).unwrap();
+        let model = CoverageModel::new(&plan, &head);
+        let menton = head.menton().expect("a chin");
+        let ratio = (model.frontal_point.y - menton.y) / (head.landmarks.vertex.y - menton.y);
+        let measured = measured_hairline_height(&model, &head);
+        eprintln!(
+            "{:.0} y, weight {:.2}: ratio {ratio:.3}, head {:.0} mm, treatment from {measured:.0} mm up the midline",
+            shape.age_years,
+            shape.weight,
+            head.landmarks.vertex.y - menton.y
+        );
+        assert!((0.83..=0.90).contains(&ratio), "{shape:?}: ratio {ratio:.3}");
+    }
 }

@@ -94,7 +94,33 @@ fn morphed_positions(shape: &HeadShape) -> Vec<Vec3> {
             pos[i as usize] += w * d;
         }
     }
+    for part in [1, 2] {
+        keep_eyeball_round(&mut pos, part);
+    }
     pos
+}
+
+/// The macro targets stretch the eyeballs a little unevenly (radius 15.2 to
+/// 16.0 mm on the default shape); an eyeball is a sphere. Moves the base
+/// eyeball rigidly to the morphed one's centre, at its mean radius.
+fn keep_eyeball_round(pos: &mut [Vec3], part: u32) {
+    let a = asset();
+    let mut ids: Vec<usize> = a
+        .corners
+        .iter()
+        .filter(|c| c.2 == part)
+        .map(|c| c.0 as usize)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let n = ids.len() as f32;
+    let centre = |p: &[Vec3]| ids.iter().map(|&i| p[i]).sum::<Vec3>() / n;
+    let radius = |p: &[Vec3], c: Vec3| ids.iter().map(|&i| p[i].distance(c)).sum::<f32>() / n;
+    let (c0, c1) = (centre(&a.base), centre(pos));
+    let scale = radius(pos, c1) / radius(&a.base, c0);
+    for &i in &ids {
+        pos[i] = c1 + (a.base[i] - c0) * scale;
+    }
 }
 
 /// The vertices of one part, once each.
@@ -228,4 +254,132 @@ fn lowest_boundary_loop(triangles: &[[u32; 3]], source: impl Fn(u32) -> u32) -> 
         }
     }
     best.map(|b| b.1)
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::head::{MATERIAL_CLOTH, MATERIAL_SKIN, load_builtin_shape};
+
+    /// Young and slim, 40 and average, 60 and heavy.
+    pub fn three_morphs() -> [HeadShape; 3] {
+        let d = HeadShape::default();
+        [
+            HeadShape {
+                age_years: 22.0,
+                muscle: 0.35,
+                weight: 0.15,
+                ..d
+            },
+            d,
+            HeadShape {
+                age_years: 60.0,
+                muscle: 0.55,
+                weight: 0.95,
+                ..d
+            },
+        ]
+    }
+
+    #[test]
+    fn morphed_landmarks_are_plausible() {
+        for shape in three_morphs() {
+            let mesh = load_builtin_shape(&shape, 0).unwrap();
+            let l = mesh.landmarks;
+            let menton = mesh.menton().expect("a chin");
+            let (lo, hi) = mesh.frame_bounds();
+            // The vertex on top, the glabella in front above the eyes, the
+            // inion behind, the ears mirror images round the origin.
+            assert!((l.vertex.y - hi.y).abs() < 1e-3, "{shape:?}");
+            assert!(l.glabella.z > l.eye_left.z && l.glabella.y > l.eye_left.y);
+            assert!(l.glabella.x.abs() < 1.0 && l.inion.x.abs() < 1.0);
+            assert!(l.inion.z < -70.0 && (l.inion.z - lo.z).abs() < 15.0);
+            assert_eq!(l.ear_left.x, -l.ear_right.x);
+            assert!(l.ear_midpoint().length() < 1e-3);
+            assert!(l.eye_left.x > 20.0 && (l.eye_right.x + l.eye_left.x).abs() < 0.5);
+            let height = l.vertex.y - menton.y;
+            assert!((200.0..=260.0).contains(&height), "{shape:?}: {height} mm");
+            let length = l.glabella.z - l.inion.z;
+            assert!((165.0..=225.0).contains(&length), "{shape:?}: {length} mm");
+        }
+    }
+
+    #[test]
+    fn the_collar_follows_the_morph() {
+        let [slim, _, heavy] = three_morphs();
+        let neck = |shape: &HeadShape| {
+            let mesh = load_builtin_shape(shape, 0).unwrap();
+            let menton = mesh.menton().unwrap();
+            // Where the clothing starts at the throat and at the nape, and
+            // how wide the neck is above it.
+            let top = |front: bool| {
+                mesh.vertices
+                    .iter()
+                    .filter(|v| v.material == MATERIAL_CLOTH)
+                    .filter(|v| (v.position_mm[2] > menton.z - 40.0) == front)
+                    .map(|v| v.position_mm[1])
+                    .fold(f32::MIN, f32::max)
+            };
+            let (front, back) = (top(true) - menton.y, top(false) - mesh.landmarks.inion.y);
+            let width = mesh
+                .vertices
+                .iter()
+                .filter(|v| v.material == MATERIAL_SKIN)
+                .filter(|v| (v.position_mm[1] - (menton.y - 30.0)).abs() < 5.0)
+                .map(|v| v.position_mm[0].abs())
+                .fold(0.0, f32::max);
+            (front, back, width)
+        };
+        let (slim_front, slim_back, slim_w) = neck(&slim);
+        let (heavy_front, heavy_back, heavy_w) = neck(&heavy);
+        eprintln!(
+            "collar top: {slim_front:.1} / {heavy_front:.1} mm from the chin, {slim_back:.1} / \
+             {heavy_back:.1} mm from the inion; neck half-width {slim_w:.1} / {heavy_w:.1} mm"
+        );
+        // 3-6 cm under the chin at the throat, well under the occiput at the
+        // nape, on both; the heavier neck wider.
+        for front in [slim_front, heavy_front] {
+            assert!((-60.0..=-30.0).contains(&front), "{front}");
+        }
+        for back in [slim_back, heavy_back] {
+            assert!(back < -50.0, "{back}");
+        }
+        assert!(heavy_w > slim_w + 3.0, "{slim_w} vs {heavy_w}");
+    }
+
+    #[test]
+    fn the_coarse_level_bounds_every_morph() {
+        for shape in three_morphs() {
+            let fine = load_builtin_shape(&shape, 2).unwrap();
+            let per_parent = fine.triangle_count() / (fine.coarse_indices.len() / 3);
+            let p = |i: u32| Vec3::from(fine.vertices[i as usize].position_mm);
+            let mut most = 0.0f32;
+            for (k, parent) in fine.coarse_indices.chunks_exact(3).enumerate() {
+                let [a, b, c] = [parent[0], parent[1], parent[2]].map(p);
+                let n = (b - a).cross(c - a).normalize();
+                for &v in &fine.indices[3 * k * per_parent..3 * (k + 1) * per_parent] {
+                    most = most.max((p(v) - a).dot(n).abs());
+                }
+            }
+            assert!(
+                most <= fine.coarse_sag_mm,
+                "{shape:?}: slack {} < {most} mm",
+                fine.coarse_sag_mm
+            );
+        }
+    }
+
+    #[test]
+    fn eyeballs_stay_round() {
+        for shape in three_morphs() {
+            let pos = morphed_positions(&shape);
+            for part in [1, 2] {
+                let p = part_points(&pos, part);
+                let c = p.iter().copied().sum::<Vec3>() / p.len() as f32;
+                let (lo, hi) = p.iter().map(|q| q.distance(c)).fold((f32::MAX, 0.0f32), |(a, b), d| (a.min(d), b.max(d)));
+                assert!(hi - lo < 0.05, "{shape:?}: radius {lo}..{hi}");
+            }
+        }
+    }
 }

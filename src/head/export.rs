@@ -1,9 +1,10 @@
-//! Writing a head mesh as a scanner would: binary glTF (`.glb`) and PLY
+//! Writing a head mesh as a scanner would: OBJ, binary glTF (`.glb`) and PLY
 //! (ASCII or binary). The project's own test corpus is made this way (the
 //! built-in head in other formats, as a scan app exports it), and the fuzz
 //! suite breaks these bytes.
 
-use super::{HeadMesh, MATERIAL_EYE};
+use super::{HeadMesh, MATERIAL_CLOTH, MATERIAL_EYE};
+use std::fmt::Write as _;
 
 /// One material's triangles over its own vertices.
 struct Part {
@@ -12,10 +13,14 @@ struct Part {
     indices: Vec<u32>,
 }
 
-/// Skin and eyes as separate triangle lists.
+/// Skin, eyes and clothing as separate triangle lists.
 fn parts(mesh: &HeadMesh) -> Vec<Part> {
     let mut out = Vec::new();
-    for (name, material) in [("skin", super::MATERIAL_SKIN), ("eyes", MATERIAL_EYE)] {
+    for (name, material) in [
+        ("skin", super::MATERIAL_SKIN),
+        ("eyes", MATERIAL_EYE),
+        ("garment", MATERIAL_CLOTH),
+    ] {
         let mut remap = vec![u32::MAX; mesh.vertices.len()];
         let (mut positions, mut indices) = (Vec::new(), Vec::new());
         for t in mesh.indices.chunks_exact(3) {
@@ -120,6 +125,24 @@ pub(crate) fn glb_container(json: String, bin: &[u8]) -> Vec<u8> {
     out
 }
 
+/// An OBJ: one object per part (`skin`, `eyes`, `garment`), positions in
+/// `scale` units per mm.
+pub fn to_obj(mesh: &HeadMesh, scale: f32) -> String {
+    let mut out = String::from("# smp-preview head\n");
+    let mut base = 1;
+    for part in parts(mesh) {
+        let _ = writeln!(out, "o {}", part.name);
+        for p in &part.positions {
+            let _ = writeln!(out, "v {} {} {}", p[0] * scale, p[1] * scale, p[2] * scale);
+        }
+        for t in part.indices.chunks_exact(3) {
+            let _ = writeln!(out, "f {} {} {}", t[0] + base, t[1] + base, t[2] + base);
+        }
+        base += part.positions.len() as u32;
+    }
+    out
+}
+
 /// A PLY of the skin (a scan has no separate eyes), ASCII or binary little
 /// endian, positions in `scale` units per mm.
 pub fn to_ply(mesh: &HeadMesh, scale: f32, binary: bool) -> Vec<u8> {
@@ -170,7 +193,7 @@ mod tests {
         let head = crate::head::load_builtin(0).unwrap();
         let skin = head.skin_triangles().count();
         let glb = crate::head::gltf::read(&to_glb(&head, 0.001), Path::new("head.glb")).unwrap();
-        assert_eq!(glb.len(), 2);
+        assert_eq!(glb.len(), 3);
         let skin_piece = glb.iter().find(|p| p.name == "skin").unwrap();
         assert_eq!(skin_piece.triangles.len(), skin);
         assert!(glb.iter().any(|p| p.name == "eyes"));

@@ -126,6 +126,13 @@ pub struct HeadSpec {
     /// Required for a custom mesh: landmarks in the head frame, mm.
     #[serde(default)]
     pub landmarks: Option<LandmarkSpec>,
+    /// The built-in head's age, build, ancestry and head shape (`[head.shape]`).
+    #[serde(default, skip_serializing_if = "is_default_shape")]
+    pub shape: crate::head::HeadShape,
+}
+
+fn is_default_shape(s: &crate::head::HeadShape) -> bool {
+    *s == crate::head::HeadShape::default()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -724,6 +731,7 @@ impl Default for HeadSpec {
             scale_to_mm: 1.0,
             subdivisions: default_subdivisions(),
             landmarks: None,
+            shape: crate::head::HeadShape::default(),
         }
     }
 }

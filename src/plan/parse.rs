@@ -308,6 +308,14 @@ fn allowed(path: &[Seg]) -> Option<String> {
         ["lights", _, "intensity"] => f(limits::LIGHT_INTENSITY, ""),
         ["lights", _, "direction"] => "[x, y, z], 3 numbers".into(),
         ["head", "landmarks", _] => "[x, y, z] in mm, 3 numbers".into(),
+        ["head", "shape", rest @ ..] => {
+            let name = rest.join(".");
+            let shape = crate::head::HeadShape::default();
+            let (_, _, lo, hi) = crate::head::morph::field_ranges(&shape)
+                .into_iter()
+                .find(|r| r.0 == name)?;
+            f((lo, hi), if name == "age_years" { " years" } else { "" })
+        }
         ["scars", "points", ..] => "[[azimuth_deg, elevation_deg], …], 2 numbers each".into(),
         _ => return None,
     })

@@ -250,6 +250,34 @@ impl TreatmentPlan {
         c.issues
     }
 
+    fn check_head_shape(&self, c: &mut Checker) {
+        let h = &self.head;
+        let path = |name: &'static str| {
+            let mut p = vec![Key("head"), Key("shape")];
+            p.extend(name.split('.').map(Key));
+            p
+        };
+        if h.mesh != "builtin" {
+            if h.shape != crate::head::HeadShape::default() {
+                c.push(
+                    vec![Key("head"), Key("shape")],
+                    "shapes the built-in head only: a custom mesh already has its own shape; remove [head.shape] or set head.mesh = \"builtin\"".into(),
+                );
+            }
+            return;
+        }
+        for (name, value, lo, hi) in crate::head::morph::field_ranges(&h.shape) {
+            c.range(path(name), value, (lo, hi), if name == "age_years" { " years" } else { "" });
+        }
+        let a = h.shape.ancestry;
+        if a.african + a.asian + a.caucasian <= 0.0 {
+            c.push(
+                path("ancestry"),
+                "african, asian and caucasian are all 0: give at least one a share above 0 (they are normalised to sum to 1)".into(),
+            );
+        }
+    }
+
     fn check_head(&self, c: &mut Checker) {
         let h = &self.head;
         c.range(
@@ -284,6 +312,7 @@ impl TreatmentPlan {
                 ),
             );
         }
+        self.check_head_shape(c);
         if h.mesh == "builtin" {
             if h.landmarks.is_some() {
                 c.push(
