@@ -72,7 +72,31 @@ pub struct BaldPattern {
     pub fringe_mm: f32,
 }
 
-/// The Norwood–Hamilton stages as data.
+/// Glabella to inion on the adult man the Norwood stages below are sized for, mm.
+pub const REFERENCE_HEAD_LENGTH_MM: f32 = 192.0;
+
+impl BaldPattern {
+    /// The same stage on a head `scale` times the reference's length: the
+    /// stages are anatomy, so they grow and shrink with the head.
+    pub fn scaled(self, scale: f32) -> BaldPattern {
+        BaldPattern {
+            corner_mm: self.corner_mm * scale,
+            mid_mm: self.mid_mm * scale,
+            side_deg: self.side_deg,
+            crown_mm: self.crown_mm * scale,
+            fringe_mm: self.fringe_mm * scale,
+        }
+    }
+}
+
+/// How long a head is against the reference (glabella to inion).
+pub fn head_scale(l: &crate::head::Landmarks) -> f32 {
+    (l.glabella - l.inion).length() / REFERENCE_HEAD_LENGTH_MM
+}
+
+/// The Norwood–Hamilton stages as data, on the reference head (see
+/// [`BaldPattern::scaled`]): distances from the hairline the landmarks place,
+/// azimuths round the scalp centre they define.
 pub fn norwood_pattern(region: RegionPreset) -> Option<BaldPattern> {
     let (corner_mm, mid_mm, side_deg, crown_mm, fringe_mm) = match region {
         RegionPreset::Norwood2 => (16.0, 5.0, 52.0, 0.0, f32::INFINITY),
@@ -266,7 +290,7 @@ impl CoverageModel {
             crown_point: ray(180.0, 58.0),
             crown_radius_mm: plan.region.crown_radius_mm,
             zones,
-            bald_pattern: norwood_pattern(plan.region.preset),
+            bald_pattern: norwood_pattern(plan.region.preset).map(|b| b.scaled(head_scale(l))),
             scars: ScarModel::new(plan, head, center),
             frontal_point,
             temple_corner_deg: corner_deg,

@@ -364,6 +364,9 @@ fn the_hairline_follows_the_face_on_every_morph() {
             shape.weight,
             head.landmarks.vertex.y - menton.y
         );
-        assert!((0.83..=0.90).contains(&ratio), "{shape:?}: ratio {ratio:.3}");
+        assert!(
+            (0.83..=0.90).contains(&ratio),
+            "{shape:?}: ratio {ratio:.3}"
+        );
     }
 }

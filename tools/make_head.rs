@@ -252,7 +252,6 @@ fn connected_components(faces: &[&Face]) -> usize {
     roots.len()
 }
 
-
 /// One target's offsets, keyed by source vertex index (dm).
 fn read_target(path: &Path) -> Result<Vec<(usize, Vec3)>> {
     let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
@@ -267,8 +266,15 @@ fn read_target(path: &Path) -> Result<Vec<(usize, Vec3)>> {
             continue;
         }
         let t: Vec<&str> = line.split_whitespace().collect();
-        ensure!(t.len() == 4, "{}:{}: expected `index dx dy dz`", path.display(), n + 1);
-        let i: usize = t[0].parse().with_context(|| format!("{}:{}", path.display(), n + 1))?;
+        ensure!(
+            t.len() == 4,
+            "{}:{}: expected `index dx dy dz`",
+            path.display(),
+            n + 1
+        );
+        let i: usize = t[0]
+            .parse()
+            .with_context(|| format!("{}:{}", path.display(), n + 1))?;
         let d: Vec<f32> = t[1..]
             .iter()
             .map(|s| s.parse::<f32>())
@@ -335,22 +341,21 @@ fn main() -> Result<()> {
     let mut triangles: Vec<[u32; 3]> = Vec::new();
     for (part, faces) in &parts {
         for f in faces {
-            let ids: Vec<u32> = f
-                .v
-                .iter()
-                .zip(&f.vt)
-                .map(|(&v, &t)| {
-                    let s = *s_map.entry(v).or_insert_with(|| {
-                        s_order.push(v);
-                        (s_order.len() - 1) as u32
-                    });
-                    *c_map.entry((v, t, *part)).or_insert_with(|| {
-                        let uv = t.map(|t| src.vt[t]).unwrap_or([0.0, 0.0]);
-                        corners.push((s, uv, *part));
-                        (corners.len() - 1) as u32
+            let ids: Vec<u32> =
+                f.v.iter()
+                    .zip(&f.vt)
+                    .map(|(&v, &t)| {
+                        let s = *s_map.entry(v).or_insert_with(|| {
+                            s_order.push(v);
+                            (s_order.len() - 1) as u32
+                        });
+                        *c_map.entry((v, t, *part)).or_insert_with(|| {
+                            let uv = t.map(|t| src.vt[t]).unwrap_or([0.0, 0.0]);
+                            corners.push((s, uv, *part));
+                            (corners.len() - 1) as u32
+                        })
                     })
-                })
-                .collect();
+                    .collect();
             for k in 1..ids.len() - 1 {
                 triangles.push([ids[0], ids[k], ids[k + 1]]);
             }

@@ -58,7 +58,11 @@ fn asset() -> &'static Asset {
             bytes: ASSET,
             at: 0,
         };
-        assert_eq!(r.take(8), b"SMPHM08\x01", "assets/head/head.bin: wrong format");
+        assert_eq!(
+            r.take(8),
+            b"SMPHM08\x01",
+            "assets/head/head.bin: wrong format"
+        );
         let base = (0..r.u32()).map(|_| r.vec3()).collect();
         let corners = (0..r.u32())
             .map(|_| (r.u32(), [r.f32(), r.f32()], r.u32()))
@@ -178,11 +182,7 @@ pub fn pieces(shape: &HeadShape) -> Result<(Vec<Piece>, Landmarks), HeadError> {
         .collect();
     let piece = |name: &str, part: u32| Piece {
         name: name.to_string(),
-        positions: a
-            .corners
-            .iter()
-            .map(|c| pos[c.0 as usize].into())
-            .collect(),
+        positions: a.corners.iter().map(|c| pos[c.0 as usize].into()).collect(),
         uvs: a.corners.iter().map(|c| c.1).collect(),
         triangles: skin_tris
             .iter()
@@ -191,16 +191,12 @@ pub fn pieces(shape: &HeadShape) -> Result<(Vec<Piece>, Landmarks), HeadError> {
             .collect(),
     };
     let skin = piece("skin", 0);
-    let neck_loop = lowest_boundary_loop(&skin.triangles, |c| source(c as u32) as u32)
+    let neck_loop = lowest_boundary_loop(&skin.triangles, |c| source(c) as u32)
         .ok_or_else(|| HeadError::Landmarks {
             file: BUILTIN_NAME.to_string(),
             message: "the neck cut left no open edge to dress".into(),
         })
-        .map(|lp| {
-            lp.iter()
-                .map(|&s| pos[s as usize])
-                .collect::<Vec<Vec3>>()
-        })?;
+        .map(|lp| lp.iter().map(|&s| pos[s as usize]).collect::<Vec<Vec3>>())?;
     let pieces = vec![
         skin,
         piece("eye_left", 1),
@@ -255,7 +251,6 @@ fn lowest_boundary_loop(triangles: &[[u32; 3]], source: impl Fn(u32) -> u32) -> 
     }
     best.map(|b| b.1)
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -377,7 +372,10 @@ mod tests {
             for part in [1, 2] {
                 let p = part_points(&pos, part);
                 let c = p.iter().copied().sum::<Vec3>() / p.len() as f32;
-                let (lo, hi) = p.iter().map(|q| q.distance(c)).fold((f32::MAX, 0.0f32), |(a, b), d| (a.min(d), b.max(d)));
+                let (lo, hi) = p
+                    .iter()
+                    .map(|q| q.distance(c))
+                    .fold((f32::MAX, 0.0f32), |(a, b), d| (a.min(d), b.max(d)));
                 assert!(hi - lo < 0.05, "{shape:?}: radius {lo}..{hi}");
             }
         }

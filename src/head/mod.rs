@@ -11,9 +11,9 @@ mod builtin;
 pub mod export;
 mod face;
 mod garment;
+mod gltf;
 mod landmark_rules;
 pub mod morph;
-mod gltf;
 mod obj;
 mod obj_errors;
 mod ply;
@@ -1117,7 +1117,8 @@ mod tests {
         let path = temp_obj("roundtrip", &export::to_obj(&load_builtin(0).unwrap(), 1.0));
         let mesh = load_mesh(&path, 1.0, Landmarks::builtin(), 1).unwrap();
         assert_eq!(mesh.triangle_count(), builtin.triangle_count());
-        let count = |m: &HeadMesh, material| m.vertices.iter().filter(|v| v.material == material).count();
+        let count =
+            |m: &HeadMesh, material| m.vertices.iter().filter(|v| v.material == material).count();
         for material in [MATERIAL_SKIN, MATERIAL_EYE, MATERIAL_CLOTH] {
             assert!(count(&mesh, material) > 0);
         }

@@ -164,9 +164,19 @@ pub fn target_weights(shape: &HeadShape) -> Vec<(String, f32)> {
             out.push((format!("{stem}-{decr}"), -w));
         }
     };
-    pair("forehead-trans", "backward", "forward", shape.forehead_slope);
+    pair(
+        "forehead-trans",
+        "backward",
+        "forward",
+        shape.forehead_slope,
+    );
     for axis in ["horiz", "vert", "depth"] {
-        pair(&format!("head-scale-{axis}"), "incr", "decr", shape.head_size);
+        pair(
+            &format!("head-scale-{axis}"),
+            "incr",
+            "decr",
+            shape.head_size,
+        );
     }
     pair("chin-width", "incr", "decr", shape.jaw_width);
     out
@@ -196,7 +206,10 @@ mod tests {
     use super::*;
 
     fn weight_of(w: &[(String, f32)], name: &str) -> f32 {
-        w.iter().find(|(n, _)| n == name).map(|x| x.1).unwrap_or(0.0)
+        w.iter()
+            .find(|(n, _)| n == name)
+            .map(|x| x.1)
+            .unwrap_or(0.0)
     }
 
     #[test]
@@ -219,7 +232,10 @@ mod tests {
         let w = anchor_weights::<4>(0.8);
         // Between young (2/3) and old (1): 0.6 young, 0.4 old.
         assert!(w[0] == 0.0 && w[1] == 0.0);
-        assert!((w[2] - 0.6).abs() < 1e-5 && (w[3] - 0.4).abs() < 1e-5, "{w:?}");
+        assert!(
+            (w[2] - 0.6).abs() < 1e-5 && (w[3] - 0.4).abs() < 1e-5,
+            "{w:?}"
+        );
     }
 
     #[test]
@@ -277,7 +293,10 @@ mod tests {
         let young = 1.0 - (0.77 - 2.0 / 3.0) * 3.0;
         let p = weight_of(&w, "universal-male-young-minmuscle-maxweight");
         assert!((p - young * 0.5).abs() < 1e-5, "{p}");
-        assert_eq!(weight_of(&w, "universal-male-young-maxmuscle-maxweight"), 0.0);
+        assert_eq!(
+            weight_of(&w, "universal-male-young-maxmuscle-maxweight"),
+            0.0
+        );
         assert_eq!(weight_of(&w, "african-male-young"), 0.0);
         assert!((weight_of(&w, "asian-male-old") - (1.0 - young) * 0.5).abs() < 1e-5);
         assert_eq!(weight_of(&w, "forehead-trans-forward"), 0.5);

@@ -267,7 +267,12 @@ impl TreatmentPlan {
             return;
         }
         for (name, value, lo, hi) in crate::head::morph::field_ranges(&h.shape) {
-            c.range(path(name), value, (lo, hi), if name == "age_years" { " years" } else { "" });
+            c.range(
+                path(name),
+                value,
+                (lo, hi),
+                if name == "age_years" { " years" } else { "" },
+            );
         }
         let a = h.shape.ancestry;
         if a.african + a.asian + a.caucasian <= 0.0 {

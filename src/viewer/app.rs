@@ -95,6 +95,9 @@ pub struct App {
     saved: TreatmentPlan,
     plan_path: Option<PathBuf>,
     head: HeadMesh,
+    /// The plan's `[head]` that `head` was built from: the head is built
+    /// again when the panel reshapes it.
+    head_spec: crate::plan::HeadSpec,
     compare: bool,
     ui_hidden: bool,
     help: bool,
@@ -145,6 +148,7 @@ impl App {
         App {
             ui_hidden: opts.no_ui,
             plan: loaded.plan.clone(),
+            head_spec: loaded.plan.head.clone(),
             saved: loaded.plan,
             panel: PanelState {
                 path_text: loaded
@@ -277,6 +281,7 @@ impl App {
             Ok(l) => {
                 let bounds_changed = l.head.bounds() != self.head.bounds();
                 self.plan = l.plan.clone();
+                self.head_spec = l.plan.head.clone();
                 self.saved = l.plan;
                 self.head = l.head;
                 self.plan_path = Some(path.clone());

@@ -223,6 +223,9 @@ pub fn show(
                     .suffix(" mm"),
             );
         });
+    if plan.head.mesh == crate::head::BUILTIN_SOURCE {
+        head_section(ui, &mut plan.head.shape);
+    }
     egui::CollapsingHeader::new("Treatment")
         .default_open(true)
         .show(ui, |ui| {
@@ -380,6 +383,43 @@ pub fn show(
             }
         });
     ev
+}
+
+/// The built-in head's shape: who the client is (age, build, ancestry) and
+/// the head's own form. Applied when a slider is let go.
+fn head_section(ui: &mut Ui, shape: &mut crate::head::HeadShape) {
+    use crate::head::morph::AGE_YEARS;
+    egui::CollapsingHeader::new("Head")
+        .default_open(false)
+        .show(ui, |ui| {
+            ui.add(
+                Slider::new(&mut shape.age_years, range(AGE_YEARS))
+                    .text("age")
+                    .suffix(" years")
+                    .integer(),
+            );
+            ui.add(Slider::new(&mut shape.muscle, 0.0..=1.0).text("muscle"));
+            ui.add(Slider::new(&mut shape.weight, 0.0..=1.0).text("weight"));
+            ui.label(RichText::new("ancestry (shares, normalised)").weak());
+            let a = &mut shape.ancestry;
+            for (share, name) in [
+                (&mut a.african, "African"),
+                (&mut a.asian, "Asian"),
+                (&mut a.caucasian, "Caucasian"),
+            ] {
+                ui.add(Slider::new(share, 0.0..=1.0).text(name));
+            }
+            ui.label(RichText::new("head form").weak());
+            ui.add(Slider::new(&mut shape.head_oval, 0.0..=1.0).text("oval"));
+            ui.add(Slider::new(&mut shape.head_square, 0.0..=1.0).text("square"));
+            ui.add(Slider::new(&mut shape.head_round, 0.0..=1.0).text("round"));
+            ui.add(Slider::new(&mut shape.forehead_slope, -1.0..=1.0).text("forehead slope"));
+            ui.add(Slider::new(&mut shape.head_size, -1.0..=1.0).text("head size"));
+            ui.add(Slider::new(&mut shape.jaw_width, -1.0..=1.0).text("jaw width"));
+            if ui.button("average man of 40").clicked() {
+                *shape = crate::head::HeadShape::default();
+            }
+        });
 }
 
 fn file_section(ui: &mut Ui, state: &mut PanelState, info: &PanelInfo, ev: &mut PanelEvents) {

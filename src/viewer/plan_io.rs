@@ -43,7 +43,14 @@ mod tests {
         std::fs::write(&path, "previous").unwrap();
         let mut plan = TreatmentPlan::default_plan();
         plan.density.final_per_cm2 = 72.0;
+        plan.head.shape.age_years = 55.0;
+        plan.head.shape.ancestry.asian = 0.8;
         save(&plan, &path, None).unwrap();
+        assert!(
+            std::fs::read_to_string(&path)
+                .unwrap()
+                .contains("[head.shape]")
+        );
         let back = TreatmentPlan::load(&path).unwrap();
         assert_eq!(back, plan);
         // An invalid plan is refused and the file on disk stays as it was.
@@ -67,6 +74,7 @@ mod tests {
         let mut custom = plan.clone();
         custom.head.mesh = "scan.obj".into();
         custom.head.landmarks = Some(crate::plan::LandmarkSpec::typical());
+        custom.head.shape = Default::default();
         let err = save(&custom, &mesh, Some(&path)).unwrap_err();
         assert!(format!("{err:#}").contains("it is the input"), "{err:#}");
         assert_eq!(std::fs::read(&mesh).unwrap(), b"v 0 0 0");

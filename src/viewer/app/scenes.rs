@@ -43,6 +43,11 @@ impl App {
     /// runs here. While one placement runs, what needs placing again waits
     /// for it to land (`land_placement` syncs again).
     pub(super) fn sync_scenes(&mut self) -> Result<()> {
+        if self.plan.head != self.head_spec {
+            // Reshaped in the panel: every scene is placed again on the new head.
+            self.head = crate::loading::load_head(&self.plan, self.plan_path.as_deref())?;
+            self.head_spec = self.plan.head.clone();
+        }
         let wanted = self.wanted();
         let Some(run) = self.run.as_mut() else {
             return Ok(());
