@@ -57,9 +57,11 @@ struct Frame {
     background_top: vec4<f32>,
     background_bottom: vec4<f32>,
     hair: vec4<f32>,            // linear hair colour (eyebrows, stubble), stubble softness
+    hair_root: vec4<f32>,       // linear colour of a hair's root seen through the skin, 0
     neck_cut: vec4<f32>,        // y = x + y·z: the cut plane under the neck
     scar_tissue: vec4<f32>,     // linear albedo of scar tissue, roughness
     scar_look: array<vec4<f32>, 4>,  // seen rgb of a scar's own shade
+    subsurface: vec4<f32>,      // light's diffusion under the ink, Gaussian sigma mm (r, g, b), 0
     scars: Scars,
 }
 
@@ -142,4 +144,23 @@ fn unpack_normal(bits: u32) -> vec3<f32> {
 // Flattened invocation index for 2D dispatches of 256-wide workgroups.
 fn flat_index(gid: vec3<u32>, groups: vec3<u32>) -> u32 {
     return gid.x + gid.y * groups.x * 256u;
+}
+
+// Ink absorbs light on the way into the skin and on the way out (it lies
+// under the epidermis, between scattering layers): a one-pass transmission
+// t with t² the reflectance ratio of skin fully covered by the ink, so a
+// solid area still shows the ink's calibrated colour.
+fn ink_absorption(seen: vec3<f32>, skin: vec3<f32>) -> vec3<f32> {
+    let ratio = seen / max(skin, vec3<f32>(1e-4));
+    return vec3<f32>(1.0) - sqrt(clamp(ratio, vec3<f32>(0.0), vec3<f32>(1.0)));
+}
+
+// Packs three values in [0, 1] into 10 bits each.
+fn pack_unit3(v: vec3<f32>) -> u32 {
+    let q = vec3<u32>(clamp(v, vec3<f32>(0.0), vec3<f32>(1.0)) * 1023.0 + 0.5);
+    return q.r | (q.g << 10u) | (q.b << 20u);
+}
+
+fn unpack_unit3(p: u32) -> vec3<f32> {
+    return vec3<f32>(f32(p & 1023u), f32((p >> 10u) & 1023u), f32((p >> 20u) & 1023u)) / 1023.0;
 }

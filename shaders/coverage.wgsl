@@ -46,16 +46,29 @@ fn bald_fraction(p: vec3<f32>, d: f32, az_deg: f32) -> f32 {
     return max(max(front, crown), top);
 }
 
-// The layer's relative density at p (impressions, or the client's own hair);
-// mirrors `CoverageModel::layer_density` (margin 0).
-fn coverage(p: vec3<f32>) -> f32 {
+// Signed distance above the hairline (mm, with its wander) and the azimuth.
+fn hairline_distance(p: vec3<f32>) -> vec2<f32> {
     let v = p - cov.center.xyz;
     let az = atan2(v.x, v.z);
     let el = atan2(v.y, length(v.xz));
     let s = max(cov.band.z, 1e-3);
     let seed = bitcast<u32>(cov.band.w);
     let wander = value_noise(p / s, seed) + 0.5 * value_noise(p / (0.37 * s), seed ^ 0xa5a5u);
-    let d = (el - hairline_elevation(az)) * length(v) + cov.band.y * wander / 1.5;
+    return vec2<f32>((el - hairline_elevation(az)) * length(v) + cov.band.y * wander / 1.5, az);
+}
+
+// 0 at the hairline's edge, 1 past its band: where the edge's single,
+// smaller impressions give way to the fill's.
+fn hairline_ramp(p: vec3<f32>) -> f32 {
+    return ramp(hairline_distance(p).x, cov.band.x);
+}
+
+// The layer's relative density at p (impressions, or the client's own hair);
+// mirrors `CoverageModel::layer_density` (margin 0).
+fn coverage(p: vec3<f32>) -> f32 {
+    let h = hairline_distance(p);
+    let d = h.x;
+    let az = h.y;
     let inside = ramp(d, cov.band.x);
     let bald = bald_fraction(p, d, abs(degrees(az)));
     var zone_scale = 1.0;

@@ -6,6 +6,10 @@
 // Per pixel: (coverage | r << 16, g | b << 16), 16-bit fixed point sums of
 // coverage and coverage-weighted colour (see `splat.wgsl`).
 @group(0) @binding(1) var<storage, read> pigment: array<vec2<u32>>;
+// The ink's one-pass absorption (see `splat.wgsl`) and the transmission the
+// subsurface pass diffused from it.
+@group(0) @binding(2) var<storage, read> ink: array<u32>;
+@group(0) @binding(3) var<storage, read> diffused: array<u32>;
 
 // Scar accessors for `scars.wgsl`.
 fn scars_counts() -> vec4<f32> { return frame.scars.counts; }
@@ -116,6 +120,15 @@ fn tone_map(color: vec3<f32>) -> vec3<f32> {
 // ---- skin -----------------------------------------------------------------
 
 // Pigment under this pixel: (coverage, seen colour).
+// The ink's one-pass transmission here (the light's way out) times the
+// transmission blurred by the subsurface pass (its way in).
+fn ink_transmission_at(frag: vec4<f32>) -> vec3<f32> {
+    let px = u32(frag.y) * u32(frame.viewport.x) + u32(frag.x);
+    let a = vec3<f32>(f32(ink[2u * px] & 0xffffu), f32(ink[2u * px] >> 16u), f32(ink[2u * px + 1u] & 0xffffu));
+    let out = vec3<f32>(1.0) - min(a / PIGMENT_SCALE, vec3<f32>(1.0));
+    return out * unpack_unit3(diffused[px]);
+}
+
 fn pigment_at(frag: vec4<f32>) -> vec4<f32> {
     let idx = u32(frag.y) * u32(frame.viewport.x) + u32(frag.x);
     let p = pigment[idx];
@@ -230,9 +243,11 @@ fn shade_skin(in: VertexOut, frag: vec4<f32>) -> vec3<f32> {
         s.normal = normalize(mix(s.normal, n_geo, scar));
         s.roughness = mix(s.roughness, frame.scar_tissue.w, scar);
     }
-    // Ink sits under the epidermis: it replaces the albedo, the sheen stays.
-    let ink = pigment_at(frag);
-    var albedo = mix(s.albedo, ink.yzw, ink.x);
+    // Ink sits under the epidermis: it absorbs the light diffusing through
+    // the skin, the sheen stays. Marks on the skin (the client's hair, scar
+    // marks, the fresh halo) cover it.
+    let marks = pigment_at(frag);
+    var albedo = mix(s.albedo * ink_transmission_at(frag), marks.yzw, marks.x);
     albedo = mix(albedo, frame.hair.rgb, brow_cover(in.world) * 0.85);
     var color = ambient(s.normal) * albedo;
     for (var k = 0u; k < 3u; k++) {

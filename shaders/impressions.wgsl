@@ -253,6 +253,12 @@ fn mark_accepted(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wor
     rank[i] = select(0u, 1u, cand_state[i] == ACCEPTED);
 }
 
+// Shares of units of two and of three dots past the hairline's band (the
+// rest single): natural scalp units are a third single, half pairs and the
+// rest triples, giving 1.8-2 hairs per unit.
+const UNIT_TWO: f32 = 0.72;
+const UNIT_THREE: f32 = 0.24;
+
 @compute @workgroup_size(256)
 fn emit_impressions(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
     let i = flat_index(gid, groups);
@@ -265,16 +271,21 @@ fn emit_impressions(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_
     }
     session = min(session, gen.session_count - 1u);
     var rng = rng_seed(i, gen.seed ^ 0x51ed270bu);
-    let size = max(0.35, 1.0 + gen.diameter_spread[session] * rng_gaussian(&rng));
-    let dark = clamp(1.0 + gen.shade_spread[session] * rng_gaussian(&rng), 0.5, 1.99);
     let c = cand_pos[i];
+    // At the hairline's edge single, smaller dots (a 1RL and a lighter hand);
+    // past it units of 1-3 dots, as hair grows in follicular units.
+    let edge = hairline_ramp(c.xyz);
+    let size = max(0.35, 1.0 + gen.diameter_spread[session] * rng_gaussian(&rng)) * (0.72 + 0.28 * edge);
+    let dark = clamp(1.0 + gen.shade_spread[session] * rng_gaussian(&rng), 0.5, 1.99);
+    let pick = rng_next(&rng);
+    let unit = select(select(1u, 2u, pick < UNIT_TWO * edge), 3u, pick < UNIT_THREE * edge * edge);
     var imp: Impression;
     imp.px = c.x;
     imp.py = c.y;
     imp.pz = c.z;
     imp.normal_oct = bitcast<u32>(c.w);
     imp.diameter_mm = gen.diameter_mm[session] * size;
-    imp.packed = (gen.session_base.x + session) | (u32(round(dark * 128.0)) << 8u);
+    imp.packed = (gen.session_base.x + session) | (u32(round(dark * 128.0)) << 8u) | ((unit - 1u) << 16u);
     impressions[k] = imp;
 }
 

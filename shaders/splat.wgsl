@@ -16,6 +16,10 @@
 @group(0) @binding(2) var<storage, read> draw_args: array<u32>;
 @group(0) @binding(3) var head_depth: texture_2d<f32>;
 @group(0) @binding(4) var<storage, read_write> pigment: array<atomic<u32>>;
+// Ink under the skin, apart from the marks on it: per pixel the one-pass
+// absorption (r | g << 16, b) in the same fixed point, for the subsurface
+// pass and the shading (see `ink_absorption`).
+@group(0) @binding(5) var<storage, read_write> ink: array<atomic<u32>>;
 
 // Scar accessors for `scars.wgsl`.
 fn scars_counts() -> vec4<f32> { return frame.scars.counts; }
@@ -35,6 +39,26 @@ struct Mark {
     look: vec4<f32>,     // rgb, edge softness (< 0: not drawn)
     seen: vec3<f32>,
     redness: f32,
+    under_skin: bool,    // pigment (absorbs under the skin) or a mark on it
+}
+
+// Adds `units` of a mark's coverage at pixel `idx`: ink into the ink buffer
+// as absorption, anything else (hair, scar marks, the fresh halo) into the
+// pigment buffer as coverage and colour.
+fn add_mark(idx: u32, units: f32, mark: Mark, red_units: f32, halo_color: vec3<f32>) {
+    var cover_units = units;
+    var rgb_units = units * mark.seen;
+    if (mark.under_skin) {
+        let a = vec3<u32>(units * ink_absorption(mark.seen, frame.skin.rgb) + 0.5);
+        atomicAdd(&ink[idx], a.r | (a.g << 16u));
+        atomicAdd(&ink[idx + 1u], a.b);
+        cover_units = 0.0;
+        rgb_units = vec3<f32>(0.0);
+    }
+    if (cover_units + red_units < 0.5) { return; }
+    let rgb = vec3<u32>(rgb_units + red_units * halo_color + 0.5);
+    atomicAdd(&pigment[idx], u32(cover_units + red_units + 0.5) | (rgb.r << 16u));
+    atomicAdd(&pigment[idx + 1u], rgb.g | (rgb.b << 16u));
 }
 
 // What one impression looks like: a session's pigment (with a scar's own
@@ -43,11 +67,13 @@ fn mark_look(imp: Impression, p: vec3<f32>, i: u32) -> Mark {
     let slot = imp.packed & 0xffu;
     let darkness = f32((imp.packed >> 8u) & 0xffu) / 128.0;
     if (slot == SLOT_HAIR) {
-        let seen = clamp(frame.hair.rgb / darkness, vec3<f32>(0.0), vec3<f32>(1.0));
-        return Mark(vec4<f32>(frame.hair.rgb, frame.hair.w), seen, 0.0);
+        // A buzzed hair is mostly its root, a dark shaft seen through the
+        // skin: the same optics as ink.
+        let seen = clamp(frame.hair_root.rgb / darkness, vec3<f32>(0.0), vec3<f32>(1.0));
+        return Mark(vec4<f32>(frame.hair.rgb, frame.hair.w), seen, 0.0, true);
     }
     if (slot == SLOT_SCAR_DOT) {
-        return Mark(vec4<f32>(frame.scar_tissue.rgb, 0.5), frame.scar_tissue.rgb, 0.0);
+        return Mark(vec4<f32>(frame.scar_tissue.rgb, 0.5), frame.scar_tissue.rgb, 0.0, false);
     }
     let look = frame.session_look[slot];
     var seen = look.rgb;
@@ -64,7 +90,7 @@ fn mark_look(imp: Impression, p: vec3<f32>, i: u32) -> Mark {
         }
     }
     seen = clamp(seen / dark, vec3<f32>(0.0), vec3<f32>(1.0));
-    return Mark(look, seen, frame.session_extra[slot].x);
+    return Mark(look, seen, frame.session_extra[slot].x, true);
 }
 
 @compute @workgroup_size(64)
@@ -77,13 +103,36 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
     let to_eye = frame.camera_pos.xyz - p;
     let facing = dot(n, normalize(to_eye));
     if (facing <= 0.02) { return; }
-    let view_depth = -(frame.view * vec4<f32>(p, 1.0)).z;
-    if (view_depth <= 1.0) { return; }
-
-    // Tangent frame and the projected ellipse: columns a, b in pixels.
+    if (-(frame.view * vec4<f32>(p, 1.0)).z <= 1.0) { return; }
+    let mark = mark_look(imp, p, i);
+    if (mark.look.w < 0.0) { return; }
+    // Tangent frame.
     let t1 = normalize(select(cross(n, vec3<f32>(0.0, 1.0, 0.0)), cross(n, vec3<f32>(1.0, 0.0, 0.0)), abs(n.y) > 0.9));
     let t2 = cross(n, t1);
-    let radius = 0.5 * imp.diameter_mm;
+    // A unit of one to three dots (`emit_impressions`), a little apart, at
+    // a random turn; smaller dots in the larger units, as the finer hairs
+    // of a follicular unit.
+    let unit = ((imp.packed >> 16u) & 3u) + 1u;
+    let radius = 0.5 * imp.diameter_mm * unit_dot_scale(unit);
+    let turn = f32(hash_u32(i ^ 0x7a11u) >> 8u) / 16777216.0 * TAU;
+    let gap = 2.2 * radius;
+    for (var j = 0u; j < unit; j++) {
+        let angle = turn + TAU * f32(j) / f32(unit);
+        let offset = select(0.0, gap / (2.0 * sin(PI / f32(max(unit, 2u)))), unit > 1u);
+        let q = p + (t1 * cos(angle) + t2 * sin(angle)) * offset;
+        splat_disc(q, t1, t2, radius, facing, mark);
+    }
+}
+
+// Dot diameter within a unit of 1, 2, 3 dots, against the impression's.
+fn unit_dot_scale(unit: u32) -> f32 {
+    return select(select(1.0, 0.8, unit == 2u), 0.7, unit == 3u);
+}
+
+// One disc of pigment (or a hair's dot) at `p` in the tangent plane (t1, t2).
+fn splat_disc(p: vec3<f32>, t1: vec3<f32>, t2: vec3<f32>, radius: f32, facing: f32, mark: Mark) {
+    let view_depth = -(frame.view * vec4<f32>(p, 1.0)).z;
+    // The projected ellipse: columns a, b in pixels.
     let c = to_pixel(p);
     // Outside the image (with room for the widest footprint): nothing to do.
     let margin = f32(MAX_FOOTPRINT_PX);
@@ -100,10 +149,7 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
     let det_s = sxx * syy - sxy * sxy;
     let det_m = abs(a.x * b.y - a.y * b.x);
     let opacity = det_m / sqrt(det_s);
-    let mark = mark_look(imp, p, i);
-    if (mark.look.w < 0.0) { return; }
     let look = mark.look;
-    let seen = mark.seen;
     let w = i32(frame.viewport.x);
     let h = i32(frame.viewport.y);
     let mm_per_px = view_depth / frame.camera_pos.w;
@@ -127,10 +173,7 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
             if (units < 0.5) { continue; }
             let surface = textureLoad(head_depth, q, 0).x;
             if (abs(surface - view_depth) > tolerance) { continue; }
-            let idx = 2u * u32(q.y * w + q.x);
-            let rgb = vec3<u32>(units * seen + 0.5);
-            atomicAdd(&pigment[idx], u32(units + 0.5) | (rgb.r << 16u));
-            atomicAdd(&pigment[idx + 1u], rgb.g | (rgb.b << 16u));
+            add_mark(2u * u32(q.y * w + q.x), units, mark, 0.0, vec3<f32>(0.0));
         }
         return;
     }
@@ -169,12 +212,7 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
             // half sums 16-bit fixed point, exact while a pixel's summed
             // coverage stays under 16 (it is the area fraction the marks
             // cover, a few at most); two atomics instead of four.
-            let idx = 2u * u32(y * w + x);
-            let units = cover * PIGMENT_SCALE;
-            let red_units = red * PIGMENT_SCALE;
-            let rgb = vec3<u32>(units * seen + red_units * halo_color + 0.5);
-            atomicAdd(&pigment[idx], u32(units + red_units + 0.5) | (rgb.r << 16u));
-            atomicAdd(&pigment[idx + 1u], rgb.g | (rgb.b << 16u));
+            add_mark(2u * u32(y * w + x), cover * PIGMENT_SCALE, mark, red * PIGMENT_SCALE, halo_color);
         }
     }
 }

@@ -1,6 +1,6 @@
 //! smp-preview: a scalp micropigmentation preview renderer.
 //!
-//! Domain (no wgpu): `plan`, `head`, `hairline`, `sessions`, `placement`,
+//! Domain (no wgpu): `plan`, `head`, `hairline`, `sessions`, `skin_optics`, `placement`,
 //! `camera`, `lighting`, `stats`. GPU: `gpu`. Outputs: `render`, `compare`,
 //! `sheet`, `bench`. The window: `viewer`, the only module that uses winit or egui.
 
@@ -10,6 +10,7 @@ pub mod camera;
 pub mod compare;
 pub mod files;
 pub mod gpu;
+pub mod hair_match;
 pub mod hairline;
 pub mod head;
 pub mod lighting;
@@ -23,5 +24,6 @@ pub mod render;
 pub mod scars;
 pub mod sessions;
 pub mod sheet;
+pub mod skin_optics;
 pub mod stats;
 pub mod viewer;

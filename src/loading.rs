@@ -23,10 +23,12 @@ pub struct Loaded {
 
 /// The plan at `path`, or the built-in default plan.
 pub fn load_plan(path: Option<&Path>) -> Result<TreatmentPlan, PlanError> {
-    match path {
-        Some(p) => TreatmentPlan::load(p),
-        None => Ok(TreatmentPlan::default_plan()),
-    }
+    let mut plan = match path {
+        Some(p) => TreatmentPlan::load(p)?,
+        None => TreatmentPlan::default_plan(),
+    };
+    crate::hair_match::apply(&mut plan);
+    Ok(plan)
 }
 
 /// The head mesh a plan names, with its landmarks.

@@ -60,9 +60,16 @@ impl PlacementPlan {
     }
 }
 
+/// Dots in a unit past the hairline's band: 28 % single, 48 % pairs, 24 %
+/// triples (`emit_impressions` in `shaders/impressions.wgsl`). Hair grows in
+/// such follicular units, so the client's hairs are placed as units of this
+/// many on average.
+pub const DOTS_PER_UNIT: f32 = 1.96;
+
 impl HairPlacement {
     fn new(plan: &TreatmentPlan, head: &HeadMesh, coverage: &CoverageModel) -> HairPlacement {
-        let per_cm2 = plan.hair.natural_per_cm2;
+        // Follicular units per cm² of the client's hair.
+        let per_cm2 = plan.hair.natural_per_cm2 / DOTS_PER_UNIT;
         let area_mm2 = if per_cm2 > 0.0 {
             coverage.layer_area_mm2(head, Layer::Hair)
         } else {
@@ -77,7 +84,7 @@ impl HairPlacement {
         HairPlacement {
             area_mm2,
             planned,
-            // Follicles keep apart like impressions: 0.6 / √density (cm → mm).
+            // Units keep apart like impressions: 0.6 / √density (cm → mm).
             spacing_mm: 6.0 / per_cm2.max(1.0).sqrt(),
             support,
             support_ratio: (support_area / area_mm2.max(1e-9)).max(1.0),

@@ -27,13 +27,15 @@ fn default_and_example_plans_are_valid() {
 #[test]
 fn an_empty_plan_takes_the_documented_defaults() {
     let plan = parse("").unwrap();
-    assert_eq!(plan.density.final_per_cm2, 60.0);
+    assert_eq!(plan.density.final_per_cm2, 90.0);
     assert_eq!(plan.hairline.frontal_height_mm, None);
     assert_eq!(plan.hairline.band_mm, 6.0);
     let shares: Vec<f32> = plan.sessions.iter().map(|s| s.share).collect();
-    assert_eq!(shares, vec![0.45, 0.40, 0.15]);
-    // 0.6 / √60 cm = 0.775 mm
-    assert!((plan.min_spacing_mm() - 0.7746).abs() < 1e-3);
+    assert_eq!(shares, vec![0.30, 0.40, 0.30]);
+    assert!(plan.sessions.iter().all(|s| s.diameter_mm == 0.45));
+    assert_eq!(plan.lights.exposure, 0.7);
+    // 0.6 / √90 cm = 0.632 mm
+    assert!((plan.min_spacing_mm() - 0.6325).abs() < 1e-3);
 }
 
 #[test]

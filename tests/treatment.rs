@@ -130,7 +130,10 @@ fn thinning_adds_impressions_between_the_remaining_hairs() {
     );
     let core = |p: Vec3| p.distance(zone.point) < zone.radius_mm * 0.6;
     let disc_cm2 = std::f64::consts::PI * (zone.radius_mm as f64 * 0.6).powi(2) / 100.0;
-    let hairs = hair_records.iter().filter(|r| core(r.position())).count() as f64 / disc_cm2;
+    // Hair grows in units of 1-3 hairs: each record is one unit.
+    let hairs = hair_records.iter().filter(|r| core(r.position())).count() as f64
+        * smp_preview::placement::DOTS_PER_UNIT as f64
+        / disc_cm2;
     let impressions = prepared
         .impressions()
         .unwrap()

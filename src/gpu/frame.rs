@@ -26,9 +26,11 @@ pub struct FrameUniform {
     pub background_top: [f32; 4],
     pub background_bottom: [f32; 4],
     pub hair: [f32; 4],
+    pub hair_root: [f32; 4],
     pub neck_cut: [f32; 4],
     pub scar_tissue: [f32; 4],
     pub scar_look: [[f32; 4]; 4],
+    pub subsurface: [f32; 4],
     pub scars: ScarUniform,
 }
 
@@ -48,6 +50,8 @@ pub struct Look {
     pub background_linear: [f32; 3],
     pub noise_seed: u32,
     pub hair_linear: [f32; 3],
+    /// A buzzed hair's root as seen through the skin (`hair_match::root_seen`).
+    pub hair_root_linear: [f32; 3],
     /// The neck cut plane: y = intercept + slope · z (head frame, mm).
     pub neck_cut: (f32, f32),
     pub scar_tissue_linear: [f32; 3],
@@ -107,9 +111,11 @@ impl FrameUniform {
             background_top: c4(bg.map(|c| c * 1.25), 0.0),
             background_bottom: c4(bg.map(|c| c * 0.55), 0.0),
             hair: c4(look.hair_linear, STUBBLE_SOFTNESS),
+            hair_root: c4(look.hair_root_linear, 0.0),
             neck_cut: [look.neck_cut.0, look.neck_cut.1, 0.0, 0.0],
             scar_tissue: c4(look.scar_tissue_linear, 0.28),
             scar_look,
+            subsurface: c4(crate::skin_optics::DIFFUSION_SIGMA_MM, 0.0),
             scars: look.scars,
         }
     }

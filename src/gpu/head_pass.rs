@@ -131,7 +131,8 @@ impl HeadPass {
     }
 }
 
-/// Binding 0: the frame (camera, lights, looks); 1: the pigment buffer.
+/// Binding 0: the frame (camera, lights, looks); 1: the pigment buffer (marks
+/// on the skin); 2: the ink's absorption; 3: the light diffused under it.
 fn bind_group_layout(gpu: &Gpu) -> wgpu::BindGroupLayout {
     gpu.device
         .create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
@@ -147,16 +148,22 @@ fn bind_group_layout(gpu: &Gpu) -> wgpu::BindGroupLayout {
                     },
                     count: None,
                 },
-                wgpu::BindGroupLayoutEntry {
-                    binding: 1,
-                    visibility: wgpu::ShaderStages::FRAGMENT,
-                    ty: wgpu::BindingType::Buffer {
-                        ty: wgpu::BufferBindingType::Storage { read_only: true },
-                        has_dynamic_offset: false,
-                        min_binding_size: None,
-                    },
-                    count: None,
-                },
+                fragment_storage(1),
+                fragment_storage(2),
+                fragment_storage(3),
             ],
         })
+}
+
+fn fragment_storage(binding: u32) -> wgpu::BindGroupLayoutEntry {
+    wgpu::BindGroupLayoutEntry {
+        binding,
+        visibility: wgpu::ShaderStages::FRAGMENT,
+        ty: wgpu::BindingType::Buffer {
+            ty: wgpu::BufferBindingType::Storage { read_only: true },
+            has_dynamic_offset: false,
+            min_binding_size: None,
+        },
+        count: None,
+    }
 }

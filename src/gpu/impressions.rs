@@ -463,6 +463,7 @@ impl ImpressionGenerator {
             &self.emit,
             &[
                 (0, &b.params),
+                (1, &b.cov),
                 (6, &b.pos),
                 (8, &b.state),
                 (12, &b.rank),

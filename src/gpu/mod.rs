@@ -11,6 +11,7 @@ pub mod renderer;
 pub mod scan;
 pub mod scene;
 pub mod splat;
+pub mod subsurface;
 pub mod timing;
 
 pub use context::{Gpu, GpuError};

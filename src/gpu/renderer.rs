@@ -1,11 +1,13 @@
-//! The frame, top to bottom: depth pre-pass → pigment splat → backdrop and
-//! head shading (MSAA, resolved into the output). Shared by `render` and the
+//! The frame, top to bottom: depth pre-pass → pigment splat → subsurface
+//! diffusion under the ink → backdrop and head shading (MSAA, resolved into
+//! the output). Shared by `render` and the
 //! viewer; only the output view differs.
 
 use super::frame::FrameUniform;
 use super::head_pass::{DEPTH_FORMAT, HeadPass, LINEAR_DEPTH_FORMAT};
 use super::impressions::ImpressionGenerator;
 use super::splat::SplatPass;
+use super::subsurface::SubsurfacePass;
 use super::timing::GpuTimer;
 use super::{Gpu, GpuError, Scene, readback};
 use crate::camera::Camera;
@@ -20,6 +22,7 @@ pub struct Renderer {
     /// moves (built on first use; headless rendering never needs it).
     head_1x: OnceLock<HeadPass>,
     splat: SplatPass,
+    subsurface: SubsurfacePass,
     color_format: wgpu::TextureFormat,
     samples: u32,
 }
@@ -37,6 +40,9 @@ pub struct ViewTargets {
     msaa_color: Option<wgpu::TextureView>,
     depth: wgpu::TextureView,
     pigment: wgpu::Buffer,
+    /// Ink absorption per pixel (two u32), written by the splat.
+    ink: wgpu::Buffer,
+    subsurface_bind: wgpu::BindGroup,
     head_bind: wgpu::BindGroup,
     /// The resolved image, for headless use.
     pub color: wgpu::Texture,
@@ -74,6 +80,7 @@ impl Renderer {
             head: HeadPass::new(gpu, color_format, samples),
             head_1x: OnceLock::new(),
             splat: SplatPass::new(gpu),
+            subsurface: SubsurfacePass::new(gpu),
             color_format,
             samples,
         }
@@ -146,12 +153,31 @@ impl Renderer {
                 | wgpu::BufferUsages::COPY_DST,
             mapped_at_creation: false,
         });
-        let pigment = gpu.device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("pigment"),
-            size: pigment_bytes,
-            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
-            mapped_at_creation: false,
-        });
+        let buffer = |label, size| {
+            gpu.device.create_buffer(&wgpu::BufferDescriptor {
+                label: Some(label),
+                size,
+                usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
+                mapped_at_creation: false,
+            })
+        };
+        let pigment = buffer("pigment", pigment_bytes);
+        let ink = buffer("ink", pigment_bytes);
+        // The diffused transmission, 10 bits a channel in one u32, and the
+        // rows pass's output before it.
+        let rows = buffer("subsurface rows", pigment_bytes / 2);
+        let diffused = buffer("diffused", pigment_bytes / 2);
+        let linear_depth = view(texture(
+            gpu,
+            "linear depth",
+            size,
+            LINEAR_DEPTH_FORMAT,
+            1,
+            attach | wgpu::TextureUsages::TEXTURE_BINDING,
+        ));
+        let subsurface_bind =
+            self.subsurface
+                .bind_group(gpu, &frame, &ink, &linear_depth, &rows, &diffused);
         let head_bind = gpu.device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("head"),
             layout: &self.head.layout,
@@ -164,6 +190,14 @@ impl Renderer {
                     binding: 1,
                     resource: pigment.as_entire_binding(),
                 },
+                wgpu::BindGroupEntry {
+                    binding: 2,
+                    resource: ink.as_entire_binding(),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 3,
+                    resource: diffused.as_entire_binding(),
+                },
             ],
         });
         Ok(ViewTargets {
@@ -171,14 +205,7 @@ impl Renderer {
             height,
             samples,
             coarse,
-            linear_depth: view(texture(
-                gpu,
-                "linear depth",
-                size,
-                LINEAR_DEPTH_FORMAT,
-                1,
-                attach | wgpu::TextureUsages::TEXTURE_BINDING,
-            )),
+            linear_depth,
             prepass_depth: view(texture(gpu, "prepass depth", size, DEPTH_FORMAT, 1, attach)),
             msaa_color: (samples > 1).then(|| {
                 view(texture(
@@ -211,6 +238,8 @@ impl Renderer {
             }),
             frame,
             pigment,
+            ink,
+            subsurface_bind,
             head_bind,
         })
     }
@@ -252,6 +281,7 @@ impl Renderer {
             .write_buffer(&targets.frame, 0, bytemuck::bytes_of(&uniform));
         self.depth_prepass(encoder, scene, targets, timer);
         encoder.clear_buffer(&targets.pigment, 0, None);
+        encoder.clear_buffer(&targets.ink, 0, None);
         // Pigment, the client's own hair and scar marks all land in the
         // same per-pixel buffer the skin shader reads.
         for set in scene.splat_sets() {
@@ -262,6 +292,7 @@ impl Renderer {
                 &set.args,
                 &targets.linear_depth,
                 &targets.pigment,
+                &targets.ink,
             );
             self.splat.encode(
                 encoder,
@@ -270,6 +301,12 @@ impl Renderer {
                 timer.and_then(|t| t.compute("splat")),
             );
         }
+        self.subsurface.encode(
+            encoder,
+            &targets.subsurface_bind,
+            (targets.width, targets.height),
+            timer.and_then(|t| t.compute("subsurface")),
+        );
         let head = self.head_pass(gpu, targets.samples);
         self.shade(head, encoder, scene, targets, output, timer);
     }

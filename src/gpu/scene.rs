@@ -261,6 +261,7 @@ fn look(plan: &TreatmentPlan, head: &HeadMesh, placement: &PlacementPlan) -> Loo
             .expect("validated plan")
             .to_linear(),
         noise_seed: plan.seed ^ 0x2545_f491,
+        hair_root_linear: crate::hair_match::root_seen(plan),
         hair_linear: parse_color(&plan.hair.color)
             .expect("validated plan")
             .to_linear(),

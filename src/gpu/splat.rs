@@ -22,6 +22,7 @@ impl SplatPass {
         args: &wgpu::Buffer,
         linear_depth: &wgpu::TextureView,
         pigment: &wgpu::Buffer,
+        ink: &wgpu::Buffer,
     ) -> wgpu::BindGroup {
         gpu.device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("splat"),
@@ -46,6 +47,10 @@ impl SplatPass {
                 wgpu::BindGroupEntry {
                     binding: 4,
                     resource: pigment.as_entire_binding(),
+                },
+                wgpu::BindGroupEntry {
+                    binding: 5,
+                    resource: ink.as_entire_binding(),
                 },
             ],
         })

@@ -175,6 +175,10 @@ pub struct HairSpec {
     /// through the skin.
     #[serde(default = "default_stubble_diameter")]
     pub stubble_diameter_mm: f32,
+    /// The treatment's shade, density and impression size follow this hair
+    /// (`hair_match`), so that SMP and hair meet without a seam.
+    #[serde(default)]
+    pub match_treatment: bool,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -321,7 +325,10 @@ pub struct DensitySpec {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct SessionSpec {
-    /// A palette name (see `pigment_palette`) or `"#rrggbb"`: the pigment as placed.
+    /// A palette name (see `pigment_palette`) or `"#rrggbb"`: the pigment as
+    /// placed ("dark" by default; chosen for the plan with `[hair]
+    /// match_treatment`).
+    #[serde(default = "default_shade")]
     pub shade: String,
     /// Share of the final density laid in this session.
     pub share: f32,
@@ -360,8 +367,11 @@ pub enum LightingPreset {
 pub struct LightingSpec {
     #[serde(default = "default_lighting_preset")]
     pub preset: LightingPreset,
-    /// Overall exposure multiplier before the tone curve.
-    #[serde(default = "one")]
+    /// Overall exposure multiplier before the tone curve. The default keeps
+    /// lit skin below the curve's shoulder, where a photo of skin sits, so
+    /// that the scalp's tones (and what the pigment does to them) are not
+    /// compressed.
+    #[serde(default = "default_exposure")]
     pub exposure: f32,
     /// Overrides of the preset's lights; directions point toward the light in
     /// camera space (+x right, +y up, +z toward the viewer), so the lighting
@@ -673,11 +683,16 @@ fn default_crown_radius() -> f32 {
 fn default_feather() -> f32 {
     15.0
 }
+/// Follicular units per cm² once every session is done: the natural scalp's
+/// 80-100 (DESIGN.md).
 fn default_final_density() -> f32 {
-    60.0
+    90.0
 }
+/// An impression's pigment footprint on the day (a single dot; the dots of
+/// a unit of two or three are 0.8 and 0.7 of it): a 3RL grouping of 0.25 mm
+/// needles, about 0.45 mm across.
 fn default_diameter() -> f32 {
-    0.6
+    0.45
 }
 fn default_diameter_spread() -> f32 {
     0.15
@@ -699,10 +714,11 @@ fn default_sessions() -> Vec<SessionSpec> {
         depth_mm: default_depth(),
         refresh: false,
     };
+    // 30 % → 70 % → 100 % of the final density (DESIGN.md).
     vec![
-        session("medium", 0.45, 0.0),
+        session("medium", 0.30, 0.0),
         session("dark", 0.40, 14.0),
-        session("dark", 0.15, 28.0),
+        session("dark", 0.30, 28.0),
     ]
 }
 fn default_lighting_preset() -> LightingPreset {
@@ -719,6 +735,12 @@ fn default_height() -> u32 {
 }
 fn default_views() -> Vec<ViewName> {
     ViewName::ALL.to_vec()
+}
+fn default_shade() -> String {
+    "dark".into()
+}
+pub fn default_exposure() -> f32 {
+    0.7
 }
 fn default_background() -> String {
     "#3a3f47".into()
@@ -749,6 +771,7 @@ impl Default for HairSpec {
             color: default_hair_color(),
             natural_per_cm2: default_natural_hair_density(),
             stubble_diameter_mm: default_stubble_diameter(),
+            match_treatment: false,
         }
     }
 }
@@ -791,7 +814,7 @@ impl Default for LightingSpec {
     fn default() -> Self {
         LightingSpec {
             preset: default_lighting_preset(),
-            exposure: 1.0,
+            exposure: default_exposure(),
             key: None,
             fill: None,
             rim: None,
