@@ -40,6 +40,7 @@ struct Mark {
     seen: vec3<f32>,
     redness: f32,
     under_skin: bool,    // pigment (absorbs under the skin) or a mark on it
+    absorption: vec3<f32>, // one-pass, when under the skin
 }
 
 // Adds `units` of a mark's coverage at pixel `idx`: ink into the ink buffer
@@ -49,7 +50,7 @@ fn add_mark(idx: u32, units: f32, mark: Mark, red_units: f32, halo_color: vec3<f
     var cover_units = units;
     var rgb_units = units * mark.seen;
     if (mark.under_skin) {
-        let a = vec3<u32>(units * ink_absorption(mark.seen, frame.skin.rgb) + 0.5);
+        let a = vec3<u32>(units * mark.absorption + 0.5);
         atomicAdd(&ink[idx], a.r | (a.g << 16u));
         atomicAdd(&ink[idx + 1u], a.b);
         cover_units = 0.0;
@@ -70,10 +71,10 @@ fn mark_look(imp: Impression, p: vec3<f32>, i: u32) -> Mark {
         // A buzzed hair is mostly its root, a dark shaft seen through the
         // skin: the same optics as ink.
         let seen = clamp(frame.hair_root.rgb / darkness, vec3<f32>(0.0), vec3<f32>(1.0));
-        return Mark(vec4<f32>(frame.hair.rgb, frame.hair.w), seen, 0.0, true);
+        return Mark(vec4<f32>(frame.hair.rgb, frame.hair.w), seen, 0.0, true, ink_absorption(seen, frame.skin.rgb));
     }
     if (slot == SLOT_SCAR_DOT) {
-        return Mark(vec4<f32>(frame.scar_tissue.rgb, 0.5), frame.scar_tissue.rgb, 0.0, false);
+        return Mark(vec4<f32>(frame.scar_tissue.rgb, 0.5), frame.scar_tissue.rgb, 0.0, false, vec3<f32>(0.0));
     }
     let look = frame.session_look[slot];
     var seen = look.rgb;
@@ -90,7 +91,7 @@ fn mark_look(imp: Impression, p: vec3<f32>, i: u32) -> Mark {
         }
     }
     seen = clamp(seen / dark, vec3<f32>(0.0), vec3<f32>(1.0));
-    return Mark(look, seen, frame.session_extra[slot].x, true);
+    return Mark(look, seen, frame.session_extra[slot].x, true, ink_absorption(seen, frame.skin.rgb));
 }
 
 @compute @workgroup_size(64)
@@ -113,12 +114,20 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
     // a random turn; smaller dots in the larger units, as the finer hairs
     // of a follicular unit.
     let unit = ((imp.packed >> 16u) & 3u) + 1u;
-    let radius = 0.5 * imp.diameter_mm * unit_dot_scale(unit);
+    var radius = 0.5 * imp.diameter_mm * unit_dot_scale(unit);
     let turn = f32(hash_u32(i ^ 0x7a11u) >> 8u) / 16777216.0 * TAU;
-    let gap = 2.2 * radius;
-    for (var j = 0u; j < unit; j++) {
-        let angle = turn + TAU * f32(j) / f32(unit);
-        let offset = select(0.0, gap / (2.0 * sin(PI / f32(max(unit, 2u)))), unit > 1u);
+    var offset = select(0.0, 2.2 * radius / (2.0 * sin(PI / f32(max(unit, 2u)))), unit > 1u);
+    var dots = unit;
+    // A whole unit within a pixel reads as its summed darkness: one disc of
+    // the same area, as the sub-pixel footprint does for one dot.
+    let view_depth = -(frame.view * vec4<f32>(p, 1.0)).z;
+    if (unit > 1u && (offset + radius) * frame.camera_pos.w / view_depth < 1.0 && mark.redness <= 0.01) {
+        radius *= sqrt(f32(unit));
+        offset = 0.0;
+        dots = 1u;
+    }
+    for (var j = 0u; j < dots; j++) {
+        let angle = turn + TAU * f32(j) / f32(dots);
         let q = p + (t1 * cos(angle) + t2 * sin(angle)) * offset;
         splat_disc(q, t1, t2, radius, facing, mark);
     }

@@ -22,9 +22,11 @@ pub struct FrameTime {
     pub frame_ms: f64,
     /// Median of wall time around submit + wait, for comparison.
     pub wall_ms: f64,
-    /// Medians per pass (timestamp queries only): depth pre-pass, splat, shade.
+    /// Medians per pass (timestamp queries only): depth pre-pass, splat,
+    /// subsurface diffusion, shade.
     pub depth_prepass_ms: Option<f64>,
     pub splat_ms: Option<f64>,
+    pub subsurface_ms: Option<f64>,
     pub shade_ms: Option<f64>,
     pub frames: usize,
 }
@@ -90,6 +92,7 @@ fn summarise(samples: &[Sample]) -> FrameTime {
         wall_ms: median(wall),
         depth_prepass_ms: pass("depth pre-pass"),
         splat_ms: pass("splat"),
+        subsurface_ms: pass("subsurface"),
         shade_ms: pass("shade"),
         frames: samples.len(),
     }

@@ -98,13 +98,14 @@ impl BenchReport {
         );
         let _ = writeln!(
             s,
-            "\n{:<8} {:>9} {:>9} {:>10} {:>9} {:>9} {:>9} {:>8} {:>11} {:>7}",
+            "\n{:<8} {:>9} {:>9} {:>10} {:>9} {:>9} {:>7} {:>9} {:>8} {:>11} {:>7}",
             "",
             "in view",
             "frame ms",
             "ratio",
             "depth ms",
             "splat ms",
+            "sss ms",
             "shade ms",
             "wall ms",
             "generate ms",
@@ -113,13 +114,14 @@ impl BenchReport {
         let line = |s: &mut String, name: &str, f: &FrameTime, g: Option<&Generated>| {
             let _ = writeln!(
                 s,
-                "{:<8} {:>9} {:>9.1} {:>10.2} {:>9} {:>9} {:>9} {:>8.1} {:>11} {:>7}",
+                "{:<8} {:>9} {:>9.1} {:>10.2} {:>9} {:>9} {:>7} {:>9} {:>8.1} {:>11} {:>7}",
                 name,
                 g.map_or("0".into(), |g| g.in_view.to_string()),
                 f.frame_ms,
                 f.frame_ms / self.frame_ms_bare,
                 opt(f.depth_prepass_ms),
                 opt(f.splat_ms),
+                opt(f.subsurface_ms),
                 opt(f.shade_ms),
                 f.wall_ms,
                 g.map_or("-".into(), |g| format!("{:.1}", g.generate_ms)),
