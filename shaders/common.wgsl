@@ -58,6 +58,7 @@ struct Frame {
     background_bottom: vec4<f32>,
     hair: vec4<f32>,            // linear hair colour (eyebrows, stubble), stubble softness
     hair_root: vec4<f32>,       // linear colour of a hair's root seen through the skin, 0
+    hair_flow: vec4<f32>,       // the crown's whorl (xyz, head frame), stub length on the skin mm
     neck_cut: vec4<f32>,        // y = x + y·z: the cut plane under the neck
     scar_tissue: vec4<f32>,     // linear albedo of scar tissue, roughness
     scar_look: array<vec4<f32>, 4>,  // seen rgb of a scar's own shade

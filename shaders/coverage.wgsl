@@ -57,10 +57,17 @@ fn hairline_distance(p: vec3<f32>) -> vec2<f32> {
     return vec2<f32>((el - hairline_elevation(az)) * length(v) + cov.band.y * wander / 1.5, az);
 }
 
+// The edge's ramp width at |azimuth| (degrees); mirrors `hairline::band_at`.
+fn band_at(az_deg: f32) -> f32 {
+    let t = clamp((az_deg - 75.0) / 35.0, 0.0, 1.0);
+    return cov.band.x + 12.0 * t * t * (3.0 - 2.0 * t);
+}
+
 // 0 at the hairline's edge, 1 past its band: where the edge's single,
 // smaller impressions give way to the fill's.
 fn hairline_ramp(p: vec3<f32>) -> f32 {
-    return ramp(hairline_distance(p).x, cov.band.x);
+    let h = hairline_distance(p);
+    return ramp(h.x, band_at(abs(degrees(h.y))));
 }
 
 // The layer's relative density at p (impressions, or the client's own hair);
@@ -69,7 +76,7 @@ fn coverage(p: vec3<f32>) -> f32 {
     let h = hairline_distance(p);
     let d = h.x;
     let az = h.y;
-    let inside = ramp(d, cov.band.x);
+    let inside = ramp(d, band_at(abs(degrees(az))));
     let bald = bald_fraction(p, d, abs(degrees(az)));
     var zone_scale = 1.0;
     var hair_scale = 1.0;

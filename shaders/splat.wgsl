@@ -129,17 +129,48 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
     for (var j = 0u; j < dots; j++) {
         let angle = turn + TAU * f32(j) / f32(dots);
         let q = p + (t1 * cos(angle) + t2 * sin(angle)) * offset;
-        splat_disc(q, t1, t2, radius, facing, mark);
+        splat_disc(q, t1 * radius, t2 * radius, facing, mark);
+    }
+    if (slot_of(imp) == SLOT_HAIR && frame.hair_flow.w > 0.0) {
+        splat_stubs(p, n, unit, facing);
     }
 }
+
+fn slot_of(imp: Impression) -> u32 {
+    return imp.packed & 0xffu;
+}
+
+// The cut stubs of a unit of hair: opaque shafts lying along the hair's flow
+// from the follicle, as long as the stubble has grown. Hair flows away from
+// the crown's whorl (forward on top, down the sides and the nape), turning
+// round it near the whorl.
+fn splat_stubs(p: vec3<f32>, n: vec3<f32>, unit: u32, facing: f32) {
+    let from_crown = p - frame.hair_flow.xyz;
+    let whorl = cross(n, from_crown) * exp(-length(from_crown) / 25.0);
+    var flow = normalize(from_crown + 0.9 * whorl) + vec3<f32>(0.0, -0.35, 0.0) * (1.0 - abs(n.y));
+    flow = flow - n * dot(flow, n);
+    let len = length(flow);
+    if (len < 1e-4) { return; }
+    flow = flow / len;
+    let side = cross(n, flow);
+    let half = 0.5 * frame.hair_flow.w;
+    // One stub per unit, as wide as its shafts side by side.
+    let width = 0.5 * SHAFT_DIAMETER_MM * sqrt(f32(unit));
+    let stub = Mark(vec4<f32>(frame.hair.rgb, 0.2), frame.hair.rgb, 0.0, false, vec3<f32>(0.0));
+    splat_disc(p + flow * half, flow * half, side * width, facing, stub);
+}
+
+const SHAFT_DIAMETER_MM: f32 = 0.07;
 
 // Dot diameter within a unit of 1, 2, 3 dots, against the impression's.
 fn unit_dot_scale(unit: u32) -> f32 {
     return select(select(1.0, 0.8, unit == 2u), 0.7, unit == 3u);
 }
 
-// One disc of pigment (or a hair's dot) at `p` in the tangent plane (t1, t2).
-fn splat_disc(p: vec3<f32>, t1: vec3<f32>, t2: vec3<f32>, radius: f32, facing: f32, mark: Mark) {
+// One disc of pigment (or a hair's dot) at `p`: an ellipse in the tangent
+// plane with half-axes `ea`, `eb`.
+fn splat_disc(p: vec3<f32>, ea: vec3<f32>, eb: vec3<f32>, facing: f32, mark: Mark) {
+    let radius = max(length(ea), length(eb));
     let view_depth = -(frame.view * vec4<f32>(p, 1.0)).z;
     // The projected ellipse: columns a, b in pixels.
     let c = to_pixel(p);
@@ -148,8 +179,8 @@ fn splat_disc(p: vec3<f32>, t1: vec3<f32>, t2: vec3<f32>, radius: f32, facing: f
     if (c.x < -margin || c.y < -margin || c.x > frame.viewport.x + margin || c.y > frame.viewport.y + margin) {
         return;
     }
-    let a = to_pixel(p + t1 * radius).xy - c.xy;
-    let b = to_pixel(p + t2 * radius).xy - c.xy;
+    let a = to_pixel(p + ea).xy - c.xy;
+    let b = to_pixel(p + eb).xy - c.xy;
     // Σ = M·Mᵀ + filter²·I
     let f2 = 0.25;
     let sxx = a.x * a.x + b.x * b.x + f2;

@@ -28,9 +28,31 @@ pub fn root_seen(plan: &TreatmentPlan) -> [f32; 3] {
     let skin = skin_tone_srgb(&plan.skin.tone)
         .expect("validated plan")
         .to_linear();
-    Healing::from_plan(&plan.healing)
+    // A root does not fade as healed ink does: only the veil of skin over it.
+    let mut healing = Healing::from_plan(&plan.healing);
+    healing.healed_lightening = 0.0;
+    healing
         .look(hair, skin, ROOT_DEPTH_MM, SETTLED_DAYS)
         .seen_linear
+}
+
+/// A cut stub leaves the skin at about this angle (degrees), so it lies
+/// along the skin for cos of it of its length.
+pub const STUB_ANGLE_DEG: f32 = 35.0;
+
+/// A hair shaft's diameter, mm (60-80 µm, DESIGN.md).
+pub const SHAFT_DIAMETER_MM: f32 = 0.07;
+
+/// Area (mm²) a unit's stubs cover on the skin, on average: one ellipse per
+/// unit along the flow, as long as a stub lies and as wide as its shafts
+/// side by side (`splat_stubs` in `shaders/splat.wgsl`; E[√dots] = 1.374).
+pub fn stub_area_mm2(hair: &crate::plan::HairSpec) -> f32 {
+    std::f32::consts::FRAC_PI_4 * stub_on_skin_mm(hair) * SHAFT_DIAMETER_MM * 1.374
+}
+
+/// How long a stub looks where it lies over the skin, mm.
+pub fn stub_on_skin_mm(hair: &crate::plan::HairSpec) -> f32 {
+    hair.stubble_length_mm() * STUB_ANGLE_DEG.to_radians().cos()
 }
 
 /// Replaces the sessions' shade and size and the density by the match, when
@@ -48,20 +70,37 @@ pub fn apply(plan: &mut TreatmentPlan) {
     let shade = nearest_shade(hair);
     let ink = pigment_srgb(shade).expect("a palette shade").to_linear();
     let healing = Healing::from_plan(&plan.healing);
-    let hair_contrast = 1.0 - luminance(root_seen(plan)) / luminance(skin);
+    // A unit of hair darkens by its roots (under the skin, as ink) and its
+    // stubs (opaque shafts over it): as dot area × contrast.
+    let root_contrast = 1.0 - luminance(root_seen(plan)) / luminance(skin);
+    let stub_contrast = 1.0 - luminance(hair) / luminance(skin);
+    let root_area = unit_area_mm2(plan.hair.stubble_diameter_mm);
+    let stub_area = stub_area_mm2(&plan.hair);
+    let hair_darkening = root_area * root_contrast + stub_area * stub_contrast;
     let (lo, hi) = limits::DIAMETER_MM;
     for s in &mut plan.sessions {
         let seen = healing
             .look(ink, skin, s.depth_mm, SETTLED_DAYS)
             .seen_linear;
         let ink_contrast = (1.0 - luminance(seen) / luminance(skin)).max(0.05);
-        // Darkening ∝ dot area × contrast at the same units per area.
-        let size = plan.hair.stubble_diameter_mm * (hair_contrast / ink_contrast).max(0.0).sqrt();
+        // The same darkening per unit at the same units per area.
+        let size = plan.hair.stubble_diameter_mm
+            * (hair_darkening / (root_area * ink_contrast))
+                .max(0.0)
+                .sqrt();
         s.shade = shade.to_string();
         s.diameter_mm = size.clamp(lo, hi);
     }
     let (lo, hi) = limits::FINAL_DENSITY_PER_CM2;
     plan.density.final_per_cm2 = (plan.hair.natural_per_cm2 / DOTS_PER_UNIT).clamp(lo, hi);
+}
+
+/// Area (mm²) of one unit's dots for a dot diameter, on average: 28 %
+/// single dots, 48 % pairs at 0.8 and 24 % triples at 0.7 of it
+/// (`shaders/splat.wgsl`).
+pub fn unit_area_mm2(diameter_mm: f32) -> f32 {
+    let dots = 0.28 + 0.48 * 2.0 * 0.8f32.powi(2) + 0.24 * 3.0 * 0.7f32.powi(2);
+    std::f32::consts::PI * (0.5 * diameter_mm).powi(2) * dots
 }
 
 /// The palette shade nearest `hair` (linear RGB).

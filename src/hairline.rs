@@ -209,13 +209,13 @@ fn hairline_controls(f: f32, curve: f32, r: f32, temple: f32) -> Vec<(f32, f32)>
         (56.0, 6.0 + 0.5 * temple),
         (62.0, -3.0),
         // …the sideburn in front of the ear, down to the ear canal's level…
-        (70.0, -22.0),
-        (77.0, -31.0),
-        (81.0, -30.0),
-        // …over the ear…
-        (85.0, -12.0),
-        (93.0, -7.0),
-        (104.0, -8.0),
+        (70.0, -25.0),
+        (77.0, -36.0),
+        (81.0, -34.0),
+        // …over the ear, 5-10 mm above it…
+        (85.0, -15.0),
+        (93.0, -11.0),
+        (104.0, -12.0),
         // …and down behind it to the nape.
         (111.0, -15.0),
         (119.0, -29.0),
@@ -353,7 +353,8 @@ impl CoverageModel {
     /// boundary in the layer's favour (an upper bound).
     pub fn layer_density(&self, layer: Layer, p: Vec3, margin_mm: f32) -> f32 {
         let d = self.hairline_distance_mm(p);
-        let inside = ramp(d + margin_mm, self.band_mm);
+        let az = azimuth(p - self.center).to_degrees().abs();
+        let inside = ramp(d + margin_mm, band_at(self.band_mm, az));
         // Inner boundaries move toward whichever layer is asked about.
         let inner = match layer {
             Layer::Treatment => margin_mm,
@@ -510,6 +511,19 @@ fn ramp(x: f32, width: f32) -> f32 {
     } else {
         f32::from(x >= 0.0)
     }
+}
+
+/// Extra width (mm) of the edge's ramp over the ears and at the nape: hair
+/// there thins out over 1-2 cm (finer, sparser hairs) instead of ending in
+/// a line, and a practitioner fades the treatment the same way.
+pub const TAPER_MM: f32 = 12.0;
+
+/// The hairline's ramp width at azimuth `az_deg` (absolute degrees): the
+/// plan's band at the front, widened by [`TAPER_MM`] from the sideburns
+/// back; mirrored by `band_at` in `shaders/coverage.wgsl`.
+pub fn band_at(band_mm: f32, az_deg: f32) -> f32 {
+    let t = ((az_deg - 75.0) / 35.0).clamp(0.0, 1.0);
+    band_mm + TAPER_MM * t * t * (3.0 - 2.0 * t)
 }
 
 /// The scalp centre: on the midline, between glabella and inion front to back,

@@ -90,6 +90,10 @@ pub struct Stats {
     pub adapter: String,
 }
 
+/// Below this fully treated area (1 cm²) interior density and Clark–Evans
+/// are not measured (NaN, printed "–"): too few impressions to mean anything.
+const MIN_INTERIOR_MM2: f64 = 100.0;
+
 fn is_interior(c: f32) -> bool {
     (c - 1.0).abs() < 1e-3
 }
@@ -193,7 +197,11 @@ pub fn compute(
                 area_cm2,
                 density_per_cm2: mine.len() as f64 / area_cm2.max(1e-9),
                 planned_density_per_cm2: (spec.share * plan.density.final_per_cm2) as f64,
-                interior_density_per_cm2: inside as f64 * 100.0 / interior_mm2.max(1e-9),
+                interior_density_per_cm2: if interior_mm2 >= MIN_INTERIOR_MM2 {
+                    inside as f64 * 100.0 / interior_mm2
+                } else {
+                    f64::NAN
+                },
                 mean_diameter_mm: mean_d,
                 shown: looks[s].visible,
                 mean_shade_luminance: crate::sessions::luminance(looks[s].seen_linear) as f64,
@@ -210,10 +218,10 @@ pub fn compute(
     let mean_nearest = inner.iter().sum::<f64>() / inner.len().max(1) as f64;
     let density_mm2 = inner.len() as f64 / interior_mm2.max(1e-9);
     // Clark–Evans: observed mean nearest distance over 0.5/√ρ, that of a Poisson process.
-    let clark_evans_r = if density_mm2 > 0.0 {
+    let clark_evans_r = if density_mm2 > 0.0 && interior_mm2 >= MIN_INTERIOR_MM2 {
         mean_nearest / (0.5 / density_mm2.sqrt())
     } else {
-        0.0
+        f64::NAN
     };
     Stats {
         session_shown: plan.shown_session().map_or(0, |k| k + 1),
@@ -245,20 +253,25 @@ impl Stats {
                 "not yet".into()
             };
             s.push_str(&format!(
-                "{:>7}  {:>11}  {:>16.1}  {:>12.1}  {:>12.1}  {:>13.1}  {:>7}  {:>7.0}\n",
+                "{:>7}  {:>11}  {:>16.1}  {:>12.1}  {:>12.1}  {:>13}  {:>7}  {:>7.0}\n",
                 x.session,
                 x.impressions,
                 x.area_cm2,
                 x.density_per_cm2,
                 x.planned_density_per_cm2,
-                x.interior_density_per_cm2,
+                measured(x.interior_density_per_cm2, 1),
                 shade,
                 x.treatment_minutes
             ));
         }
         s.push_str(&format!(
-            "shown: {:.0} days after session {} (0: before treatment); the client's own hair: {} follicles over {:.1} cm²; {} FUE scar marks\n",
-            self.days, self.session_shown, self.hair_follicles, self.hair_area_cm2, self.scar_marks
+            "shown: {:.0} days after session {} (0: before treatment); the client's own hair: {} follicular units (about {:.0} hairs) over {:.1} cm²; {} FUE scar marks\n",
+            self.days,
+            self.session_shown,
+            self.hair_follicles,
+            self.hair_follicles as f32 * crate::placement::DOTS_PER_UNIT,
+            self.hair_area_cm2,
+            self.scar_marks
         ));
         if self.impressions == 0 {
             s.push_str(
@@ -266,11 +279,11 @@ impl Stats {
             );
         } else {
             s.push_str(&format!(
-                "total {} impressions; min spacing {:.3} mm (planned ≥ {:.3}); Clark–Evans R {:.2}",
+                "total {} impressions; min spacing {:.3} mm (planned ≥ {:.3}); Clark–Evans R {}",
                 self.impressions,
                 self.min_spacing_mm,
                 self.planned_min_spacing_mm,
-                self.clark_evans_r
+                measured(self.clark_evans_r, 2)
             ));
         }
         s
@@ -289,5 +302,14 @@ mod tests {
             .collect();
         let d = nearest_distances(&pts, 0.7);
         assert_eq!(d, vec![1.0, 1.0, 2.0, 4.0]);
+    }
+}
+
+/// A figure, or "–" where it was not measured (NaN).
+fn measured(x: f64, decimals: usize) -> String {
+    if x.is_finite() {
+        format!("{x:.decimals$}")
+    } else {
+        "–".into()
     }
 }

@@ -27,6 +27,7 @@ pub struct FrameUniform {
     pub background_bottom: [f32; 4],
     pub hair: [f32; 4],
     pub hair_root: [f32; 4],
+    pub hair_flow: [f32; 4],
     pub neck_cut: [f32; 4],
     pub scar_tissue: [f32; 4],
     pub scar_look: [[f32; 4]; 4],
@@ -52,6 +53,10 @@ pub struct Look {
     pub hair_linear: [f32; 3],
     /// A buzzed hair's root as seen through the skin (`hair_match::root_seen`).
     pub hair_root_linear: [f32; 3],
+    /// The crown whorl the hair flows from, and the stubs' length as they
+    /// lie on the skin (mm).
+    pub crown_whorl: Vec3,
+    pub stub_on_skin_mm: f32,
     /// The neck cut plane: y = intercept + slope · z (head frame, mm).
     pub neck_cut: (f32, f32),
     pub scar_tissue_linear: [f32; 3],
@@ -112,6 +117,7 @@ impl FrameUniform {
             background_bottom: c4(bg.map(|c| c * 0.55), 0.0),
             hair: c4(look.hair_linear, STUBBLE_SOFTNESS),
             hair_root: c4(look.hair_root_linear, 0.0),
+            hair_flow: v4(look.crown_whorl, look.stub_on_skin_mm),
             neck_cut: [look.neck_cut.0, look.neck_cut.1, 0.0, 0.0],
             scar_tissue: c4(look.scar_tissue_linear, 0.28),
             scar_look,

@@ -262,6 +262,8 @@ fn look(plan: &TreatmentPlan, head: &HeadMesh, placement: &PlacementPlan) -> Loo
             .to_linear(),
         noise_seed: plan.seed ^ 0x2545_f491,
         hair_root_linear: crate::hair_match::root_seen(plan),
+        crown_whorl: placement.coverage.crown_point,
+        stub_on_skin_mm: crate::hair_match::stub_on_skin_mm(&plan.hair),
         hair_linear: parse_color(&plan.hair.color)
             .expect("validated plan")
             .to_linear(),

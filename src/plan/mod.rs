@@ -175,6 +175,10 @@ pub struct HairSpec {
     /// through the skin.
     #[serde(default = "default_stubble_diameter")]
     pub stubble_diameter_mm: f32,
+    /// Days since the client last shaved or clippered: the stubs stand
+    /// `HAIR_GROWTH_MM_PER_DAY` longer for each, up to 3 mm.
+    #[serde(default = "one")]
+    pub days_since_shaving: f32,
     /// The treatment's shade, density and impression size follow this hair
     /// (`hair_match`), so that SMP and hair meet without a seam.
     #[serde(default)]
@@ -476,6 +480,8 @@ pub mod limits {
     pub const ASYMMETRY_MM: (f32, f32) = (-10.0, 10.0);
     pub const NATURAL_HAIR_PER_CM2: (f32, f32) = (0.0, 300.0);
     pub const STUBBLE_DIAMETER_MM: (f32, f32) = (0.1, 0.8);
+    /// 0.35 mm a day: 3 mm of stubble after 8.5 days.
+    pub const DAYS_SINCE_SHAVING: (f32, f32) = (0.0, 8.5);
     pub const HAIR_DENSITY_SCALE: (f32, f32) = (0.0, 1.0);
     pub const SHARE: (f32, f32) = (0.0, 1.0);
     pub const SESSIONS: (usize, usize) = (1, 4);
@@ -656,6 +662,16 @@ fn default_hair_color() -> String {
 fn default_natural_hair_density() -> f32 {
     160.0
 }
+/// Scalp hair grows about 0.35 mm a day.
+pub const HAIR_GROWTH_MM_PER_DAY: f32 = 0.35;
+
+impl HairSpec {
+    /// How far the cut stubs stand out of the skin, mm (0-3).
+    pub fn stubble_length_mm(&self) -> f32 {
+        (self.days_since_shaving * HAIR_GROWTH_MM_PER_DAY).clamp(0.0, 3.0)
+    }
+}
+
 fn default_stubble_diameter() -> f32 {
     0.45
 }
@@ -771,6 +787,7 @@ impl Default for HairSpec {
             color: default_hair_color(),
             natural_per_cm2: default_natural_hair_density(),
             stubble_diameter_mm: default_stubble_diameter(),
+            days_since_shaving: 1.0,
             match_treatment: false,
         }
     }

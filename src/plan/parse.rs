@@ -304,6 +304,7 @@ fn allowed(path: &[Seg]) -> Option<String> {
         ["zones", "azimuth_deg"] => f(limits::AZIMUTH_DEG, "°"),
         ["zones", "elevation_deg"] => f(limits::ELEVATION_DEG, "°"),
         ["hair", "natural_per_cm2"] => f(limits::NATURAL_HAIR_PER_CM2, " per cm²"),
+        ["hair", "days_since_shaving"] => f(limits::DAYS_SINCE_SHAVING, " days"),
         ["lights", "exposure"] => f(limits::EXPOSURE, ""),
         ["lights", _, "intensity"] => f(limits::LIGHT_INTENSITY, ""),
         ["lights", _, "direction"] => "[x, y, z], 3 numbers".into(),

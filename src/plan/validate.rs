@@ -448,6 +448,12 @@ impl TreatmentPlan {
             limits::STUBBLE_DIAMETER_MM,
             " mm",
         );
+        c.range(
+            hair("days_since_shaving"),
+            self.hair.days_since_shaving,
+            limits::DAYS_SINCE_SHAVING,
+            " days",
+        );
     }
 
     fn check_region(&self, c: &mut Checker) {
