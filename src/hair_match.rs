@@ -130,11 +130,23 @@ mod tests {
         assert!(plan.validate().is_empty(), "{:?}", plan.validate());
         assert!(plan.sessions.iter().all(|s| s.shade == "warm-dark"));
         assert!((plan.density.final_per_cm2 - 180.0 / DOTS_PER_UNIT).abs() < 1e-3);
-        // Lighter hair: less contrast to match, smaller impressions.
+        // Lighter hair: a lighter ink.
         let mut light = plan.clone();
         light.hair.color = "#6a5a4c".into();
         apply(&mut light);
-        assert!(light.sessions[0].diameter_mm < plan.sessions[0].diameter_mm);
+        let y =
+            |p: &TreatmentPlan| luminance(pigment_srgb(&p.sessions[0].shade).unwrap().to_linear());
+        assert!(
+            y(&light) > y(&plan),
+            "{} vs {}",
+            light.sessions[0].shade,
+            plan.sessions[0].shade
+        );
+        // Longer stubble darkens the hair more: larger impressions to match.
+        let mut grown = plan.clone();
+        grown.hair.days_since_shaving = 6.0;
+        apply(&mut grown);
+        assert!(grown.sessions[0].diameter_mm > plan.sessions[0].diameter_mm);
         // Off: nothing changes.
         let mut off = TreatmentPlan::default_plan();
         let before = off.clone();

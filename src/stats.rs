@@ -290,6 +290,15 @@ impl Stats {
     }
 }
 
+/// A figure, or "–" where it was not measured (NaN).
+fn measured(x: f64, decimals: usize) -> String {
+    if x.is_finite() {
+        format!("{x:.decimals$}")
+    } else {
+        "–".into()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,14 +311,5 @@ mod tests {
             .collect();
         let d = nearest_distances(&pts, 0.7);
         assert_eq!(d, vec![1.0, 1.0, 2.0, 4.0]);
-    }
-}
-
-/// A figure, or "–" where it was not measured (NaN).
-fn measured(x: f64, decimals: usize) -> String {
-    if x.is_finite() {
-        format!("{x:.decimals$}")
-    } else {
-        "–".into()
     }
 }

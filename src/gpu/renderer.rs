@@ -291,8 +291,7 @@ impl Renderer {
                 &set.buffer,
                 &set.args,
                 &targets.linear_depth,
-                &targets.pigment,
-                &targets.ink,
+                (&targets.pigment, &targets.ink),
             );
             self.splat.encode(
                 encoder,

@@ -21,8 +21,8 @@ impl SplatPass {
         impressions: &wgpu::Buffer,
         args: &wgpu::Buffer,
         linear_depth: &wgpu::TextureView,
-        pigment: &wgpu::Buffer,
-        ink: &wgpu::Buffer,
+        // The marks on the skin and the ink under it.
+        (pigment, ink): (&wgpu::Buffer, &wgpu::Buffer),
     ) -> wgpu::BindGroup {
         gpu.device.create_bind_group(&wgpu::BindGroupDescriptor {
             label: Some("splat"),
