@@ -93,7 +93,7 @@ fn specular(n: vec3<f32>, v: vec3<f32>, l: vec3<f32>, roughness: f32, f0: f32) -
 // Wrapped diffuse with more wrap in red: light scattered under the skin
 // softens the terminator and warms it.
 fn skin_diffuse(n_dot_l: f32) -> vec3<f32> {
-    let wrap = vec3<f32>(0.42, 0.22, 0.16);
+    let wrap = vec3<f32>(0.28, 0.19, 0.15);
     return max((vec3<f32>(n_dot_l) + wrap) / ((1.0 + wrap) * (1.0 + wrap)), vec3<f32>(0.0));
 }
 
@@ -292,14 +292,14 @@ fn shade_eye(in: VertexOut) -> vec3<f32> {
 // ---- clothing -------------------------------------------------------------
 
 // A plain charcoal cotton top: matte, a fine knit and the rib of the collar
-// (uv.y < 3 is the collar's rings), so the eye reads it as fabric and then
+// (uv.y < 4 is the collar's rings), so the eye reads it as fabric and then
 // leaves it for the head.
 fn shade_cloth(in: VertexOut) -> vec3<f32> {
     let n = normalize(in.normal);
     let rib = 0.5 + 0.5 * sin(in.uv.x * 6.2831853 * 180.0);
     let knit = value_noise(in.world * 1.7, 11u);
     var albedo = vec3<f32>(0.045, 0.05, 0.058) * (0.9 + 0.12 * knit);
-    if (in.uv.y < 3.0) { albedo *= 0.85 + 0.2 * rib; }
+    if (in.uv.y < 4.0) { albedo *= 0.85 + 0.2 * rib; }
     var color = ambient(n) * albedo;
     for (var k = 0u; k < 3u; k++) {
         let l = frame.light_dir[k].xyz;

@@ -14,7 +14,7 @@ pub const BUILTIN_NAME: &str = "built-in head (assets/head/head.bin)";
 const ASSET: &[u8] = include_bytes!("../../assets/head/head.bin");
 
 /// The neck is cut this far below the chin in front (mm) ...
-const NECK_FRONT_BELOW_CHIN_MM: f32 = 58.0;
+const NECK_FRONT_BELOW_CHIN_MM: f32 = 50.0;
 /// ... rising towards the nape by this much per mm behind the chin: a collar
 /// sits low at the throat and high at the back of the neck.
 const NECK_CUT_RISE: f32 = 0.42;
@@ -177,7 +177,7 @@ pub fn pieces(shape: &HeadShape) -> Result<(Vec<Piece>, Landmarks), HeadError> {
     let skin_tris: Vec<[u32; 3]> = a
         .triangles
         .iter()
-        .filter(|t| part_of(t) != 0 || t.iter().all(|&c| above_cut(pos[source(c)])))
+        .filter(|t| part_of(t) != 0 || t.iter().any(|&c| above_cut(pos[source(c)])))
         .copied()
         .collect();
     let piece = |name: &str, part: u32| Piece {

@@ -14,9 +14,16 @@ const SHOULDER_DEPTH_PER_NECK: f32 = 2.0;
 const SHOULDER_SQUARENESS: f32 = 3.0;
 
 /// Rings from the neck out: (outward offset mm, rise mm above the cut) on the
-/// collar, a 12 mm rib that hides the cut's stepped edge, then
+/// collar, a 12 mm rib that starts inside the neck (so it meets the skin in a
+/// smooth line above the cut's stepped edge), then
 /// (share of the way to the shoulder outline, drop mm below the collar).
-const COLLAR: [(f32, f32); 4] = [(1.5, 11.0), (4.5, 13.0), (7.5, 9.5), (8.5, -3.0)];
+const COLLAR: [(f32, f32); 5] = [
+    (-3.0, 7.0),
+    (1.5, 11.0),
+    (4.5, 13.0),
+    (7.5, 9.5),
+    (8.5, -3.0),
+];
 const SHOULDERS: [(f32, f32); 6] = [
     (0.22, -13.0),
     (0.50, -28.0),
@@ -129,13 +136,17 @@ fn smooth_ring(neck: &[Vec3], cut_y: impl Fn(Vec3) -> f32) -> Vec<Vec3> {
     };
     let theta = |k: usize| -std::f32::consts::PI + tau * k as f32 / AROUND as f32;
     let raw: Vec<f32> = (0..AROUND).map(|k| radius_at(theta(k))).collect();
-    let half = 4;
+    // The widest of the neighbours first, so no step of the cut pokes out
+    // through the collar, then a mean that rounds the result.
+    let window =
+        |k: usize, half: usize| (0..=2 * half).map(move |j| (k + AROUND + j - half) % AROUND);
+    let widest: Vec<f32> = (0..AROUND)
+        .map(|k| window(k, 3).map(|j| raw[j]).fold(0.0, f32::max))
+        .collect();
+    let half = 3;
     (0..AROUND)
         .map(|k| {
-            let r = (0..=2 * half)
-                .map(|j| raw[(k + AROUND + j - half) % AROUND])
-                .sum::<f32>()
-                / (2 * half + 1) as f32;
+            let r = window(k, half).map(|j| widest[j]).sum::<f32>() / (2 * half + 1) as f32;
             let p = Vec3::new(c.x + r * theta(k).sin(), 0.0, c.z + r * theta(k).cos());
             Vec3::new(p.x, cut_y(p), p.z)
         })
