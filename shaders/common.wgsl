@@ -57,7 +57,7 @@ struct Frame {
     background_top: vec4<f32>,
     background_bottom: vec4<f32>,
     hair: vec4<f32>,            // linear hair colour (eyebrows, stubble), stubble softness
-    hair_root: vec4<f32>,       // linear colour of a hair's root seen through the skin, 0
+    hair_root: vec4<f32>,       // linear colour of a hair's root seen through the skin, grey share
     hair_flow: vec4<f32>,       // the crown's whorl (xyz, head frame), stub length on the skin mm
     neck_cut: vec4<f32>,        // y = x + y·z: the cut plane under the neck
     scar_tissue: vec4<f32>,     // linear albedo of scar tissue, roughness

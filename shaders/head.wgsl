@@ -138,6 +138,18 @@ fn pigment_at(frag: vec4<f32>) -> vec4<f32> {
     return vec4<f32>(min(cover, 1.0), rgb / PIGMENT_SCALE / cover);
 }
 
+// The lashes and lid margins: a dark line on the skin just round the eye
+// opening, strong along the upper lid, faint below.
+fn lash_line(world: vec3<f32>) -> f32 {
+    let eye = select(frame.eye_right, frame.eye_left, world.x > 0.0);
+    let local = (world - eye.xyz) / eye.w;
+    if (local.z < 0.3) { return 0.0; }
+    let gap = length(world - eye.xyz) - eye.w;
+    let band = 1.0 - smoothstep(1.5, 5.5, gap);
+    let upper = smoothstep(-0.15, 0.25, local.y);
+    return band * mix(0.25, 0.8, upper);
+}
+
 // Eyebrows: an arched band above each eye, hair streaked along the brow.
 fn brow_cover(world: vec3<f32>) -> f32 {
     let eye = select(frame.eye_right, frame.eye_left, world.x > 0.0);
@@ -249,6 +261,7 @@ fn shade_skin(in: VertexOut, frag: vec4<f32>) -> vec3<f32> {
     let marks = pigment_at(frag);
     var albedo = mix(s.albedo * ink_transmission_at(frag), marks.yzw, marks.x);
     albedo = mix(albedo, frame.hair.rgb, brow_cover(in.world) * 0.85);
+    albedo = mix(albedo, frame.hair.rgb * 0.6, lash_line(in.world));
     var color = ambient(s.normal) * albedo;
     for (var k = 0u; k < 3u; k++) {
         let l = frame.light_dir[k].xyz;
@@ -269,8 +282,9 @@ fn shade_eye(in: VertexOut) -> vec3<f32> {
     let n = normalize(in.normal);
     let v = normalize(frame.camera_pos.xyz - in.world);
     let front = normalize(local).z;
-    let iris_edge = 0.86;
-    let pupil_edge = 0.975;
+    // An iris 12 mm across and a 4-5 mm pupil on a 24-30 mm eyeball.
+    let iris_edge = 0.91;
+    let pupil_edge = 0.988;
     var albedo = vec3<f32>(0.62, 0.58, 0.55);
     if (front > iris_edge) {
         let radial = value_noise(local * 18.0, 5u);
@@ -278,8 +292,10 @@ fn shade_eye(in: VertexOut) -> vec3<f32> {
         albedo *= smoothstep(iris_edge, iris_edge + 0.02, front) * 0.6 + 0.4;
     }
     if (front > pupil_edge) { albedo = vec3<f32>(0.008); }
-    // Lids shade the upper and outer eyeball.
-    let occlusion = 0.35 + 0.65 * smoothstep(0.2, 0.9, front);
+    // Lids shade the upper and outer eyeball, and the upper lid and its
+    // lashes hang over the top of the iris: no white above it, no stare.
+    let lid = 1.0 - 0.7 * smoothstep(0.18, 0.42, local.y);
+    let occlusion = (0.35 + 0.65 * smoothstep(0.2, 0.9, front)) * lid;
     var color = ambient(n) * albedo * occlusion;
     for (var k = 0u; k < 3u; k++) {
         let l = frame.light_dir[k].xyz;

@@ -70,7 +70,9 @@ fn mark_look(imp: Impression, p: vec3<f32>, i: u32) -> Mark {
     if (slot == SLOT_HAIR) {
         // A buzzed hair is mostly its root, a dark shaft seen through the
         // skin: the same optics as ink.
-        let seen = clamp(frame.hair_root.rgb / darkness, vec3<f32>(0.0), vec3<f32>(1.0));
+        var seen = clamp(frame.hair_root.rgb / darkness, vec3<f32>(0.0), vec3<f32>(1.0));
+        // A grey hair's root has no pigment: the skin all but hides it.
+        if (is_grey(i)) { seen = mix(seen, frame.skin.rgb, 0.85); }
         return Mark(vec4<f32>(frame.hair.rgb, frame.hair.w), seen, 0.0, true, ink_absorption(seen, frame.skin.rgb));
     }
     if (slot == SLOT_SCAR_DOT) {
@@ -132,8 +134,13 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
         splat_disc(q, t1 * radius, t2 * radius, facing, mark);
     }
     if (slot_of(imp) == SLOT_HAIR && frame.hair_flow.w > 0.0) {
-        splat_stubs(p, n, unit, facing);
+        splat_stubs(p, n, unit, facing, is_grey(i));
     }
+}
+
+// Whether hair unit `i` is grey (`frame.hair_root.w` of them).
+fn is_grey(i: u32) -> bool {
+    return f32(hash_u32(i ^ 0x6e7au) >> 8u) / 16777216.0 < frame.hair_root.w;
 }
 
 fn slot_of(imp: Impression) -> u32 {
@@ -144,7 +151,7 @@ fn slot_of(imp: Impression) -> u32 {
 // from the follicle, as long as the stubble has grown. Hair flows away from
 // the crown's whorl (forward on top, down the sides and the nape), turning
 // round it near the whorl.
-fn splat_stubs(p: vec3<f32>, n: vec3<f32>, unit: u32, facing: f32) {
+fn splat_stubs(p: vec3<f32>, n: vec3<f32>, unit: u32, facing: f32, grey: bool) {
     let from_crown = p - frame.hair_flow.xyz;
     let whorl = cross(n, from_crown) * exp(-length(from_crown) / 25.0);
     var flow = normalize(from_crown + 0.9 * whorl) + vec3<f32>(0.0, -0.35, 0.0) * (1.0 - abs(n.y));
@@ -156,7 +163,8 @@ fn splat_stubs(p: vec3<f32>, n: vec3<f32>, unit: u32, facing: f32) {
     let half = 0.5 * frame.hair_flow.w;
     // One stub per unit, as wide as its shafts side by side.
     let width = 0.5 * SHAFT_DIAMETER_MM * sqrt(f32(unit));
-    let stub = Mark(vec4<f32>(frame.hair.rgb, 0.2), frame.hair.rgb, 0.0, false, vec3<f32>(0.0));
+    let colour = select(frame.hair.rgb, vec3<f32>(0.42, 0.41, 0.40), grey);
+    let stub = Mark(vec4<f32>(colour, 0.2), colour, 0.0, false, vec3<f32>(0.0));
     splat_disc(p + flow * half, flow * half, side * width, facing, stub);
 }
 

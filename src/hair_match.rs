@@ -76,7 +76,10 @@ pub fn apply(plan: &mut TreatmentPlan) {
     let stub_contrast = 1.0 - luminance(hair) / luminance(skin);
     let root_area = unit_area_mm2(plan.hair.stubble_diameter_mm);
     let stub_area = stub_area_mm2(&plan.hair);
-    let hair_darkening = root_area * root_contrast + stub_area * stub_contrast;
+    // Grey hairs hardly darken the skin (their roots hide, their stubs are
+    // light): count them as 85 % less.
+    let grey = 1.0 - 0.85 * plan.hair.grey_fraction;
+    let hair_darkening = (root_area * root_contrast + stub_area * stub_contrast) * grey;
     let (lo, hi) = limits::DIAMETER_MM;
     for s in &mut plan.sessions {
         let seen = healing
@@ -147,6 +150,17 @@ mod tests {
         grown.hair.days_since_shaving = 6.0;
         apply(&mut grown);
         assert!(grown.sessions[0].diameter_mm > plan.sessions[0].diameter_mm);
+        // Half of it grey: it darkens the skin less, smaller impressions.
+        let mut grey = plan.clone();
+        grey.hair.grey_fraction = 0.5;
+        apply(&mut grey);
+        assert!(grey.sessions[0].diameter_mm < plan.sessions[0].diameter_mm);
+        grey.hair.grey_fraction = 1.5;
+        assert!(
+            grey.validate()
+                .iter()
+                .any(|i| i.to_string().contains("hair.grey_fraction"))
+        );
         // Off: nothing changes.
         let mut off = TreatmentPlan::default_plan();
         let before = off.clone();

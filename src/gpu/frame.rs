@@ -57,6 +57,8 @@ pub struct Look {
     /// lie on the skin (mm).
     pub crown_whorl: Vec3,
     pub stub_on_skin_mm: f32,
+    /// Share of the hairs that are grey.
+    pub grey_fraction: f32,
     /// The neck cut plane: y = intercept + slope · z (head frame, mm).
     pub neck_cut: (f32, f32),
     pub scar_tissue_linear: [f32; 3],
@@ -116,7 +118,7 @@ impl FrameUniform {
             background_top: c4(bg.map(|c| c * 1.25), 0.0),
             background_bottom: c4(bg.map(|c| c * 0.55), 0.0),
             hair: c4(look.hair_linear, STUBBLE_SOFTNESS),
-            hair_root: c4(look.hair_root_linear, 0.0),
+            hair_root: c4(look.hair_root_linear, look.grey_fraction),
             hair_flow: v4(look.crown_whorl, look.stub_on_skin_mm),
             neck_cut: [look.neck_cut.0, look.neck_cut.1, 0.0, 0.0],
             scar_tissue: c4(look.scar_tissue_linear, 0.28),

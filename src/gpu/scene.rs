@@ -264,6 +264,7 @@ fn look(plan: &TreatmentPlan, head: &HeadMesh, placement: &PlacementPlan) -> Loo
         hair_root_linear: crate::hair_match::root_seen(plan),
         crown_whorl: placement.coverage.crown_point,
         stub_on_skin_mm: crate::hair_match::stub_on_skin_mm(&plan.hair),
+        grey_fraction: plan.hair.grey_fraction,
         hair_linear: parse_color(&plan.hair.color)
             .expect("validated plan")
             .to_linear(),

@@ -179,6 +179,10 @@ pub struct HairSpec {
     /// `HAIR_GROWTH_MM_PER_DAY` longer for each, up to 3 mm.
     #[serde(default = "one")]
     pub days_since_shaving: f32,
+    /// Share of the client's hairs that are grey or white (0-1): unpigmented
+    /// stubs and roots the skin barely shows.
+    #[serde(default)]
+    pub grey_fraction: f32,
     /// The treatment's shade, density and impression size follow this hair
     /// (`hair_match`), so that SMP and hair meet without a seam.
     #[serde(default)]
@@ -788,6 +792,7 @@ impl Default for HairSpec {
             natural_per_cm2: default_natural_hair_density(),
             stubble_diameter_mm: default_stubble_diameter(),
             days_since_shaving: 1.0,
+            grey_fraction: 0.0,
             match_treatment: false,
         }
     }

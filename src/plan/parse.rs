@@ -305,6 +305,7 @@ fn allowed(path: &[Seg]) -> Option<String> {
         ["zones", "elevation_deg"] => f(limits::ELEVATION_DEG, "°"),
         ["hair", "natural_per_cm2"] => f(limits::NATURAL_HAIR_PER_CM2, " per cm²"),
         ["hair", "days_since_shaving"] => f(limits::DAYS_SINCE_SHAVING, " days"),
+        ["hair", "grey_fraction"] => f((0.0, 1.0), ""),
         ["lights", "exposure"] => f(limits::EXPOSURE, ""),
         ["lights", _, "intensity"] => f(limits::LIGHT_INTENSITY, ""),
         ["lights", _, "direction"] => "[x, y, z], 3 numbers".into(),

@@ -454,6 +454,12 @@ impl TreatmentPlan {
             limits::DAYS_SINCE_SHAVING,
             " days",
         );
+        c.range(
+            hair("grey_fraction"),
+            self.hair.grey_fraction,
+            (0.0, 1.0),
+            "",
+        );
     }
 
     fn check_region(&self, c: &mut Checker) {
