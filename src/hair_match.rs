@@ -19,15 +19,17 @@ const SETTLED_DAYS: f32 = 120.0;
 /// upper part, where healed ink also lies.
 pub const ROOT_DEPTH_MM: f32 = 0.6;
 
+/// The plan's hair and skin colours, linear RGB.
+fn hair_and_skin(plan: &TreatmentPlan) -> ([f32; 3], [f32; 3]) {
+    let hair = parse_color(&plan.hair.color).expect("validated plan");
+    let skin = skin_tone_srgb(&plan.skin.tone).expect("validated plan");
+    (hair.to_linear(), skin.to_linear())
+}
+
 /// A buzzed hair's root as seen through the skin (linear RGB): the hair's
 /// colour under the same veil of skin as settled ink, the same optics.
 pub fn root_seen(plan: &TreatmentPlan) -> [f32; 3] {
-    let hair = parse_color(&plan.hair.color)
-        .expect("validated plan")
-        .to_linear();
-    let skin = skin_tone_srgb(&plan.skin.tone)
-        .expect("validated plan")
-        .to_linear();
+    let (hair, skin) = hair_and_skin(plan);
     // A root does not fade as healed ink does: only the veil of skin over it.
     let mut healing = Healing::from_plan(&plan.healing);
     healing.healed_lightening = 0.0;
@@ -61,12 +63,7 @@ pub fn apply(plan: &mut TreatmentPlan) {
     if !plan.hair.match_treatment {
         return;
     }
-    let hair = parse_color(&plan.hair.color)
-        .expect("validated plan")
-        .to_linear();
-    let skin = skin_tone_srgb(&plan.skin.tone)
-        .expect("validated plan")
-        .to_linear();
+    let (hair, skin) = hair_and_skin(plan);
     let shade = nearest_shade(hair);
     let ink = pigment_srgb(shade).expect("a palette shade").to_linear();
     let healing = Healing::from_plan(&plan.healing);

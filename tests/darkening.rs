@@ -29,29 +29,14 @@ pub fn darkening(after: &RgbaImage, before: &RgbaImage) -> (f64, usize) {
         .zip(before.pixels())
         .map(|(a, b)| (luminance(b) - luminance(a)).max(0.0))
         .collect();
-    // Integral image for a 31×31 box.
-    let mut sat = vec![0.0; ((w + 1) * (h + 1)) as usize];
-    for y in 0..h {
-        for x in 0..w {
-            let i = ((y + 1) * (w + 1) + x + 1) as usize;
-            sat[i] = diff[(y * w + x) as usize] + sat[i - 1] + sat[i - (w + 1) as usize]
-                - sat[i - (w + 2) as usize];
-        }
-    }
-    let r = 15i64;
+    // Widened by a 31×31 box.
+    let near = box_mean(&diff, w, h, 15);
     let (mut sa, mut sb, mut n) = (0.0, 0.0, 0usize);
-    for y in 0..h as i64 {
-        for x in 0..w as i64 {
-            let (x0, y0) = ((x - r).max(0), (y - r).max(0));
-            let (x1, y1) = ((x + r + 1).min(w as i64), (y + r + 1).min(h as i64));
-            let at = |x: i64, y: i64| sat[(y * (w as i64 + 1) + x) as usize];
-            let box_mean = (at(x1, y1) - at(x0, y1) - at(x1, y0) + at(x0, y0))
-                / ((x1 - x0) * (y1 - y0)) as f64;
-            if box_mean > 0.002 {
-                sa += luminance(after.get_pixel(x as u32, y as u32));
-                sb += luminance(before.get_pixel(x as u32, y as u32));
-                n += 1;
-            }
+    for (i, (a, b)) in after.pixels().zip(before.pixels()).enumerate() {
+        if near[i] > 0.002 {
+            sa += luminance(a);
+            sb += luminance(b);
+            n += 1;
         }
     }
     (sa / sb.max(1e-9), n)
