@@ -45,7 +45,12 @@ fn display() -> Display {
             xvfb: None,
         };
     }
-    let n = (90..400)
+    // Tests run in parallel: each takes its own number from a counter, so two
+    // never race for the same free display (and one's server never serves
+    // the other).
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(90);
+    let n = std::iter::repeat_with(|| NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
+        .take_while(|&n| n < 400)
         .find(|n| {
             !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
                 && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
