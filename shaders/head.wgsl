@@ -126,7 +126,15 @@ fn ink_transmission_at(frag: vec4<f32>) -> vec3<f32> {
     let px = u32(frag.y) * u32(frame.viewport.x) + u32(frag.x);
     let a = vec3<f32>(f32(ink[2u * px] & 0xffffu), f32(ink[2u * px] >> 16u), f32(ink[2u * px + 1u] & 0xffffu));
     let out = vec3<f32>(1.0) - min(a / PIGMENT_SCALE, vec3<f32>(1.0));
-    return out * unpack_unit3(diffused[px]);
+    return out * unpack_unit3(diffused[2u * px]);
+}
+
+// How matte the stubble makes the skin here (0 bare, 1 dense stubble):
+// cut shafts break up the skin's sheen. Saturates where stubs cover a few
+// per cent of the skin, as a grown buzz cut's do.
+fn stubble_matte(frag: vec4<f32>) -> f32 {
+    let px = u32(frag.y) * u32(frame.viewport.x) + u32(frag.x);
+    return clamp(bitcast<f32>(diffused[2u * px + 1u]) * 40.0, 0.0, 1.0);
 }
 
 fn pigment_at(frag: vec4<f32>) -> vec4<f32> {
@@ -263,12 +271,14 @@ fn shade_skin(in: VertexOut, frag: vec4<f32>) -> vec3<f32> {
     albedo = mix(albedo, frame.hair.rgb, brow_cover(in.world) * 0.85);
     albedo = mix(albedo, frame.hair.rgb * 0.6, lash_line(in.world));
     var color = ambient(s.normal) * albedo;
+    // Bare skin keeps a little sheen; stubble is matte.
+    let sheen = 1.0 - 0.85 * stubble_matte(frag);
     for (var k = 0u; k < 3u; k++) {
         let l = frame.light_dir[k].xyz;
         let radiance = frame.light_color[k].rgb;
         let n_dot_l = dot(s.normal, l);
         color += radiance * albedo * skin_diffuse(n_dot_l);
-        color += radiance * (specular(s.normal, v, l, s.roughness, 0.028) + 0.35 * specular(s.normal, v, l, 0.75, 0.028));
+        color += radiance * sheen * (specular(s.normal, v, l, s.roughness, 0.028) + 0.35 * specular(s.normal, v, l, 0.75, 0.028));
     }
     return color;
 }

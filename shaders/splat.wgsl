@@ -41,6 +41,7 @@ struct Mark {
     redness: f32,
     under_skin: bool,    // pigment (absorbs under the skin) or a mark on it
     absorption: vec3<f32>, // one-pass, when under the skin
+    stub: bool,          // a cut hair stub (its cover makes the skin matte)
 }
 
 // Adds `units` of a mark's coverage at pixel `idx`: ink into the ink buffer
@@ -55,6 +56,9 @@ fn add_mark(idx: u32, units: f32, mark: Mark, red_units: f32, halo_color: vec3<f
         atomicAdd(&ink[idx + 1u], a.b);
         cover_units = 0.0;
         rgb_units = vec3<f32>(0.0);
+    }
+    if (mark.stub) {
+        atomicAdd(&ink[idx + 1u], u32(units + 0.5) << 16u);
     }
     if (cover_units + red_units < 0.5) { return; }
     let rgb = vec3<u32>(rgb_units + red_units * halo_color + 0.5);
@@ -73,10 +77,10 @@ fn mark_look(imp: Impression, p: vec3<f32>, i: u32) -> Mark {
         var seen = clamp(frame.hair_root.rgb / darkness, vec3<f32>(0.0), vec3<f32>(1.0));
         // A grey hair's root has no pigment: the skin all but hides it.
         if (is_grey(i)) { seen = mix(seen, frame.skin.rgb, 0.85); }
-        return Mark(vec4<f32>(frame.hair.rgb, frame.hair.w), seen, 0.0, true, ink_absorption(seen, frame.skin.rgb));
+        return Mark(vec4<f32>(frame.hair.rgb, frame.hair.w), seen, 0.0, true, ink_absorption(seen, frame.skin.rgb), false);
     }
     if (slot == SLOT_SCAR_DOT) {
-        return Mark(vec4<f32>(frame.scar_tissue.rgb, 0.5), frame.scar_tissue.rgb, 0.0, false, vec3<f32>(0.0));
+        return Mark(vec4<f32>(frame.scar_tissue.rgb, 0.5), frame.scar_tissue.rgb, 0.0, false, vec3<f32>(0.0), false);
     }
     let look = frame.session_look[slot];
     var seen = look.rgb;
@@ -93,7 +97,7 @@ fn mark_look(imp: Impression, p: vec3<f32>, i: u32) -> Mark {
         }
     }
     seen = clamp(seen / dark, vec3<f32>(0.0), vec3<f32>(1.0));
-    return Mark(look, seen, frame.session_extra[slot].x, true, ink_absorption(seen, frame.skin.rgb));
+    return Mark(look, seen, frame.session_extra[slot].x, true, ink_absorption(seen, frame.skin.rgb), false);
 }
 
 @compute @workgroup_size(64)
@@ -164,7 +168,7 @@ fn splat_stubs(p: vec3<f32>, n: vec3<f32>, unit: u32, facing: f32, grey: bool) {
     // One stub per unit, as wide as its shafts side by side.
     let width = 0.5 * SHAFT_DIAMETER_MM * sqrt(f32(unit));
     let colour = select(frame.hair.rgb, vec3<f32>(0.42, 0.41, 0.40), grey);
-    let stub = Mark(vec4<f32>(colour, 0.2), colour, 0.0, false, vec3<f32>(0.0));
+    let stub = Mark(vec4<f32>(colour, 0.2), colour, 0.0, false, vec3<f32>(0.0), true);
     splat_disc(p + flow * half, flow * half, side * width, facing, stub);
 }
 

@@ -186,3 +186,28 @@ pub fn seam(view: ViewName, plan_edit: &dyn Fn(&mut smp_preview::loading::Loaded
     );
     (smp_ratio, hair_ratio)
 }
+
+/// Stubble is matte: the skin's sheen fades where cut stubs stand (and a
+/// fresh shave, no stubs, keeps it). Hair the colour of the skin isolates
+/// the sheen: the brightest highlight on the back of the head drops.
+#[test]
+fn stubble_takes_the_sheen_off_the_skin() {
+    let highlight = |days: f32| {
+        let mut l = common::load("receding-nw3.toml");
+        l.plan.shown.session = Some(0);
+        l.plan.hair.color = "#e6bc9c".into();
+        l.plan.hair.days_since_shaving = days;
+        let img = common::prepare(&l)
+            .render_views(&[ViewName::Back], 960, 540)
+            .unwrap()
+            .remove(0)
+            .1;
+        let mut lum: Vec<f64> = img.pixels().map(luminance).collect();
+        lum.sort_by(|a, b| b.total_cmp(a));
+        // The mean of the brightest 300 pixels: the highlight.
+        lum[..300].iter().sum::<f64>() / 300.0
+    };
+    let (shaved, grown) = (highlight(0.0), highlight(4.0));
+    println!("back-view highlight: {shaved:.3} freshly shaved, {grown:.3} after 4 days");
+    assert!(grown < 0.93 * shaved, "{shaved:.3} vs {grown:.3}");
+}

@@ -163,10 +163,10 @@ impl Renderer {
         };
         let pigment = buffer("pigment", pigment_bytes);
         let ink = buffer("ink", pigment_bytes);
-        // The diffused transmission, 10 bits a channel in one u32, and the
-        // rows pass's output before it.
-        let rows = buffer("subsurface rows", pigment_bytes / 2);
-        let diffused = buffer("diffused", pigment_bytes / 2);
+        // The diffused transmission (10 bits a channel in one u32) and the
+        // stubs' cover (an f32), and the rows pass's output before it.
+        let rows = buffer("subsurface rows", pigment_bytes);
+        let diffused = buffer("diffused", pigment_bytes);
         let linear_depth = view(texture(
             gpu,
             "linear depth",
