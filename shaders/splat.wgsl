@@ -110,7 +110,8 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
     let to_eye = frame.camera_pos.xyz - p;
     let facing = dot(n, normalize(to_eye));
     if (facing <= 0.02) { return; }
-    if (-(frame.view * vec4<f32>(p, 1.0)).z <= 1.0) { return; }
+    let view_depth = -(frame.view * vec4<f32>(p, 1.0)).z;
+    if (view_depth <= 1.0) { return; }
     let mark = mark_look(imp, p, i);
     if (mark.look.w < 0.0) { return; }
     // Tangent frame.
@@ -126,7 +127,6 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
     var dots = unit;
     // A whole unit within a pixel reads as its summed darkness: one disc of
     // the same area, as the sub-pixel footprint does for one dot.
-    let view_depth = -(frame.view * vec4<f32>(p, 1.0)).z;
     if (unit > 1u && (offset + radius) * frame.camera_pos.w / view_depth < 1.0 && mark.redness <= 0.01) {
         radius *= sqrt(f32(unit));
         offset = 0.0;

@@ -5,7 +5,7 @@
 //! darken the skin as much as a unit of buzzed hair does, so the two read as
 //! one buzz cut with no seam.
 
-use crate::placement::DOTS_PER_UNIT;
+use crate::placement::{DOTS_PER_UNIT, mean_over_units};
 use crate::plan::{
     TreatmentPlan, limits, parse_color, pigment_palette, pigment_srgb, skin_tone_srgb,
 };
@@ -47,9 +47,10 @@ pub const SHAFT_DIAMETER_MM: f32 = 0.07;
 
 /// Area (mm²) a unit's stubs cover on the skin, on average: one ellipse per
 /// unit along the flow, as long as a stub lies and as wide as its shafts
-/// side by side (`splat_stubs` in `shaders/splat.wgsl`; E[√dots] = 1.374).
+/// side by side (`splat_stubs` in `shaders/splat.wgsl`).
 pub fn stub_area_mm2(hair: &crate::plan::HairSpec) -> f32 {
-    std::f32::consts::FRAC_PI_4 * stub_on_skin_mm(hair) * SHAFT_DIAMETER_MM * 1.374
+    let width = mean_over_units(|dots, _| dots.sqrt());
+    std::f32::consts::FRAC_PI_4 * stub_on_skin_mm(hair) * SHAFT_DIAMETER_MM * width
 }
 
 /// How long a stub looks where it lies over the skin, mm.
@@ -95,11 +96,9 @@ pub fn apply(plan: &mut TreatmentPlan) {
     plan.density.final_per_cm2 = (plan.hair.natural_per_cm2 / DOTS_PER_UNIT).clamp(lo, hi);
 }
 
-/// Area (mm²) of one unit's dots for a dot diameter, on average: 28 %
-/// single dots, 48 % pairs at 0.8 and 24 % triples at 0.7 of it
-/// (`shaders/splat.wgsl`).
+/// Area (mm²) of one unit's dots for a dot diameter, on average.
 pub fn unit_area_mm2(diameter_mm: f32) -> f32 {
-    let dots = 0.28 + 0.48 * 2.0 * 0.8f32.powi(2) + 0.24 * 3.0 * 0.7f32.powi(2);
+    let dots = mean_over_units(|dots, scale| dots * scale * scale);
     std::f32::consts::PI * (0.5 * diameter_mm).powi(2) * dots
 }
 

@@ -60,11 +60,25 @@ impl PlacementPlan {
     }
 }
 
-/// Dots in a unit past the hairline's band: 28 % single, 48 % pairs, 24 %
-/// triples (`emit_impressions` in `shaders/impressions.wgsl`). Hair grows in
-/// such follicular units, so the client's hairs are placed as units of this
-/// many on average.
-pub const DOTS_PER_UNIT: f32 = 1.96;
+/// Shares of units of one, two and three dots past the hairline's band
+/// (`emit_impressions` in `shaders/impressions.wgsl`: `UNIT_TWO` is the
+/// share of two or more, `UNIT_THREE` of three).
+pub const UNIT_SHARES: [f32; 3] = [0.28, 0.48, 0.24];
+
+/// A dot's diameter in a unit of one, two, three dots, against the
+/// impression's (`unit_dot_scale` in `shaders/splat.wgsl`).
+pub const UNIT_DOT_SCALE: [f32; 3] = [1.0, 0.8, 0.7];
+
+/// The mean of `f(dots, dot scale)` over the units past the hairline's band.
+pub fn mean_over_units(f: impl Fn(f32, f32) -> f32) -> f32 {
+    (0..3)
+        .map(|k| UNIT_SHARES[k] * f((k + 1) as f32, UNIT_DOT_SCALE[k]))
+        .sum()
+}
+
+/// Dots in a unit on average (1.96). Hair grows in such follicular units, so
+/// the client's hairs are placed as units of this many on average.
+pub const DOTS_PER_UNIT: f32 = UNIT_SHARES[0] + 2.0 * UNIT_SHARES[1] + 3.0 * UNIT_SHARES[2];
 
 impl HairPlacement {
     fn new(plan: &TreatmentPlan, head: &HeadMesh, coverage: &CoverageModel) -> HairPlacement {

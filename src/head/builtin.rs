@@ -27,6 +27,8 @@ struct Asset {
     corners: Vec<(u32, [f32; 2], u32)>,
     triangles: Vec<[u32; 3]>,
     targets: HashMap<String, Vec<(u32, Vec3)>>,
+    /// Per part (skin, eye_left, eye_right): its source vertices, once each.
+    part_vertices: [Vec<usize>; 3],
 }
 
 struct Reader<'a> {
@@ -64,7 +66,7 @@ fn asset() -> &'static Asset {
             "assets/head/head.bin: wrong format"
         );
         let base = (0..r.u32()).map(|_| r.vec3()).collect();
-        let corners = (0..r.u32())
+        let corners: Vec<(u32, [f32; 2], u32)> = (0..r.u32())
             .map(|_| (r.u32(), [r.f32(), r.f32()], r.u32()))
             .collect();
         let triangles = (0..r.u32()).map(|_| [r.u32(), r.u32(), r.u32()]).collect();
@@ -76,11 +78,22 @@ fn asset() -> &'static Asset {
                 (name, offsets)
             })
             .collect();
+        let part_vertices = std::array::from_fn(|part| {
+            let mut ids: Vec<usize> = corners
+                .iter()
+                .filter(|c| c.2 == part as u32)
+                .map(|c| c.0 as usize)
+                .collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids
+        });
         Asset {
             base,
             corners,
             triangles,
             targets,
+            part_vertices,
         }
     })
 }
@@ -107,38 +120,25 @@ fn morphed_positions(shape: &HeadShape) -> Vec<Vec3> {
 /// The macro targets stretch the eyeballs a little unevenly (radius 15.2 to
 /// 16.0 mm on the default shape); an eyeball is a sphere. Moves the base
 /// eyeball rigidly to the morphed one's centre, at its mean radius.
-fn keep_eyeball_round(pos: &mut [Vec3], part: u32) {
+fn keep_eyeball_round(pos: &mut [Vec3], part: usize) {
     let a = asset();
-    let mut ids: Vec<usize> = a
-        .corners
-        .iter()
-        .filter(|c| c.2 == part)
-        .map(|c| c.0 as usize)
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
+    let ids = &a.part_vertices[part];
     let n = ids.len() as f32;
     let centre = |p: &[Vec3]| ids.iter().map(|&i| p[i]).sum::<Vec3>() / n;
     let radius = |p: &[Vec3], c: Vec3| ids.iter().map(|&i| p[i].distance(c)).sum::<f32>() / n;
     let (c0, c1) = (centre(&a.base), centre(pos));
     let scale = radius(pos, c1) / radius(&a.base, c0);
-    for &i in &ids {
+    for &i in ids {
         pos[i] = c1 + (a.base[i] - c0) * scale;
     }
 }
 
 /// The vertices of one part, once each.
-fn part_points(pos: &[Vec3], part: u32) -> Vec<Vec3> {
-    let a = asset();
-    let mut ids: Vec<u32> = a
-        .corners
+fn part_points(pos: &[Vec3], part: usize) -> Vec<Vec3> {
+    asset().part_vertices[part]
         .iter()
-        .filter(|c| c.2 == part)
-        .map(|c| c.0)
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    ids.iter().map(|&i| pos[i as usize]).collect()
+        .map(|&i| pos[i])
+        .collect()
 }
 
 /// The built-in head in `shape`, ready for `build`: pieces in the head frame
