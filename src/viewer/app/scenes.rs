@@ -43,6 +43,10 @@ impl App {
     /// runs here. While one placement runs, what needs placing again waits
     /// for it to land (`land_placement` syncs again).
     pub(super) fn sync_scenes(&mut self) -> Result<()> {
+        // A plan that matches the client's hair follows the hair as it is
+        // edited (the match replaces the sessions' shade and size and the
+        // density, as on load).
+        crate::hair_match::apply(&mut self.plan);
         if self.plan.head != self.head_spec {
             // Reshaped in the panel: every scene is placed again on the new head.
             self.head = crate::loading::load_head(&self.plan, self.plan_path.as_deref())?;
