@@ -1,13 +1,12 @@
 //! smp-preview: a scalp micropigmentation preview renderer.
 //!
 //! Domain (no wgpu): `plan`, `head`, `hairline`, `sessions`, `skin_optics`, `placement`,
-//! `camera`, `lighting`, `stats`. GPU: `gpu`. Outputs: `render`, `compare`,
-//! `sheet`, `bench`. The window: `viewer`, the only module that uses winit or egui.
+//! `camera`, `lighting`, `stats`. GPU: `gpu`. Outputs: `output` (views,
+//! sheet, compare, PDF, video), `bench`. The window: `viewer`, the only module that uses winit or egui.
 
 pub mod args;
 pub mod bench;
 pub mod camera;
-pub mod compare;
 pub mod files;
 pub mod gpu;
 pub mod hair_match;
@@ -20,10 +19,8 @@ pub mod par;
 pub mod placement;
 pub mod plan;
 pub mod raycast;
-pub mod render;
 pub mod scars;
 pub mod sessions;
-pub mod sheet;
 pub mod skin_optics;
 pub mod stats;
 pub mod viewer;

@@ -6,8 +6,8 @@ use smp_preview::args::{parse_size, parse_views};
 use smp_preview::files::{self, Inputs};
 use smp_preview::gpu::Gpu;
 use smp_preview::loading;
+use smp_preview::output::views::{self as render, RenderOptions};
 use smp_preview::plan::TreatmentPlan;
-use smp_preview::render::{self, RenderOptions};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -101,10 +101,15 @@ enum Command {
         /// (at --size, default 1280x720).
         #[arg(long)]
         turntable: Option<PathBuf>,
-        /// With --turntable: the turn's length in seconds (1-60).
-        #[arg(long, default_value_t = 8.0)]
-        seconds: f32,
-        /// With --turntable: frames a second (5-60).
+        /// Write the treatment as a film to this file instead: before, each session
+        /// on the day and settled, healed, 5 years on, with captions (.mp4 or .gif).
+        #[arg(long)]
+        timeline: Option<PathBuf>,
+        /// With --turntable or --timeline: the video's length in seconds (1-120; default:
+        /// 8 for a turn, 2 a stage for a timeline).
+        #[arg(long)]
+        seconds: Option<f32>,
+        /// With --turntable or --timeline: frames a second (5-60).
         #[arg(long, default_value_t = 30)]
         fps: u32,
         /// Write the consultation document (A4 PDF) to this file instead.
@@ -189,16 +194,33 @@ fn run(cli: Cli) -> Result<()> {
             days,
             compare,
             turntable,
+            timeline,
             seconds,
             fps,
             pdf,
-        } => match (turntable, pdf) {
-            (Some(_), Some(_)) => bail!("--turntable and --pdf: give one of them"),
-            (Some(video), None) => {
-                turntable_command(plan, video, size, session, days, seconds, fps)
+        } => match (turntable, timeline, pdf) {
+            (Some(_), Some(_), _) | (Some(_), _, Some(_)) | (_, Some(_), Some(_)) => {
+                bail!("--turntable, --timeline and --pdf: give one of them")
             }
-            (None, Some(pdf)) => pdf_command(plan, pdf, session, days),
-            (None, None) => render_command(
+            (Some(file), None, None) => video_command(
+                plan,
+                Video::Turntable(file),
+                size,
+                session,
+                days,
+                seconds,
+                fps,
+            ),
+            (None, Some(file), None) => {
+                if session.is_some() || days.is_some() {
+                    bail!(
+                        "--timeline shows every session and the healing: leave out --session and --days"
+                    );
+                }
+                video_command(plan, Video::Timeline(file), size, None, None, seconds, fps)
+            }
+            (None, None, Some(pdf)) => pdf_command(plan, pdf, session, days),
+            (None, None, None) => render_command(
                 plan,
                 RenderArgs {
                     views,
@@ -370,44 +392,72 @@ fn pdf_command(
     Ok(())
 }
 
-/// `render --turntable FILE`: one full turn, frame by frame into the encoder.
-fn turntable_command(
+enum Video {
+    Turntable(PathBuf),
+    Timeline(PathBuf),
+}
+
+/// `render --turntable FILE` (one full turn) or `--timeline FILE` (the
+/// sessions and the healing), frame by frame into the encoder.
+fn video_command(
     plan_path: Option<PathBuf>,
-    video: PathBuf,
+    video: Video,
     size: Option<String>,
     session: Option<u32>,
     days: Option<f32>,
-    seconds: f32,
+    seconds: Option<f32>,
     fps: u32,
 ) -> Result<()> {
-    use smp_preview::output::turntable::{self, Turntable, VideoFormat};
-    let format = VideoFormat::of(&video)?;
+    use smp_preview::output::video::{VideoFormat, VideoSettings};
+    use smp_preview::output::{timeline, turntable};
+    let (file, flag) = match &video {
+        Video::Turntable(f) => (f.clone(), "--turntable"),
+        Video::Timeline(f) => (f.clone(), "--timeline"),
+    };
+    let format = VideoFormat::of(&file, flag)?;
     let (width, height) = parse_size(size.as_deref().unwrap_or("1280x720"))?;
-    let turn = Turntable {
-        seconds,
+    let mut settings = VideoSettings {
+        seconds: seconds.unwrap_or(8.0),
         fps,
         width,
         height,
     };
-    turn.check(format)?;
+    settings.check(format)?;
     let (loaded, inputs) = load_for_output(plan_path.as_deref(), session, days)?;
-    files::check_writable(&video, &inputs).context("--turntable")?;
-    let prepared = render::Prepared::new(&loaded)?;
+    if let (Video::Timeline(_), None) = (&video, seconds) {
+        settings.seconds = timeline::default_seconds(&loaded.plan);
+    }
+    files::check_writable(&file, &inputs).context(flag)?;
+    let mut prepared = render::Prepared::new(&loaded)?;
     use std::io::IsTerminal;
     let terminal = std::io::stderr().is_terminal();
-    turntable::write(&prepared, &turn, &video, &inputs, |done, total| {
+    let name = flag.trim_start_matches('-');
+    let progress = |done: u32, total: u32| {
         if terminal {
             let bar = "#".repeat((30 * done / total) as usize);
-            eprint!("\rturntable [{bar:<30}] frame {done}/{total}");
+            eprint!("\r{name} [{bar:<30}] frame {done}/{total}");
             if done == total {
                 eprintln!();
             }
         }
-    })?;
+    };
+    match video {
+        Video::Turntable(_) => turntable::write(&prepared, &settings, &file, &inputs, progress)?,
+        Video::Timeline(_) => timeline::write(
+            &mut prepared,
+            &loaded.plan,
+            &loaded.head,
+            &settings,
+            &file,
+            &inputs,
+            progress,
+        )?,
+    }
     say(format!(
-        "wrote {} ({} frames, {width}x{height}, {fps} fps, {seconds} s)",
-        video.display(),
-        turn.frames()
+        "wrote {} ({} frames, {width}x{height}, {fps} fps, {} s)",
+        file.display(),
+        settings.frames(),
+        settings.seconds
     ));
     Ok(())
 }

@@ -813,7 +813,7 @@ fn generated_plan() -> impl Strategy<Value = String> {
 fn fuzz_generated_plans_on_the_gpu() {
     let loaded = smp_preview::loading::load(None).unwrap();
     let prepared = std::cell::RefCell::new(
-        smp_preview::render::Prepared::new(&loaded)
+        smp_preview::output::views::Prepared::new(&loaded)
             .unwrap_or_else(|e| panic!("the GPU fuzz target needs an adapter: {e:#}")),
     );
     let heads = std::cell::RefCell::new(std::collections::HashMap::new());

@@ -218,7 +218,7 @@ fn a_tall_size_makes_a_sheet_of_bounded_tiles() {
         ],
     ));
     let sheet = image::open(dir.join("o/sheet.png")).unwrap();
-    let max = smp_preview::sheet::TILE_MAX_PX;
+    let max = smp_preview::output::sheet::TILE_MAX_PX;
     assert!(
         sheet.height() < max + 200,
         "sheet {}x{}",

@@ -4,8 +4,8 @@
 
 mod common;
 
+use smp_preview::output::views::Prepared;
 use smp_preview::plan::{ViewName, ZoneSpec};
-use smp_preview::render::Prepared;
 
 fn linear(c: u8) -> f64 {
     let c = c as f64 / 255.0;

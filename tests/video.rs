@@ -1,4 +1,5 @@
-//! `render --turntable`: the head turning once, as an MP4 that any player
+//! `render --turntable`: the head turning once, and `render --timeline`:
+//! the sessions and the healing, as an MP4 that any player
 //! decodes (checked with ffprobe from Debian's ffmpeg, which `.ci/run`
 //! installs) or a GIF (decoded with the `image` crate); bad requests refused
 //! with the flag named and nothing written.
@@ -126,12 +127,110 @@ fn a_gif_turntable_turns_the_head() {
     assert_ne!(frames[0].buffer(), frames[4].buffer());
 }
 
+/// Pull frame `i` out of an MP4 as a picture (ffmpeg).
+fn mp4_frame(path: &Path, i: u32, dir: &Path) -> image::RgbaImage {
+    let png = dir.join(format!("frame-{i}.png"));
+    let out = Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-i"])
+        .arg(path)
+        .args(["-vf", &format!("select=eq(n\\,{i})"), "-frames:v", "1"])
+        .arg(&png)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    image::open(&png).unwrap().to_rgba8()
+}
+
+/// The default plan's timeline: before, three sessions on the day and
+/// settled, healed, five years: 8 stages of 2 s by default, each with its
+/// caption; the scalp darkens from the first stage to the healed one.
+#[test]
+fn a_timeline_walks_through_the_sessions_with_captions() {
+    let dir = folder("timeline");
+    let out = run(
+        &dir,
+        &[
+            "render",
+            "--timeline",
+            "film.mp4",
+            "--size",
+            "320x180",
+            "--fps",
+            "10",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = dir.join("film.mp4");
+    let info = ffprobe(
+        &path,
+        "stream=codec_name,width,height,nb_read_frames,duration",
+        true,
+    );
+    for want in [
+        "codec_name=h264",
+        "width=320",
+        "height=180",
+        "nb_read_frames=160",
+        "duration=16.000000",
+    ] {
+        assert!(info.contains(want), "missing {want} in:\n{info}");
+    }
+    // The middle of the first stage (before) and of the healed one (the 7th).
+    let before = mp4_frame(&path, 5, &dir);
+    let healed = mp4_frame(&path, 125, &dir);
+    let luminance = |img: &image::RgbaImage, y0: u32, y1: u32| {
+        let px: Vec<_> = (y0..y1)
+            .flat_map(|y| (0..img.width()).map(move |x| (x, y)))
+            .map(|(x, y)| img.get_pixel(x, y))
+            .collect();
+        px.iter()
+            .map(|p| p[0] as f64 + p[1] as f64 + p[2] as f64)
+            .sum::<f64>()
+            / px.len() as f64
+    };
+    // The crown (upper third) is darker once treated.
+    let (b, h) = (luminance(&before, 10, 60), luminance(&healed, 10, 60));
+    assert!(
+        h < b - 2.0,
+        "the treated scalp is not darker: {h:.1} vs {b:.1}"
+    );
+    // The caption band: dark, with light text on it that differs by stage.
+    let band = |img: &image::RgbaImage| image::imageops::crop_imm(img, 0, 158, 200, 22).to_image();
+    let lit = |img: &image::RgbaImage| band(img).pixels().filter(|p| p[0] > 140).count();
+    assert!(lit(&before) > 20 && lit(&healed) > 20, "no caption text");
+    assert_ne!(
+        band(&before).as_raw(),
+        band(&healed).as_raw(),
+        "the same caption"
+    );
+}
+
 #[test]
 fn bad_turntable_requests_are_refused_and_write_nothing() {
     let dir = folder("bad");
     let plan = "name = \"p\"\n[output]\nwidth = 96\nheight = 64\nviews = [\"front\"]\n";
     std::fs::write(dir.join("plan.mp4"), plan).unwrap();
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 9] = [
+        (
+            &["--timeline", "film.webm"],
+            "--timeline film.webm: unknown video format",
+        ),
+        (
+            &["--timeline", "film.mp4", "--session", "2"],
+            "leave out --session",
+        ),
+        (
+            &["--timeline", "film.mp4", "--turntable", "turn.mp4"],
+            "give one of them",
+        ),
         (&["--turntable", "turn.avi"], "unknown video format"),
         (
             &["--turntable", "turn.mp4", "--size", "321x180"],

@@ -213,7 +213,7 @@ fn window_screenshot_matches_headless_render() {
 
     // Compare mode in the window: the default plan's three shades side by
     // side, each viewport (below its label) the same as `render --compare`.
-    let (w, h) = (3 * 240 + 2 * smp_preview::compare::GAP_PX, 300);
+    let (w, h) = (3 * 240 + 2 * smp_preview::output::compare::GAP_PX, 300);
     let shot = dir.join("viewer-compare.png");
     let size = format!("{w}x{h}");
     let out = viewer(
@@ -239,7 +239,7 @@ fn window_screenshot_matches_headless_render() {
     let headless = image::open(dir.join("compare-front.png"))
         .unwrap()
         .to_rgba8();
-    let tiles = smp_preview::compare::layout(3, w, h);
+    let tiles = smp_preview::output::compare::layout(3, w, h);
     for (i, t) in tiles.iter().enumerate() {
         let crop = |img: &RgbaImage| {
             image::imageops::crop_imm(img, t.x, t.y + 48, t.width, t.height - 48).to_image()
@@ -365,16 +365,16 @@ fn viewer_errors_are_clear() {
 #[test]
 fn render_compare_shows_the_variants() {
     let dir = out_dir("render-compare");
-    let (w, h) = (3 * 320 + 2 * smp_preview::compare::GAP_PX, 400);
+    let (w, h) = (3 * 320 + 2 * smp_preview::output::compare::GAP_PX, 400);
     render_compare_front(&dir, &format!("{w}x{h}"));
     let img = image::open(dir.join("compare-front.png"))
         .unwrap()
         .to_rgba8();
     assert_eq!(img.dimensions(), (w, h));
     let plan = smp_preview::plan::TreatmentPlan::default_plan();
-    let variants = smp_preview::compare::variant_plans(&plan);
+    let variants = smp_preview::output::compare::variant_plans(&plan);
     assert_eq!(variants.len(), 3);
-    let tiles = smp_preview::compare::layout(3, w, h);
+    let tiles = smp_preview::output::compare::layout(3, w, h);
     let head = smp_preview::loading::load_head(&plan, None).unwrap();
     let mut scalp_luma = Vec::new();
     for ((name, vplan), tile) in variants.iter().zip(&tiles) {

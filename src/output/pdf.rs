@@ -10,8 +10,8 @@
 
 use crate::files::{self, Inputs};
 use crate::loading::Loaded;
+use crate::output::views::Prepared;
 use crate::plan::{TreatmentPlan, ViewName, pigment_srgb};
-use crate::render::Prepared;
 use crate::stats::Stats;
 use anyhow::{Context, Result, anyhow};
 use krilla::Document;
@@ -84,14 +84,6 @@ impl Pen<'_, '_> {
     }
 }
 
-/// The plan at another moment, restyled on the same scene.
-fn at_moment(plan: &TreatmentPlan, session: Option<u32>, days: f32) -> TreatmentPlan {
-    let mut p = plan.clone();
-    p.shown.session = session;
-    p.shown.days_after = days;
-    p
-}
-
 /// Render the document for `loaded` into `path`.
 pub fn write(
     prepared: &mut Prepared,
@@ -116,7 +108,7 @@ pub fn write(
             .map(|(_, i)| i)
             .collect())
     };
-    let before = render(&at_moment(plan, Some(0), 0.0), &views)?;
+    let before = render(&plan.shown_at(Some(0), 0.0), &views)?;
     let after = render(plan, &views)?;
     let n = plan.sessions.len() as u32;
     let healing = [
@@ -129,16 +121,13 @@ pub fn write(
     for (label, days) in healing {
         prepared
             .scene
-            .restyle(&at_moment(plan, Some(n), days), &loaded.head);
+            .restyle(&plan.shown_at(Some(n), days), &loaded.head);
         strip.push((label, prepared.render_hairline_closeup(800, 600)?));
     }
     prepared.scene.restyle(plan, &loaded.head);
 
-    let font = Font::new(
-        Arc::new(epaint_default_fonts::UBUNTU_LIGHT.to_vec()).into(),
-        0,
-    )
-    .context("the embedded font")?;
+    let font = Font::new(Arc::new(super::text::TYPEFACE.to_vec()).into(), 0)
+        .context("the embedded font")?;
     let mut doc = Document::new();
     {
         let mut page = doc.start_page_with(PageSettings::from_wh(PAGE.0, PAGE.1).expect("A4"));

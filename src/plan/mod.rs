@@ -588,6 +588,15 @@ impl TreatmentPlan {
         zones.chain(scars).fold(1.0, f32::max)
     }
 
+    /// The same plan shown at another moment: after `session` (0: before
+    /// treatment; `None`: the last), `days_after` it.
+    pub fn shown_at(&self, session: Option<u32>, days_after: f32) -> TreatmentPlan {
+        let mut p = self.clone();
+        p.shown.session = session;
+        p.shown.days_after = days_after;
+        p
+    }
+
     /// The day each session took place, counted from the first.
     pub fn session_days(&self) -> Vec<f32> {
         let mut previous: Option<f32> = None;

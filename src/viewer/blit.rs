@@ -5,7 +5,7 @@
 //! alpha-blended, sRGB-converting quad cost about 30 ms of a 1280x720 frame;
 //! this opaque copy costs a few.
 
-use crate::compare::Tile;
+use crate::output::compare::Tile;
 
 pub struct Blit {
     exact: wgpu::RenderPipeline,

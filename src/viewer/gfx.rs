@@ -6,9 +6,9 @@
 use super::blit::{Blit, BlitSource};
 use super::panel_cache::{self, PanelCache};
 use crate::camera::Camera;
-use crate::compare::Tile;
 use crate::gpu::renderer::HEADLESS_FORMAT;
 use crate::gpu::{Gpu, Renderer, Scene, ViewTargets, readback};
+use crate::output::compare::Tile;
 use anyhow::{Context, Result};
 use image::RgbaImage;
 use std::borrow::Cow;

@@ -10,7 +10,7 @@
 
 use super::blit::{Blit, BlitSource};
 use super::gfx;
-use crate::compare::Tile;
+use crate::output::compare::Tile;
 use std::hash::{Hash, Hasher};
 
 /// Pixel rectangle: x, y, width, height.

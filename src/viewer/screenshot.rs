@@ -19,7 +19,7 @@ pub fn save(img: &RgbaImage, path: &Path, inputs: &crate::files::Inputs) -> Resu
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         crate::files::create_folder(dir)?;
     }
-    crate::render::save_png(img, path, inputs)
+    crate::output::views::save_png(img, path, inputs)
 }
 
 /// The picture the viewports show, without the UI: one viewport as is, or
@@ -28,7 +28,7 @@ pub fn picture(width: u32, height: u32, tiles: Vec<(String, RgbaImage)>) -> Rgba
     if tiles.len() == 1 {
         return tiles.into_iter().next().expect("one").1;
     }
-    crate::compare::compose(width, height, &tiles)
+    crate::output::compare::compose(width, height, &tiles)
 }
 
 #[cfg(test)]

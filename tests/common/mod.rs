@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use smp_preview::loading::{self, Loaded};
-use smp_preview::render::Prepared;
+use smp_preview::output::views::Prepared;
 use std::path::PathBuf;
 
 pub fn plan_path(name: &str) -> PathBuf {

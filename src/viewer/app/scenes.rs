@@ -2,8 +2,8 @@
 //! again (in the background where an old scene can stay on screen), land.
 
 use super::App;
-use crate::compare;
 use crate::gpu::scene::restyle_suffices;
+use crate::output::compare;
 use crate::plan::TreatmentPlan;
 use crate::viewer::placing::{Placing, Shown, Todo};
 use anyhow::Result;

@@ -1,38 +1,12 @@
 //! The consultation sheet: every view in a labelled grid, with the plan's name
 //! and key figures.
 
+use super::text;
 use image::{Rgba, RgbaImage, imageops};
 
 const INK: Rgba<u8> = Rgba([232, 234, 238, 255]);
 const DIM: Rgba<u8> = Rgba([160, 166, 176, 255]);
 const PAPER: Rgba<u8> = Rgba([28, 31, 36, 255]);
-
-/// Draw `text` with the 8×8 bitmap font at `scale`.
-pub fn draw_text(img: &mut RgbaImage, x: u32, y: u32, scale: u32, color: Rgba<u8>, text: &str) {
-    let mut cx = x;
-    for ch in text.chars() {
-        let glyph = font8x8::legacy::BASIC_LEGACY
-            .get(ch as usize)
-            .copied()
-            .unwrap_or([0; 8]);
-        for (row, bits) in glyph.iter().enumerate() {
-            for col in 0..8 {
-                if bits >> col & 1 == 0 {
-                    continue;
-                }
-                for sy in 0..scale {
-                    for sx in 0..scale {
-                        let (px, py) = (cx + col * scale + sx, y + row as u32 * scale + sy);
-                        if px < img.width() && py < img.height() {
-                            img.put_pixel(px, py, color);
-                        }
-                    }
-                }
-            }
-        }
-        cx += 8 * scale;
-    }
-}
 
 /// The largest side of a tile on the sheet, px.
 pub const TILE_MAX_PX: u32 = 640;
@@ -65,8 +39,8 @@ pub fn compose(title: &str, subtitle: &str, views: &[(String, RgbaImage)]) -> Rg
     let width = cols * tile_w + (cols + 1) * gap;
     let height = header + rows * (tile_h + label + gap) + gap;
     let mut sheet = RgbaImage::from_pixel(width, height, PAPER);
-    draw_text(&mut sheet, gap, 18, 3, INK, title);
-    draw_text(&mut sheet, gap, 54, 2, DIM, subtitle);
+    text::draw(&mut sheet, gap as f32, 14.0, 34.0, INK, title);
+    text::draw(&mut sheet, gap as f32, 52.0, 20.0, DIM, subtitle);
     // The downscaling is most of the work: every view at once, over the cores.
     let tiles = crate::par::map_chunks(views.len(), |r| {
         r.map(|i| imageops::resize(&views[i].1, tile_w, tile_h, imageops::FilterType::Triangle))
@@ -78,7 +52,7 @@ pub fn compose(title: &str, subtitle: &str, views: &[(String, RgbaImage)]) -> Rg
         let x = gap + c * (tile_w + gap);
         let y = header + r * (tile_h + label + gap);
         imageops::overlay(&mut sheet, tile, x as i64, (y + label) as i64);
-        draw_text(&mut sheet, x, y + 6, 2, INK, name);
+        text::draw(&mut sheet, x as f32, (y + 3) as f32, 22.0, INK, name);
     }
     sheet
 }

@@ -169,7 +169,7 @@ pub fn render(loaded: &Loaded, opts: &RenderOptions, inputs: &Inputs) -> Result<
             &stats,
             prepared.scene.placement.coverage.frontal_point,
         );
-        let sheet = crate::sheet::compose(&loaded.plan.name, &subtitle, &named);
+        let sheet = crate::output::sheet::compose(&loaded.plan.name, &subtitle, &named);
         let path = opts.out_dir.join("sheet.png");
         save_png(&sheet, &path, inputs)?;
         files.push(path);
@@ -186,7 +186,7 @@ pub struct Compared {
 /// `render --compare`: per view, the plan's variants side by side
 /// (`compare-<view>.png`, `opts.width`×`opts.height` in all).
 pub fn render_compare(loaded: &Loaded, opts: &RenderOptions, inputs: &Inputs) -> Result<Compared> {
-    let variants = crate::compare::variant_plans(&loaded.plan);
+    let variants = crate::output::compare::variant_plans(&loaded.plan);
     if variants.len() < 2 {
         bail!(
             "--compare: the plan has no [[variants]] to compare; add two to four (README: \"Plan format\")"
@@ -202,7 +202,7 @@ pub fn render_compare(loaded: &Loaded, opts: &RenderOptions, inputs: &Inputs) ->
                 .with_context(|| format!("variant {name:?}"))
         })
         .collect::<Result<Vec<_>>>()?;
-    let tiles = crate::compare::layout(scenes.len(), opts.width, opts.height);
+    let tiles = crate::output::compare::layout(scenes.len(), opts.width, opts.height);
     let mut files = Vec::new();
     for view in &opts.views {
         let mut images = Vec::new();
@@ -215,7 +215,7 @@ pub fn render_compare(loaded: &Loaded, opts: &RenderOptions, inputs: &Inputs) ->
                 renderer.render_image(&gpu, scene, &camera, &targets)?,
             ));
         }
-        let img = crate::compare::compose(opts.width, opts.height, &images);
+        let img = crate::output::compare::compose(opts.width, opts.height, &images);
         let path = opts.out_dir.join(format!("compare-{}.png", view.as_str()));
         save_png(&img, &path, inputs)?;
         files.push(path);

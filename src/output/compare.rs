@@ -2,6 +2,7 @@
 //! each labelled. Shared by the viewer's compare mode and `render --compare`;
 //! no window, no GPU.
 
+use super::text;
 use crate::plan::TreatmentPlan;
 use image::{Rgba, RgbaImage};
 
@@ -78,17 +79,18 @@ pub fn compose(width: u32, height: u32, tiles: &[(String, RgbaImage)]) -> RgbaIm
     let mut out = RgbaImage::from_pixel(width, height, BACKDROP);
     for (tile, (name, img)) in layout(tiles.len(), width, height).iter().zip(tiles) {
         image::imageops::replace(&mut out, img, tile.x as i64, tile.y as i64);
-        let scale = if tile.width >= 480 { 3 } else { 2 };
-        label(&mut out, tile.x + 12, tile.y + 12, scale, name);
+        let size_px = if tile.width >= 480 { 23.0 } else { 16.0 };
+        label(&mut out, tile.x + 12, tile.y + 12, size_px, name);
     }
     out
 }
 
-/// A label on a dark box, legible over any backdrop.
-pub fn label(img: &mut RgbaImage, x: u32, y: u32, scale: u32, text: &str) {
-    let pad = 2 * scale;
-    let w = text.chars().count() as u32 * 8 * scale + 2 * pad;
-    let h = 8 * scale + 2 * pad;
+/// A label on a dark box, legible over any backdrop: the box is the line's
+/// height (at most 37 px at 23 px) and the text's width, padded.
+pub fn label(img: &mut RgbaImage, x: u32, y: u32, size_px: f32, text: &str) {
+    let pad = (0.2 * size_px).round() as u32;
+    let w = text::width_px(size_px, text).ceil() as u32 + 2 * pad;
+    let h = (1.15 * size_px).ceil() as u32 + 2 * pad;
     for py in y..(y + h).min(img.height()) {
         for px in x..(x + w).min(img.width()) {
             let p = img.get_pixel_mut(px, py);
@@ -97,7 +99,14 @@ pub fn label(img: &mut RgbaImage, x: u32, y: u32, scale: u32, text: &str) {
             }
         }
     }
-    crate::sheet::draw_text(img, x + pad, y + pad, scale, LABEL, text);
+    text::draw(
+        img,
+        (x + pad) as f32,
+        (y + pad) as f32,
+        size_px,
+        LABEL,
+        text,
+    );
 }
 
 #[cfg(test)]
@@ -153,6 +162,7 @@ mod tests {
         assert_eq!(t[1].width, 100);
         let img = compose(304, 100, &tiles);
         assert_eq!(*img.get_pixel(t[2].x + 50, 90), Rgba([160, 100, 100, 255]));
-        assert!(img.pixels().any(|p| *p == LABEL));
+        let near = |p: &Rgba<u8>| (0..3).all(|c| p[c].abs_diff(LABEL[c]) < 40);
+        assert!(img.pixels().any(near), "no label text");
     }
 }

@@ -1,0 +1,107 @@
+//! Text on pictures (the sheet, the compare labels, the timeline's captions)
+//! in the same typeface as the PDF: Ubuntu Light (Ubuntu Font Licence, as
+//! egui ships it), antialiased by `ab_glyph`'s outline rasteriser. No bitmap
+//! font anywhere.
+
+use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
+use image::{Rgba, RgbaImage};
+use std::sync::OnceLock;
+
+/// The typeface's bytes, also embedded by the PDF.
+pub const TYPEFACE: &[u8] = epaint_default_fonts::UBUNTU_LIGHT;
+
+fn typeface() -> &'static FontRef<'static> {
+    static FONT: OnceLock<FontRef<'static>> = OnceLock::new();
+    FONT.get_or_init(|| FontRef::try_from_slice(TYPEFACE).expect("the embedded typeface parses"))
+}
+
+/// The width of `text` at `size_px` (the em size), in pixels.
+pub fn width_px(size_px: f32, text: &str) -> f32 {
+    let font = typeface().as_scaled(PxScale::from(size_px));
+    let mut x = 0.0;
+    let mut prev = None;
+    for c in text.chars() {
+        let id = font.glyph_id(c);
+        if let Some(p) = prev {
+            x += font.kern(p, id);
+        }
+        x += font.h_advance(id);
+        prev = Some(id);
+    }
+    x
+}
+
+/// Draw `text` with its top-left corner at (`x`, `y`), the em `size_px`
+/// high, blended over `img` in `color` (its alpha scales the cover).
+/// Whatever falls outside the image is dropped.
+pub fn draw(img: &mut RgbaImage, x: f32, y: f32, size_px: f32, color: Rgba<u8>, text: &str) {
+    let scale = PxScale::from(size_px);
+    let font = typeface().as_scaled(scale);
+    let baseline = y + font.ascent();
+    let mut pen = x;
+    let mut prev = None;
+    for c in text.chars() {
+        let id = font.glyph_id(c);
+        if let Some(p) = prev {
+            pen += font.kern(p, id);
+        }
+        let glyph = id.with_scale_and_position(scale, point(pen, baseline));
+        pen += font.h_advance(id);
+        prev = Some(id);
+        let Some(outline) = typeface().outline_glyph(glyph) else {
+            continue; // a space
+        };
+        let bounds = outline.px_bounds();
+        outline.draw(|gx, gy, cover| {
+            let px = bounds.min.x as i64 + gx as i64;
+            let py = bounds.min.y as i64 + gy as i64;
+            if px < 0 || py < 0 || px >= img.width() as i64 || py >= img.height() as i64 {
+                return;
+            }
+            let a = cover.clamp(0.0, 1.0) * color[3] as f32 / 255.0;
+            let dst = img.get_pixel_mut(px as u32, py as u32);
+            for ch in 0..3 {
+                let v = dst[ch] as f32 * (1.0 - a) + color[ch] as f32 * a;
+                dst[ch] = v.round() as u8;
+            }
+            dst[3] = dst[3].max((a * 255.0).round() as u8);
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_antialiased_and_as_wide_as_measured() {
+        let mut img = RgbaImage::from_pixel(400, 60, Rgba([0, 0, 0, 255]));
+        let text = "Before · 5 years";
+        draw(&mut img, 10.0, 10.0, 28.0, Rgba([255, 255, 255, 255]), text);
+        let lit: Vec<(u32, u32)> = img
+            .enumerate_pixels()
+            .filter(|(_, _, p)| p[0] > 0)
+            .map(|(x, y, _)| (x, y))
+            .collect();
+        assert!(!lit.is_empty());
+        // Antialiased: edges are in between, not only black and white.
+        let grey = img.pixels().filter(|p| p[0] > 20 && p[0] < 235).count();
+        assert!(grey > lit.len() / 5, "{grey} of {}", lit.len());
+        let right = lit.iter().map(|p| p.0).max().unwrap() as f32;
+        let w = width_px(28.0, text);
+        assert!(
+            (right - 10.0 - w).abs() < 4.0,
+            "inked to {right}, measured {w}"
+        );
+        // Cap height about 0.7 em, below the top.
+        let top = lit.iter().map(|p| p.1).min().unwrap();
+        assert!((10..22).contains(&top), "{top}");
+    }
+
+    #[test]
+    fn text_past_the_edges_is_clipped() {
+        let mut img = RgbaImage::new(20, 10);
+        draw(&mut img, -30.0, -8.0, 40.0, Rgba([255, 0, 0, 255]), "WWWW");
+        draw(&mut img, 15.0, 5.0, 40.0, Rgba([255, 0, 0, 255]), "WWWW");
+    }
+}
