@@ -95,6 +95,10 @@ fn the_consultation_pdf_names_the_client_and_every_session() {
             "session count {n} missing in:\n{text}"
         );
     }
+    // A4 unless the plan asks for Letter.
+    let info = String::from_utf8_lossy(&poppler("pdfinfo", &["consultation.pdf"], &dir).stdout)
+        .into_owned();
+    assert!(info.contains("595.28 x 841.89 pts (A4)"), "{info}");
     // Both pages render, and the picture pages are not blank.
     poppler(
         "pdftoppm",
@@ -111,13 +115,46 @@ fn the_consultation_pdf_names_the_client_and_every_session() {
     }
 }
 
+/// `[consultation] paper = "letter"`: the same document on US Letter, all
+/// of it on the page.
+#[test]
+fn a_letter_plan_gets_a_letter_document() {
+    let dir = folder("letter");
+    let plan = format!("{PLAN}paper = \"letter\"\n");
+    std::fs::write(dir.join("plan.toml"), plan).unwrap();
+    let out = run(
+        &dir,
+        &["render", "--plan", "plan.toml", "--pdf", "letter.pdf"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let info =
+        String::from_utf8_lossy(&poppler("pdfinfo", &["letter.pdf"], &dir).stdout).into_owned();
+    assert!(info.contains("612 x 792 pts (letter)"), "{info}");
+    assert!(info.lines().any(|l| l.starts_with("Pages:") && l.ends_with(" 2")), "{info}");
+    // The last lines of each page are inside it: the totals and the strip labels.
+    let text = String::from_utf8_lossy(&poppler("pdftotext", &["letter.pdf", "-"], &dir).stdout)
+        .into_owned();
+    for want in ["treated area", "5 years", "Jan Novak"] {
+        assert!(text.contains(want), "missing {want:?} in:\n{text}");
+    }
+}
+
 #[test]
 fn bad_pdf_requests_are_refused_and_write_nothing() {
     let dir = folder("bad");
     std::fs::write(dir.join("plan.pdf"), PLAN).unwrap();
     let long = format!("{PLAN}notes = \"{}\"\n", "x".repeat(2500));
     std::fs::write(dir.join("long.toml"), &long).unwrap();
-    let cases: [(&[&str], &str); 4] = [
+    std::fs::write(dir.join("legal.toml"), format!("{PLAN}paper = \"legal\"\n")).unwrap();
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["--pdf", "out.pdf", "--plan", "legal.toml"],
+            "consultation.paper",
+        ),
         (&["--pdf", "out.txt"], "name a .pdf file"),
         (&["--pdf", "/proc/out.pdf"], "/proc/out.pdf"),
         (
@@ -135,6 +172,6 @@ fn bad_pdf_requests_are_refused_and_write_nothing() {
         common::refused(&run(&dir, &all), &[want]);
     }
     let names = common::file_names(&dir);
-    assert_eq!(names, ["long.toml", "plan.pdf"]);
+    assert_eq!(names, ["legal.toml", "long.toml", "plan.pdf"]);
     assert_eq!(std::fs::read_to_string(dir.join("plan.pdf")).unwrap(), PLAN);
 }

@@ -1,4 +1,4 @@
-//! The consultation document: an A4 PDF (krilla) the client takes home and
+//! The consultation document: an A4 or Letter PDF (krilla) the client takes home and
 //! the practitioner files. Vector text in an embedded open-licence font
 //! (Ubuntu Light, Ubuntu Font Licence, as egui ships it), so it can be
 //! selected and searched; pictures embedded as JPEG at print resolution.
@@ -25,8 +25,6 @@ use krilla::text::{Font, TextDirection};
 use std::path::Path;
 use std::sync::Arc;
 
-/// A4 in points.
-const PAGE: (f32, f32) = (595.28, 841.89);
 const MARGIN: f32 = 42.0;
 /// Pictures at 1280×720: 250 pt wide is about 370 dpi.
 const PICTURE_PX: (u32, u32) = (1280, 720);
@@ -35,6 +33,8 @@ const JPEG_QUALITY: u8 = 88;
 struct Pen<'a, 'b> {
     surface: &'a mut Surface<'b>,
     font: Font,
+    /// The page's width and height, points.
+    page: (f32, f32),
 }
 
 impl Pen<'_, '_> {
@@ -128,24 +128,28 @@ pub fn write(
 
     let font = Font::new(Arc::new(super::text::TYPEFACE.to_vec()).into(), 0)
         .context("the embedded font")?;
+    let size = plan.consultation.paper.size_pt();
+    let settings = || PageSettings::from_wh(size.0, size.1).expect("a paper size");
     let mut doc = Document::new();
     {
-        let mut page = doc.start_page_with(PageSettings::from_wh(PAGE.0, PAGE.1).expect("A4"));
+        let mut page = doc.start_page_with(settings());
         let mut surface = page.surface();
         let mut pen = Pen {
             surface: &mut surface,
             font: font.clone(),
+            page: size,
         };
         first_page(&mut pen, plan, stats, &before[..2], &after[..2])?;
         surface.finish();
         page.finish();
     }
     {
-        let mut page = doc.start_page_with(PageSettings::from_wh(PAGE.0, PAGE.1).expect("A4"));
+        let mut page = doc.start_page_with(settings());
         let mut surface = page.surface();
         let mut pen = Pen {
             surface: &mut surface,
             font,
+            page: size,
         };
         second_page(&mut pen, plan, &before[2..], &after[2..], &strip)?;
         surface.finish();
@@ -168,7 +172,7 @@ fn before_after(
     before: &[image::RgbaImage],
     after: &[image::RgbaImage],
 ) -> Result<f32> {
-    let col = (PAGE.0 - 2.0 * MARGIN - 12.0) / 2.0;
+    let col = (pen.page.0 - 2.0 * MARGIN - 12.0) / 2.0;
     pen.fill(DIM);
     pen.text(MARGIN, y, 10.0, "before");
     pen.text(MARGIN + col + 12.0, y, 10.0, "after");
@@ -287,7 +291,7 @@ fn second_page(
         12.0,
         "Healing: the hairline after the last session",
     );
-    let w = (PAGE.0 - 2.0 * MARGIN - 3.0 * 8.0) / 4.0;
+    let w = (pen.page.0 - 2.0 * MARGIN - 3.0 * 8.0) / 4.0;
     for (i, (label, img)) in strip.iter().enumerate() {
         let x = MARGIN + i as f32 * (w + 8.0);
         let h = pen.picture(x, y + 24.0, w, img)?;

@@ -89,6 +89,33 @@ pub struct ConsultationSpec {
     pub date: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    /// The document's paper: `"a4"` (the default) or `"letter"`.
+    #[serde(default, skip_serializing_if = "Paper::is_a4")]
+    pub paper: Paper,
+}
+
+/// Paper sizes the consultation document is laid out for.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    #[default]
+    A4,
+    /// US Letter, 8.5 × 11 in.
+    Letter,
+}
+
+impl Paper {
+    fn is_a4(&self) -> bool {
+        *self == Paper::A4
+    }
+
+    /// Width and height in PDF points (1/72 in).
+    pub fn size_pt(self) -> (f32, f32) {
+        match self {
+            Paper::A4 => (595.28, 841.89),
+            Paper::Letter => (612.0, 792.0),
+        }
+    }
 }
 
 impl ConsultationSpec {
