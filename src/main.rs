@@ -52,6 +52,9 @@ enum Command {
         /// Start in compare mode (the plan's [[variants]] side by side).
         #[arg(long)]
         compare: bool,
+        /// Start with the before | after wipe (before left of the divider, after right).
+        #[arg(long)]
+        wipe: bool,
         /// Start with the slow turntable on.
         #[arg(long)]
         turntable: bool,
@@ -167,16 +170,21 @@ fn run(cli: Cli) -> Result<()> {
             screenshot,
             no_ui,
             compare,
+            wipe,
             turntable,
             out,
             timing,
             motion_scale,
         } => {
+            if compare && wipe {
+                bail!("--compare and --wipe: give one of them");
+            }
             let mut opts = view_options(plan, &size, &view)?;
             opts.frames = frames;
             opts.screenshot = screenshot;
             opts.no_ui = no_ui;
             opts.compare = compare;
+            opts.wipe = wipe;
             opts.turntable = turntable;
             opts.out = out;
             opts.timing = timing;
@@ -322,6 +330,7 @@ fn view_options(
         screenshot: None,
         no_ui: false,
         compare: false,
+        wipe: false,
         turntable: false,
         out: PathBuf::from("smp-out"),
         timing: false,

@@ -134,7 +134,11 @@ fn a_letter_plan_gets_a_letter_document() {
     let info =
         String::from_utf8_lossy(&poppler("pdfinfo", &["letter.pdf"], &dir).stdout).into_owned();
     assert!(info.contains("612 x 792 pts (letter)"), "{info}");
-    assert!(info.lines().any(|l| l.starts_with("Pages:") && l.ends_with(" 2")), "{info}");
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Pages:") && l.ends_with(" 2")),
+        "{info}"
+    );
     // The last lines of each page are inside it: the totals and the strip labels.
     let text = String::from_utf8_lossy(&poppler("pdftotext", &["letter.pdf", "-"], &dir).stdout)
         .into_owned();

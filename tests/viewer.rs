@@ -100,7 +100,6 @@ fn viewer_with_env(display: &Display, args: &[&str], env: &[(&str, &str)]) -> Ou
     out
 }
 
-/// The built-in default plan from the front, as `render` draws it.
 /// `render --compare` of the front view at `size` into `dir`; it must succeed.
 fn render_compare_front(dir: &Path, size: &str) {
     let out = Command::new(BIN)
@@ -123,8 +122,17 @@ fn render_compare_front(dir: &Path, size: &str) {
     );
 }
 
+/// The built-in default plan from the front, as `render` draws it.
 fn headless_front() -> RgbaImage {
-    let loaded = smp_preview::loading::load(None).unwrap();
+    headless_front_at(None)
+}
+
+/// The same before treatment (`Some(0)`) or after any session.
+fn headless_front_at(session: Option<u32>) -> RgbaImage {
+    let mut loaded = smp_preview::loading::load(None).unwrap();
+    if session.is_some() {
+        loaded.plan = loaded.plan.shown_at(session, 0.0);
+    }
     let prepared = common::prepare(&loaded);
     prepared
         .render_views(&[ViewName::Front], WIDTH, HEIGHT)
@@ -404,7 +412,8 @@ fn render_compare_shows_the_variants() {
         );
         // The label is drawn in the band above.
         let (label, _) = common::flip(&band(&reference, 0, 48), &band(&crop, 0, 48));
-        assert!(label > 0.05, "{name}: no label drawn (FLIP {label})");
+        // (A short name in the 16 px type covers about 1.5 % of the band.)
+        assert!(label > 0.015, "{name}: no label drawn (FLIP {label})");
         // The whole tile below the label: the shades differ only on the scalp.
         let scalp = band(&crop, 48, rest);
         let l: f32 = scalp
@@ -489,4 +498,92 @@ fn a_plan_changed_on_disk_is_loaded_again() {
         "{line}{rest}"
     );
     assert_eq!(std::fs::read_to_string(&plan).unwrap(), second);
+}
+
+/// The before | after wipe, driven as a user would (`SMP_VIEWER_INPUT`
+/// plays a press on the divider, a drag to the left and a release, then
+/// the P key): the divider follows the drag, the picture is the untreated
+/// head left of it and the treated one right of it, as `render` draws them;
+/// and P writes the consultation PDF into the screenshot folder.
+#[test]
+fn the_wipe_divider_drags_and_p_writes_the_consultation_pdf() {
+    let display = display();
+    let dir = out_dir("viewer-wipe");
+    let shot = dir.join("wipe.png");
+    let size = format!("{WIDTH}x{HEIGHT}");
+    let (mid, to) = (WIDTH / 2, 200);
+    let y = HEIGHT / 2;
+    let script = format!(
+        "2:press={mid},{y};3:move={},{y};4:move={to},{y};5:release;6:key=p",
+        mid - 40
+    );
+    let out = viewer_with_env(
+        &display,
+        &[
+            "--wipe",
+            "--frames",
+            "10",
+            "--size",
+            &size,
+            "--no-ui",
+            "--screenshot",
+            shot.to_str().unwrap(),
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+        &[("SMP_VIEWER_INPUT", &script)],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "viewer failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let window = image::open(&shot).unwrap().to_rgba8();
+    // Left of the divider (clear of it and of the labels): before.
+    let crop = |img: &RgbaImage, x0: u32, x1: u32| {
+        image::imageops::crop_imm(img, x0, 50, x1 - x0, HEIGHT - 50).to_image()
+    };
+    let before = headless_front_at(Some(0));
+    let after = headless_front();
+    assert_matches(
+        "wipe-left",
+        &dir,
+        &crop(&before, 0, to - 16),
+        &crop(&window, 0, to - 16),
+    );
+    assert_matches(
+        "wipe-right",
+        &dir,
+        &crop(&after, to + 16, WIDTH),
+        &crop(&window, to + 16, WIDTH),
+    );
+    // The divider is a light line where the drag left it, not in the middle.
+    let column_light = |x: u32| {
+        (60..HEIGHT - 10)
+            .filter(|&yy| window.get_pixel(x, yy)[0] > 200)
+            .count()
+    };
+    assert!(
+        column_light(to) > (HEIGHT as usize - 70) * 3 / 4,
+        "no divider at x={to}"
+    );
+    let off_after = (60..HEIGHT - 10)
+        .filter(|&yy| {
+            let (w, r) = (window.get_pixel(mid, yy), after.get_pixel(mid, yy));
+            (0..3).any(|c| w[c].abs_diff(r[c]) > 60)
+        })
+        .count();
+    assert!(off_after < 10, "a divider is still in the middle");
+    // The PDF: written before the viewer closed, named as the folder's next.
+    let pdf = dir.join("consultation-001.pdf");
+    assert!(stdout.contains("wrote"), "{stdout}");
+    let text = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils; .ci/run installs it)");
+    let text = String::from_utf8_lossy(&text.stdout);
+    let plan = smp_preview::plan::TreatmentPlan::default_plan();
+    assert!(text.contains(&plan.name), "{text}");
 }

@@ -79,14 +79,14 @@ pub fn compose(width: u32, height: u32, tiles: &[(String, RgbaImage)]) -> RgbaIm
     let mut out = RgbaImage::from_pixel(width, height, BACKDROP);
     for (tile, (name, img)) in layout(tiles.len(), width, height).iter().zip(tiles) {
         image::imageops::replace(&mut out, img, tile.x as i64, tile.y as i64);
-        let size_px = if tile.width >= 480 { 23.0 } else { 16.0 };
+        let size_px = if tile.width >= 480 { 22.0 } else { 16.0 };
         label(&mut out, tile.x + 12, tile.y + 12, size_px, name);
     }
     out
 }
 
 /// A label on a dark box, legible over any backdrop: the box is the line's
-/// height (at most 37 px at 23 px) and the text's width, padded.
+/// height (34 px at 22 px: clear of the top 48 px the viewer labels too) and the text's width, padded.
 pub fn label(img: &mut RgbaImage, x: u32, y: u32, size_px: f32, text: &str) {
     let pad = (0.2 * size_px).round() as u32;
     let w = text::width_px(size_px, text).ceil() as u32 + 2 * pad;

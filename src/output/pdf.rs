@@ -206,14 +206,18 @@ fn first_page(
     let mut y = 102.0;
     pen.fill(INK);
     for (label, value) in plan.consultation.fields() {
-        // Notes run long: one line each, cut at the page's width.
-        for (k, line) in value.lines().take(4).enumerate() {
-            let shown: String = line.chars().take(90).collect();
+        // Notes run long: wrapped to the page's width, at most six lines.
+        let width = pen.page.0 - 2.0 * MARGIN - 80.0;
+        for (k, shown) in super::text::wrap(9.5, width, value)
+            .iter()
+            .take(6)
+            .enumerate()
+        {
             let head = if k == 0 { label } else { "" };
             pen.fill(DIM);
             pen.text(MARGIN, y, 9.5, head);
             pen.fill(INK);
-            pen.text(MARGIN + 80.0, y, 9.5, &shown);
+            pen.text(MARGIN + 80.0, y, 9.5, shown);
             y += 13.0;
         }
     }

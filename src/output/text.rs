@@ -31,6 +31,41 @@ pub fn width_px(size_px: f32, text: &str) -> f32 {
     x
 }
 
+/// `text` broken into lines no wider than `max_width` at `size` (the same
+/// units: px on pictures, points on the PDF), at spaces; a word wider than
+/// the line is cut. Line breaks in `text` are kept.
+pub fn wrap(size: f32, max_width: f32, text: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    for paragraph in text.lines() {
+        let mut line = String::new();
+        for word in paragraph.split_whitespace() {
+            let candidate = if line.is_empty() {
+                word.to_string()
+            } else {
+                format!("{line} {word}")
+            };
+            if width_px(size, &candidate) <= max_width || line.is_empty() {
+                line = candidate;
+            } else {
+                lines.push(std::mem::take(&mut line));
+                line = word.to_string();
+            }
+            // A single word too long for the line: cut it to fit.
+            while width_px(size, &line) > max_width && line.chars().count() > 1 {
+                let mut cut: String = line.clone();
+                while width_px(size, &cut) > max_width && cut.chars().count() > 1 {
+                    cut.pop();
+                }
+                let rest = line[cut.len()..].to_string();
+                lines.push(cut);
+                line = rest;
+            }
+        }
+        lines.push(line);
+    }
+    lines
+}
+
 /// Draw `text` with its top-left corner at (`x`, `y`), the em `size_px`
 /// high, blended over `img` in `color` (its alpha scales the cover).
 /// Whatever falls outside the image is dropped.
@@ -96,6 +131,20 @@ mod tests {
         // Cap height about 0.7 em, below the top.
         let top = lit.iter().map(|p| p.1).min().unwrap();
         assert!((10..22).contains(&top), "{top}");
+    }
+
+    #[test]
+    fn wrapped_lines_fit_and_keep_every_word() {
+        let text = "Mature hairline, slightly recessed temples; ink matched to the buzzed hair.\nSecond paragraph averyveryverylongwordthatcannotfitononeline";
+        let lines = wrap(10.0, 120.0, text);
+        assert!(lines.len() >= 4, "{lines:?}");
+        for l in &lines {
+            assert!(width_px(10.0, l) <= 120.0, "{l:?}");
+        }
+        let joined: String = lines.concat().split_whitespace().collect();
+        let want: String = text.split_whitespace().collect();
+        assert_eq!(joined, want);
+        assert_eq!(wrap(10.0, 500.0, "one line"), ["one line"]);
     }
 
     #[test]

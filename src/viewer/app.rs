@@ -2,6 +2,8 @@
 
 mod faults;
 mod scenes;
+mod script;
+mod wipe;
 
 use super::gfx::{FrameResult, Gfx, UiFrame};
 use super::input::{self, Action, Button, DoubleClick, Drag, Key, Mods};
@@ -99,6 +101,12 @@ pub struct App {
     /// again when the panel reshapes it.
     head_spec: crate::plan::HeadSpec,
     compare: bool,
+    /// The before | after wipe is on: where its divider is, 0-1 of the width.
+    wipe: Option<f32>,
+    /// Input to play at given frames (`SMP_VIEWER_INPUT`, tests).
+    script: Vec<(u32, script::Scripted)>,
+    /// The consultation PDF being written, if one is.
+    document: Option<crate::viewer::document::DocumentJob>,
     ui_hidden: bool,
     help: bool,
     frame_time: bool,
@@ -143,9 +151,11 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(opts: ViewOptions, loaded: loading::Loaded) -> App {
+    pub fn new(opts: ViewOptions, loaded: loading::Loaded) -> Result<App> {
         let compare = opts.compare;
-        App {
+        let wipe = opts.wipe.then_some(0.5);
+        let script = script::from_env()?;
+        Ok(App {
             ui_hidden: opts.no_ui,
             plan: loaded.plan.clone(),
             head_spec: loaded.plan.head.clone(),
@@ -163,6 +173,9 @@ impl App {
             opts,
             run: None,
             compare,
+            wipe,
+            script,
+            document: None,
             help: false,
             frame_time: false,
             quit_prompt: false,
@@ -190,7 +203,7 @@ impl App {
             disk_conflict: false,
             last_disk_check: Instant::now(),
         }
-        .with_disk_stamp()
+        .with_disk_stamp())
     }
 
     fn dirty(&self) -> bool {
@@ -233,7 +246,7 @@ impl App {
         }
         self.panel.placement_ms = Some(t0.elapsed().as_secs_f32() * 1e3);
         let size = window.inner_size();
-        let tiles = compare::layout(shown.len(), size.width.max(1), size.height.max(1));
+        let tiles = self.layout(shown.len(), size.width, size.height);
         let aspect = tiles[0].width as f32 / tiles[0].height as f32;
         let orbit = orbit.unwrap_or_else(|| {
             let mut orbit = Orbit::new(shown[0].scene.bounds, self.opts.view, aspect);
@@ -360,9 +373,10 @@ impl App {
     }
 
     fn act(&mut self, action: Action) {
-        let Some(run) = self.run.as_mut() else { return };
+        let Some(run) = self.run.as_ref() else { return };
         let size = run.window.inner_size();
-        let tiles = compare::layout(run.shown.len(), size.width.max(1), size.height.max(1));
+        let tiles = self.layout(run.shown.len(), size.width, size.height);
+        let Some(run) = self.run.as_mut() else { return };
         let aspect = tiles[0].width as f32 / tiles[0].height.max(1) as f32;
         match action {
             Action::View(v) => run.orbit.jump(v, aspect),
@@ -376,6 +390,8 @@ impl App {
             Action::Screenshot => self.shot_pending = true,
             Action::FrameTime => self.frame_time = !self.frame_time,
             Action::Compare => self.toggle_compare(!self.compare),
+            Action::Wipe => self.toggle_wipe(self.wipe.is_none()),
+            Action::Document => self.start_document(),
             Action::Help => self.help = !self.help,
             Action::Save => {
                 self.save_here();
@@ -405,6 +421,9 @@ impl App {
         }
         self.fold_panel |= on && !self.compare;
         self.compare = on;
+        if on {
+            self.wipe = None;
+        }
         if let Err(e) = self.sync_scenes() {
             self.set_status(format!("{e:#}"), true);
         }
@@ -413,7 +432,7 @@ impl App {
     fn tiles(&self) -> Vec<Tile> {
         let run = self.run.as_ref().expect("running");
         let (w, h) = run.gfx.size();
-        compare::layout(run.shown.len(), w, h)
+        self.layout(run.shown.len(), w, h)
     }
 
     /// The egui side of a frame: scene images, labels, panel, overlays.
@@ -431,7 +450,7 @@ impl App {
         for (vp, shown) in run.gfx.viewports.iter().zip(&run.shown) {
             // The picture itself is copied in under the UI (see `blit`).
             let rect = to_points(&vp.tile);
-            if tiles.len() > 1 {
+            if tiles.len() > 1 && self.wipe.is_none() {
                 let pos = rect.min + egui::vec2(10.0, 10.0);
                 let galley = painter.layout_no_wrap(
                     shown.name.clone(),
@@ -443,6 +462,7 @@ impl App {
                 painter.galley(pos, galley, egui::Color32::WHITE);
             }
         }
+        self.draw_divider(&painter, ppp, run.gfx.size());
         let mut events = panel::PanelEvents::default();
         if self.frame_time
             && let Some(ms) = median(self.timing.recent.make_contiguous())
@@ -503,6 +523,8 @@ impl App {
         let info = PanelInfo {
             dirty: self.dirty(),
             compare: self.compare,
+            wipe: self.wipe.is_some(),
+            document_busy: self.document.is_some(),
             plan_path: self.plan_path.as_deref(),
             impressions: run.shown[0].scene.impressions.count,
         };
@@ -634,6 +656,12 @@ impl App {
         if let Some(on) = events.compare {
             self.toggle_compare(on);
         }
+        if let Some(on) = events.wipe {
+            self.toggle_wipe(on);
+        }
+        if events.document {
+            self.start_document();
+        }
         self.ui_dragging = ctx.dragged_id().is_some();
         let released = self.panel.placement_deferred && !self.ui_dragging;
         if self.plan != before || released {
@@ -656,11 +684,14 @@ impl App {
             }
         }
         let title = self.title();
+        // Tiles may have changed with compare mode or the wipe.
+        let run = self.run.as_ref().expect("running");
+        let (w, h) = run.gfx.size();
+        let tiles = self.layout(run.shown.len(), w, h);
+        let divider = self.divider_px(w);
         let run = self.run.as_mut().expect("running");
         run.window.set_title(&title);
-        // Tiles may have changed with compare mode.
-        let (w, h) = run.gfx.size();
-        let tiles = compare::layout(run.shown.len(), w, h);
+        run.gfx.wipe_x = divider;
         let primitives = ctx.tessellate(out.shapes, out.pixels_per_point);
         if tiles != run.gfx.viewports.iter().map(|v| v.tile).collect::<Vec<_>>() {
             // Compare mode changed this frame: draw the new layout next frame.
@@ -771,6 +802,11 @@ impl App {
             tiles.push((s.name.clone(), run.gfx.read_viewport(i)?));
         }
         let (w, h) = run.gfx.size();
+        if self.wipe.is_some() && tiles.len() == 2 {
+            let after = tiles.pop().expect("two").1;
+            let before = tiles.pop().expect("two").1;
+            return Ok(self.wipe_picture(before, &after));
+        }
         Ok(screenshot::picture(w, h, tiles))
     }
 
@@ -863,7 +899,16 @@ impl ApplicationHandler for App {
                     MouseButton::Middle => Some(Button::Middle),
                     _ => None,
                 };
+                let width = run.window.inner_size().width;
+                let divider = wipe::divider_at(self.wipe, width);
                 match (state, b) {
+                    (ElementState::Pressed, Some(Button::Left))
+                        if !over_ui
+                            && divider
+                                .is_some_and(|x| input::grabs_divider(self.cursor.0, x as f32)) =>
+                    {
+                        self.drag = Some((Drag::Wipe, 0.0));
+                    }
                     (ElementState::Pressed, Some(b)) if !over_ui => {
                         self.drag = Some((input::drag_for(b, self.mods), 0.0));
                         let t = self.started.elapsed().as_secs_f64();
@@ -886,11 +931,17 @@ impl ApplicationHandler for App {
                 self.cursor = p;
                 if let Some((mode, moved)) = &mut self.drag {
                     *moved += dx.hypot(dy);
-                    if input::is_drag(*moved) {
-                        let h = run.window.inner_size().height as f32;
+                    let size = run.window.inner_size();
+                    if *mode == Drag::Wipe {
+                        // The divider follows the pointer from the first pixel.
+                        self.wipe = Some((p.0 / size.width.max(1) as f32).clamp(0.0, 1.0));
+                        run.window.request_redraw();
+                    } else if input::is_drag(*moved) {
+                        let h = size.height as f32;
                         match mode {
                             Drag::Orbit => run.orbit.rotate(dx, dy),
                             Drag::Pan => run.orbit.pan(dx, dy, h),
+                            Drag::Wipe => {}
                         }
                         run.window.request_redraw();
                     }
@@ -924,6 +975,8 @@ impl ApplicationHandler for App {
 
     fn about_to_wait(&mut self, event_loop: &ActiveEventLoop) {
         self.watch_disk();
+        self.poll_document();
+        self.play_script(event_loop);
         let Some(run) = self.run.as_ref() else { return };
         if run.orbit.animating() || self.opts.frames.is_some() {
             run.window.request_redraw();
@@ -950,7 +1003,7 @@ impl ApplicationHandler for App {
             .toast
             .as_ref()
             .is_some_and(|(_, t)| t.elapsed() < Duration::from_secs(7));
-        event_loop.set_control_flow(if toast {
+        event_loop.set_control_flow(if toast || self.document.is_some() {
             ControlFlow::wait_duration(Duration::from_millis(500))
         } else if self.plan_path.is_some() {
             ControlFlow::wait_duration(faults::DISK_CHECK)
@@ -960,6 +1013,7 @@ impl ApplicationHandler for App {
     }
 
     fn exiting(&mut self, _event_loop: &ActiveEventLoop) {
+        self.finish_document();
         if self.opts.frames.is_some() || self.opts.timing {
             let t = &self.timing;
             match (median(&t.all), median(&t.render_ms)) {

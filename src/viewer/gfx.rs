@@ -58,6 +58,9 @@ pub struct Gfx {
     blit: Blit,
     panel_cache: PanelCache,
     pub viewports: Vec<Viewport>,
+    /// The before | after wipe: the second viewport is shown only from
+    /// this column (window pixels) on.
+    pub wipe_x: Option<u32>,
     window: Arc<Window>,
 }
 
@@ -156,6 +159,7 @@ impl Gfx {
             surface_readable,
             egui,
             viewports: Vec::new(),
+            wipe_x: None,
             window,
         })
     }
@@ -312,8 +316,16 @@ impl Gfx {
                 a: 1.0,
             };
             let mut pass = clear_pass(&mut encoder, "window", &view, backdrop);
-            for vp in &self.viewports {
+            for (i, vp) in self.viewports.iter().enumerate() {
+                if let (Some(x), 1) = (self.wipe_x, i) {
+                    let x = x.min(w);
+                    if x >= w {
+                        continue;
+                    }
+                    pass.set_scissor_rect(x, 0, w - x, h);
+                }
                 self.blit.draw(&mut pass, vp.targets(fast).1, &vp.tile);
+                pass.set_scissor_rect(0, 0, w, h);
             }
             if let Some(rect) = ui.panel.filter(|_| !panel.is_empty()) {
                 let px = panel_cache::pixel_rect(rect, ui.pixels_per_point);

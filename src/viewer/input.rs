@@ -30,6 +30,10 @@ pub enum Action {
     Screenshot,
     FrameTime,
     Compare,
+    /// Before and after in one picture, split by a divider.
+    Wipe,
+    /// Write the consultation PDF.
+    Document,
     Help,
     Save,
     Open,
@@ -47,6 +51,8 @@ pub const BINDINGS: &[(&str, &str)] = &[
     ("1 … 6", "front, left, right, back, top, three-quarter"),
     ("T", "slow turntable on/off"),
     ("C", "compare mode: the plan's variants side by side"),
+    ("W", "before | after wipe: drag the divider across the head"),
+    ("P", "write the consultation PDF into the screenshot folder"),
     ("H", "hide all UI (clean picture for the client)"),
     ("S", "save a full-resolution screenshot PNG"),
     ("F", "frame-time readout"),
@@ -83,6 +89,8 @@ pub fn key_action(key: Key, mods: Mods) -> Option<Action> {
                 's' => Some(Screenshot),
                 'f' => Some(FrameTime),
                 'c' => Some(Compare),
+                'w' => Some(Wipe),
+                'p' => Some(Document),
                 _ => None,
             },
         },
@@ -100,6 +108,16 @@ pub enum Button {
 pub enum Drag {
     Orbit,
     Pan,
+    /// Moving the before | after divider.
+    Wipe,
+}
+
+/// How close to the wipe's divider (px) a press grabs it rather than the head.
+pub const DIVIDER_GRAB_PX: f32 = 12.0;
+
+/// Whether a press at `x` grabs the divider at `divider_x`.
+pub fn grabs_divider(x: f32, divider_x: f32) -> bool {
+    (x - divider_x).abs() <= DIVIDER_GRAB_PX
 }
 
 /// What dragging with `button` does.
@@ -179,6 +197,8 @@ mod tests {
         assert_eq!(key_action(Key::Char('h'), NONE), Some(Action::HideUi));
         assert_eq!(key_action(Key::Char('f'), NONE), Some(Action::FrameTime));
         assert_eq!(key_action(Key::Char('c'), NONE), Some(Action::Compare));
+        assert_eq!(key_action(Key::Char('w'), NONE), Some(Action::Wipe));
+        assert_eq!(key_action(Key::Char('P'), NONE), Some(Action::Document));
         assert_eq!(key_action(Key::Char('?'), NONE), Some(Action::Help));
         assert_eq!(key_action(Key::F1, NONE), Some(Action::Help));
         assert_eq!(key_action(Key::F11, NONE), Some(Action::Fullscreen));
@@ -208,6 +228,13 @@ mod tests {
         assert_eq!(drag_for(Button::Left, shift), Drag::Pan);
         assert_eq!(drag_for(Button::Right, NONE), Drag::Pan);
         assert_eq!(drag_for(Button::Middle, NONE), Drag::Pan);
+    }
+
+    #[test]
+    fn the_divider_is_grabbed_near_it_only() {
+        assert!(grabs_divider(300.0, 310.0));
+        assert!(grabs_divider(322.0, 310.0));
+        assert!(!grabs_divider(330.0, 310.0));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 mod app;
 mod blit;
+mod document;
 mod gfx;
 pub mod input;
 pub mod orbit;
@@ -32,6 +33,8 @@ pub struct ViewOptions {
     /// Start with the UI hidden (as after `H`).
     pub no_ui: bool,
     pub compare: bool,
+    /// Start with the before | after wipe, the divider in the middle.
+    pub wipe: bool,
     pub turntable: bool,
     /// Folder for `S` screenshots.
     pub out: PathBuf,
@@ -95,7 +98,7 @@ pub fn run(opts: ViewOptions) -> Result<()> {
     }
     let event_loop =
         winit::event_loop::EventLoop::new().map_err(|e| anyhow::anyhow!("{NO_DISPLAY} ({e})"))?;
-    let mut app = app::App::new(opts, loaded);
+    let mut app = app::App::new(opts, loaded)?;
     event_loop.run_app(&mut app)?;
     match app.error.take() {
         Some(e) => Err(e),

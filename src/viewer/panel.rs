@@ -32,11 +32,17 @@ pub struct PanelEvents {
     pub load: Option<PathBuf>,
     pub save: Option<PathBuf>,
     pub compare: Option<bool>,
+    pub wipe: Option<bool>,
+    /// Write the consultation PDF.
+    pub document: bool,
 }
 
 pub struct PanelInfo<'a> {
     pub dirty: bool,
     pub compare: bool,
+    pub wipe: bool,
+    /// A consultation PDF is being written.
+    pub document_busy: bool,
     pub plan_path: Option<&'a std::path::Path>,
     pub impressions: u32,
 }
@@ -333,6 +339,14 @@ pub fn show(
             if ui.checkbox(&mut on, "compare mode (C)").changed() {
                 ev.compare = Some(on);
             }
+            let mut wipe = info.wipe;
+            if ui
+                .checkbox(&mut wipe, "before | after wipe (W)")
+                .on_hover_text("drag the divider across the head")
+                .changed()
+            {
+                ev.wipe = Some(wipe);
+            }
             let mut remove = None;
             let base = plan
                 .sessions
@@ -457,6 +471,18 @@ fn file_section(ui: &mut Ui, state: &mut PanelState, info: &PanelInfo, ev: &mut 
             }));
         }
     });
+    let pdf = egui::Button::new(if info.document_busy {
+        "writing the consultation PDF…"
+    } else {
+        "consultation PDF"
+    });
+    if ui
+        .add_enabled(!info.document_busy, pdf)
+        .on_hover_text("P: before and after, sessions and healing, into the screenshot folder")
+        .clicked()
+    {
+        ev.document = true;
+    }
     if let Some((msg, error)) = &state.status {
         let color = if *error {
             egui::Color32::from_rgb(255, 120, 110)

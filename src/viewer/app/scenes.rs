@@ -20,6 +20,10 @@ impl App {
         }
         let mut p = self.plan.clone();
         p.variants.clear();
+        if self.wipe.is_some() {
+            let before = p.shown_at(Some(0), 0.0);
+            return vec![("before".into(), before), ("after".into(), p)];
+        }
         vec![(self.plan.name.clone(), p)]
     }
 
