@@ -251,6 +251,70 @@ fn encode_mp4<W: Write + std::io::Seek>(
 mod tests {
     use super::*;
 
+    /// A frame that fails half way: the error says which file was not
+    /// written, nothing is under its name, an older file there is kept, and
+    /// no temporary file is left beside it.
+    #[test]
+    fn a_failed_encode_leaves_no_file_under_the_name() {
+        let dir = std::env::temp_dir().join(format!("smp-video-fail-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let settings = VideoSettings {
+            seconds: 1.0,
+            fps: 8,
+            width: 32,
+            height: 16,
+        };
+        let failing = |i: u32| {
+            if i == 4 {
+                bail!("frame 4 could not be rendered");
+            }
+            Ok(image::RgbaImage::from_pixel(
+                32,
+                16,
+                image::Rgba([i as u8 * 20, 0, 0, 255]),
+            ))
+        };
+        for name in ["new.mp4", "new.gif"] {
+            let path = dir.join(name);
+            let e =
+                write(&path, &Inputs::default(), &settings, "--turntable", failing).unwrap_err();
+            let text = format!("{e:#}");
+            assert!(
+                text.contains("not written") && text.contains("frame 4"),
+                "{text}"
+            );
+            assert!(!path.exists(), "{name} was left half-written");
+        }
+        let old = dir.join("old.gif");
+        std::fs::write(&old, b"the earlier video").unwrap();
+        assert!(write(&old, &Inputs::default(), &settings, "--turntable", failing).is_err());
+        assert_eq!(std::fs::read(&old).unwrap(), b"the earlier video");
+        let mut names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["old.gif"]);
+        // The same frames encode when none fails.
+        let ok = |i: u32| {
+            Ok(image::RgbaImage::from_pixel(
+                32,
+                16,
+                image::Rgba([i as u8, 0, 0, 255]),
+            ))
+        };
+        write(
+            &dir.join("ok.mp4"),
+            &Inputs::default(),
+            &settings,
+            "--turntable",
+            ok,
+        )
+        .unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn start_codes_split_into_units() {
         let s = [
