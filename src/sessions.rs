@@ -1,21 +1,16 @@
 //! Sessions as layers of impressions, and how their pigment looks on the day shown.
 //!
 //! Healing model (documented in the README): fresh carbon pigment sits high and
-//! looks like the ink; over about four weeks the epidermis closes over it, so
-//! the impression looks lighter, cooler (grey to blue-grey: shorter wavelengths
-//! scatter back from the skin above the ink) and softer-edged. After healing it
-//! keeps fading slowly.
+//! looks like the ink; over about four weeks the skin closes over it, so the
+//! impression looks lighter, cooler and softer-edged. The colour comes from
+//! the skin optics (`skin_optics::ink_under_skin`): the skin grown back over
+//! the ink scatters light back before it reaches the ink, blue most, so
+//! healed carbon is grey to blue-grey, bluer the deeper it lies. The ink
+//! itself also thins (`healed_lightening`) and keeps fading slowly.
 
 use crate::plan::{HealingSpec, TreatmentPlan, pigment_srgb, skin_tone_srgb};
+use crate::skin_optics::ink_under_skin;
 
-/// Per-channel tint of ink seen through healed epidermis at the shallowest
-/// depth, and the extra blue shift at the deepest (Tyndall scattering: the
-/// deeper the carbon, the more the skin above it scatters blue back).
-pub const SHALLOW_TINT: [f32; 3] = [0.95, 0.98, 1.03];
-pub const DEEP_TINT: [f32; 3] = [0.86, 0.96, 1.14];
-/// How much of the skin's own colour the epidermis over healed ink adds,
-/// shallow and deep.
-pub const VEIL: (f32, f32) = (0.04, 0.12);
 /// Edge softness of an impression, as a fraction of its radius.
 pub const FRESH_SOFTNESS: f32 = 0.10;
 pub const HEALED_SOFTNESS: f32 = 0.30;
@@ -81,15 +76,11 @@ impl Healing {
         days: f32,
     ) -> SessionLook {
         let healed = self.healed_fraction(days);
-        // L* ∝ Y^⅓: lighter by `l` in L* is × (1 + l)³ in reflectance.
+        // The ink thins (macrophages, sun): L* ∝ Y^⅓, so lighter by `l` in
+        // L* is × (1 + l)³ in the ink's own reflectance.
         let gain = (1.0 + self.lightening(days)).powi(3);
-        let deep = ((depth_mm - 0.2) / 0.8).clamp(0.0, 1.0);
-        let veil = healed * (VEIL.0 + (VEIL.1 - VEIL.0) * deep);
-        let seen_linear = std::array::from_fn(|c| {
-            let tint = SHALLOW_TINT[c] + (DEEP_TINT[c] - SHALLOW_TINT[c]) * deep;
-            let tinted = (ink_linear[c] * gain * (1.0 + healed * (tint - 1.0))).min(skin_linear[c]);
-            tinted + (skin_linear[c] - tinted) * veil
-        });
+        let ink: [f32; 3] = std::array::from_fn(|c| (ink_linear[c] * gain).min(skin_linear[c]));
+        let seen_linear = ink_under_skin(skin_linear, ink, depth_mm, healed);
         SessionLook {
             seen_linear,
             softness: FRESH_SOFTNESS + (HEALED_SOFTNESS - FRESH_SOFTNESS) * healed,

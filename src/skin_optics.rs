@@ -17,6 +17,51 @@
 /// (GPU Gems 3, ch. 14), red scattering furthest.
 pub const DIFFUSION_SIGMA_MM: [f32; 3] = [0.75, 0.42, 0.24];
 
+/// Reduced scattering of the skin over the ink, 1/mm, red, green, blue
+/// (610, 550, 465 nm): Jacques' fit for skin, μs' = 4.60 mm⁻¹ (λ / 500
+/// nm)^−1.421 (Phys. Med. Biol. 58 (2013) R37, table 2). Blue scatters most.
+pub const SKIN_REDUCED_SCATTERING_PER_MM: [f32; 3] = [3.47, 4.02, 5.10];
+
+/// The part of the ink's depth that scatters as a diffuse layer. Dermal
+/// scattering is strongly forward (g ≈ 0.8): within a transport mean free
+/// path (1/μs', about 0.25 mm) most light crosses the skin over the ink
+/// almost straight, and only a thin diffuse layer's worth sends light back
+/// before it reaches the ink. With this share, healed carbon 0.5 mm deep
+/// on fitzpatrick-3 skin comes out a grey with a blue cast, L* about 35, as
+/// healed black tattoo and SMP dots measure (JAMA Dermatol 2017;153:308).
+pub const DIFFUSE_SHARE_OF_DEPTH: f32 = 0.02;
+
+/// Reflectance (linear, one channel) of ink of reflectance `ink` under a
+/// layer of skin `cover_mm` thick that alone, infinitely thick, reflects
+/// `skin`, scattering `scattering_per_mm`: Kubelka and Munk's layer over a
+/// background. The skin's own colour gives its absorption to scattering
+/// ratio, K/S = (1 − R∞)² / 2R∞. With no cover it is the ink; thick, the
+/// skin. Red, which bare skin returns from deep, is the first the ink
+/// takes; blue, scattered back near the surface, the last: why carbon black
+/// under skin looks grey to blue-grey (the Tyndall look), not a darker
+/// skin tone.
+pub fn covered_reflectance(skin: f32, ink: f32, cover_mm: f32, scattering_per_mm: f32) -> f32 {
+    let skin = skin.clamp(1e-3, 0.999);
+    let ink = ink.clamp(0.0, 1.0);
+    let a = (1.0 + skin * skin) / (2.0 * skin);
+    let b = (a * a - 1.0).sqrt();
+    let x = b * scattering_per_mm * cover_mm.max(0.0);
+    if x < 1e-6 {
+        return ink;
+    }
+    let coth = 1.0 / x.tanh();
+    (1.0 - ink * (a - b * coth)) / (a - ink + b * coth)
+}
+
+/// `covered_reflectance` in red, green and blue for ink `depth_mm` deep
+/// under a cover grown back to `healed` (0 on the day, 1 healed).
+pub fn ink_under_skin(skin: [f32; 3], ink: [f32; 3], depth_mm: f32, healed: f32) -> [f32; 3] {
+    let cover = DIFFUSE_SHARE_OF_DEPTH * depth_mm * healed.clamp(0.0, 1.0);
+    std::array::from_fn(|c| {
+        covered_reflectance(skin[c], ink[c], cover, SKIN_REDUCED_SCATTERING_PER_MM[c])
+    })
+}
+
 /// One-pass absorption of ink whose solid area looks `seen` on `skin`
 /// (linear RGB): `1 - √(seen / skin)` per channel, mirrored by
 /// `ink_absorption` in `shaders/common.wgsl`.
@@ -52,6 +97,41 @@ pub fn reflectance_1d(absorption: &[f32], dx_mm: f32, sigma_mm: f32) -> Vec<f32>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cover_takes_the_ink_from_itself_to_the_skin() {
+        let (skin, ink) = (0.6, 0.03);
+        assert!((covered_reflectance(skin, ink, 0.0, 4.0) - ink).abs() < 1e-6);
+        let thick = covered_reflectance(skin, ink, 50.0, 4.0);
+        assert!((thick - skin).abs() < 1e-3, "{thick}");
+        let mut last = ink;
+        for d in [0.005, 0.01, 0.02, 0.05, 0.1, 0.3] {
+            let r = covered_reflectance(skin, ink, d, 4.0);
+            assert!(r > last && r < skin, "{d}: {r}");
+            last = r;
+        }
+        // Over skin-coloured ink the cover changes nothing.
+        assert!((covered_reflectance(skin, skin, 0.05, 4.0) - skin).abs() < 1e-4);
+    }
+
+    /// Healed carbon under fair skin: a grey, bluer than the skin relative to
+    /// it, and bluer the deeper it lies (JAMA Dermatol 2017;153:308).
+    #[test]
+    fn carbon_under_skin_heals_grey_to_blue_grey() {
+        let skin = [0.624, 0.347, 0.202]; // fitzpatrick-3, linear
+        let ink = [0.027, 0.026, 0.031]; // "dark"
+        let ratio = |c: [f32; 3]| [c[0] / skin[0], c[1] / skin[1], c[2] / skin[2]];
+        let fresh = ink_under_skin(skin, ink, 0.5, 0.0);
+        assert_eq!(fresh, ink);
+        let healed = ink_under_skin(skin, ink, 0.5, 1.0);
+        let r = ratio(healed);
+        assert!(r[0] < r[1] && r[1] < r[2], "takes red most: {r:?}");
+        // Nearly neutral in itself: a grey, not a darker skin tone.
+        assert!(healed[0] / healed[2] < 1.3, "{healed:?}");
+        let deep = ratio(ink_under_skin(skin, ink, 1.0, 1.0));
+        assert!(deep[2] / deep[0] > r[2] / r[0] * 0.9, "{deep:?} vs {r:?}");
+        assert!(deep.iter().zip(r).all(|(d, s)| *d > s), "deeper is lighter");
+    }
 
     #[test]
     fn a_solid_area_shows_the_inks_colour() {
