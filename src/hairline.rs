@@ -165,14 +165,19 @@ pub struct HairlineShape {
 }
 
 pub fn preset_shape(preset: HairlinePreset) -> HairlineShape {
-    // Forehead fractions: the facial thirds of adult men put the hairline
-    // about 61 mm above the glabella over a 141 mm face (0.43); a juvenile
-    // hairline sits a little lower, a mature one 1-2 cm higher at the centre.
+    // Forehead fractions: where the face proportions put a man's hairline,
+    // (hairline → menton) ≈ 0.8 of (vertex → menton) seen from the front
+    // (DESIGN.md), 0.82 here: on the built-in head about 49 mm above the
+    // glabella over its 141 mm face (0.36), within adult men's forehead
+    // heights. Its cranium rises only about 31 mm above a hairline at 6 cm,
+    // which left the front third of the scalp bare and the front view
+    // bald-looking. A straight (juvenile) hairline sits a little
+    // lower, a mature one about 1 cm higher at the centre.
     let (front_curve_mm, corner_recession_mm, peak_depth_mm, forehead_fraction) = match preset {
-        HairlinePreset::Straight => (0.0, 2.5, 0.0, 0.40),
-        HairlinePreset::Rounded => (2.5, 8.5, 0.0, 0.43),
-        HairlinePreset::WidowsPeak => (3.5, 10.0, 7.0, 0.43),
-        HairlinePreset::Mature => (4.5, 22.0, 0.0, 0.51),
+        HairlinePreset::Straight => (0.0, 2.5, 0.0, 0.34),
+        HairlinePreset::Rounded => (2.5, 8.5, 0.0, 0.36),
+        HairlinePreset::WidowsPeak => (3.5, 10.0, 7.0, 0.36),
+        HairlinePreset::Mature => (4.5, 22.0, 0.0, 0.44),
     };
     HairlineShape {
         front_curve_mm,
