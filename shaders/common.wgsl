@@ -123,6 +123,8 @@ fn segment_distance(p: vec3<f32>, a: vec3<f32>, b: vec3<f32>) -> f32 {
 }
 
 const SCAR_EDGE_MM: f32 = 0.8;
+// The FUE donor band's height over its width (`scars::FUE_BAND_ASPECT`).
+const FUE_BAND_ASPECT: f32 = 0.45;
 
 // Octahedral normal encoding.
 fn oct_wrap(v: vec2<f32>) -> vec2<f32> {

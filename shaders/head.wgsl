@@ -93,7 +93,7 @@ fn specular(n: vec3<f32>, v: vec3<f32>, l: vec3<f32>, roughness: f32, f0: f32) -
 // Wrapped diffuse with more wrap in red: light scattered under the skin
 // softens the terminator and warms it.
 fn skin_diffuse(n_dot_l: f32) -> vec3<f32> {
-    let wrap = vec3<f32>(0.28, 0.19, 0.15);
+    let wrap = vec3<f32>(0.21, 0.17, 0.15);
     return max((vec3<f32>(n_dot_l) + wrap) / ((1.0 + wrap) * (1.0 + wrap)), vec3<f32>(0.0));
 }
 
@@ -259,7 +259,7 @@ fn shade_skin(in: VertexOut, frag: vec4<f32>) -> vec3<f32> {
     // Scar tissue: paler, smooth (no pores) and shinier.
     let scar = scar_influence(in.world, 0.0).x;
     if (scar > 0.0) {
-        s.albedo = mix(s.albedo, frame.scar_tissue.rgb, 0.85 * scar);
+        s.albedo = mix(s.albedo, frame.scar_tissue.rgb, 0.65 * scar);
         s.normal = normalize(mix(s.normal, n_geo, scar));
         s.roughness = mix(s.roughness, frame.scar_tissue.w, scar);
     }

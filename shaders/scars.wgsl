@@ -4,6 +4,13 @@
 // struct passed by value would be copied whole (~1 KB) at every call, which
 // on a software rasteriser costs more than all of the skin shading.
 
+// How far out an offset from the FUE donor band's centre is, in the band's
+// half-widths: its height is stretched to its width (mirrors `band_distance`
+// in `src/scars.rs`).
+fn band_distance(q: vec3<f32>) -> f32 {
+    return length(vec3<f32>(q.x, q.y / FUE_BAND_ASPECT, q.z));
+}
+
 // Per scar, how much of p it covers (tissue for strip/line scars, the donor
 // disc for FUE); mirrors `ScarModel::influence`.
 fn scar_weights(p: vec3<f32>, margin: f32) -> vec4<f32> {
@@ -19,7 +26,7 @@ fn scar_weights(p: vec3<f32>, margin: f32) -> vec4<f32> {
     for (var k = 0u; k < u32(counts.y); k++) {
         let area = scar_area(k);
         if (area.w > 0.0) {
-            w[k] = 1.0 - ramp(length(p - area.xyz) - area.w - margin, 10.0);
+            w[k] = 1.0 - ramp(band_distance(p - area.xyz) - area.w - margin, 10.0);
         }
     }
     return w;

@@ -18,9 +18,13 @@ pub const MAX_SCARS: usize = 4;
 /// Width of the soft edge of scar tissue, mm.
 pub const SCAR_EDGE_MM: f32 = 0.8;
 /// Segments a strip scar is drawn with.
-const STRIP_SEGMENTS: usize = 8;
+const STRIP_SEGMENTS: usize = 16;
 /// How much higher a strip scar's ends sit than its middle.
 const STRIP_END_RISE_DEG: f32 = 5.0;
+/// A sutured strip is not a ruled line: its elevation wanders by up to this
+/// much along its length, and its width by this share either way.
+const STRIP_WANDER_DEG: f32 = 1.2;
+const STRIP_WIDTH_VARIATION: f32 = 0.35;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Capsule {
@@ -92,9 +96,15 @@ impl ScarModel {
             let mut area = None;
             match spec.kind {
                 ScarKind::Strip => {
-                    let points =
-                        strip_points(spec.azimuth_deg, spec.elevation_deg, spec.length_mm, at);
-                    model.strip(&points, 0.5 * spec.width_mm, index);
+                    let wander = StripWander::new(plan.seed, index);
+                    let points = strip_points(
+                        spec.azimuth_deg,
+                        spec.elevation_deg,
+                        spec.length_mm,
+                        &wander,
+                        at,
+                    );
+                    model.strip(&points, 0.5 * spec.width_mm, &wander, index);
                 }
                 ScarKind::Line => {
                     let points: Vec<Vec3> =
@@ -123,16 +133,19 @@ impl ScarModel {
         model
     }
 
-    /// A strip scar: widest in the middle, tapering toward the ends as a
-    /// closed donor incision does.
-    fn strip(&mut self, points: &[Vec3], radius_mm: f32, scar: usize) {
+    /// A strip scar: widest in the middle, tapering to a point at the ends
+    /// as a closed donor incision does, its width uneven along the way
+    /// (where the wound pulled wider as it healed).
+    fn strip(&mut self, points: &[Vec3], radius_mm: f32, wander: &StripWander, scar: usize) {
         let n = points.len().saturating_sub(1).max(1) as f32;
         for (i, w) in points.windows(2).enumerate() {
-            let t = (i as f32 + 0.5) / n * 2.0 - 1.0;
+            let t = (i as f32 + 0.5) / n;
+            let taper = 1.0 - (2.0 * t - 1.0).abs().powi(3);
+            let uneven = 1.0 + STRIP_WIDTH_VARIATION * wander.width(t);
             self.capsules.push(Capsule {
                 a: w[0],
                 b: w[1],
-                radius_mm: radius_mm * (1.0 - 0.45 * t * t),
+                radius_mm: radius_mm * (0.15 + 0.85 * taper) * uneven,
                 scar,
             });
         }
@@ -164,7 +177,7 @@ impl ScarModel {
             let w = match scar.area {
                 // The override covers the donor area; the dots themselves are drawn.
                 Some((centre, radius)) => {
-                    1.0 - ramp((p - centre).length() - radius - margin_mm, 10.0)
+                    1.0 - ramp(band_distance(p - centre) - radius - margin_mm, 10.0)
                 }
                 None => {
                     tissue = tissue.max(weights[i]);
@@ -229,10 +242,50 @@ impl ScarModel {
 
 /// Skin triangles near the direction `d` from `center` (within `reach_mm` of
 /// the point 90 mm out): ray casts against these are much cheaper.
+/// Smooth seeded wobbles along a strip (t from 0 to 1 along it), -1 to 1:
+/// a sum of two sines of random phase, the same for the same seed.
+pub struct StripWander {
+    phases: [f32; 4],
+}
+
+impl StripWander {
+    pub fn new(seed: u32, scar: usize) -> StripWander {
+        let phase = |k: u32| {
+            let h = hash_u32(seed ^ hash_u32(0x5ca7 + 4 * scar as u32 + k));
+            (h >> 8) as f32 / 16_777_216.0 * std::f32::consts::TAU
+        };
+        StripWander {
+            phases: [phase(0), phase(1), phase(2), phase(3)],
+        }
+    }
+
+    fn wave(&self, t: f32, a: usize) -> f32 {
+        let tau = std::f32::consts::TAU;
+        0.65 * (tau * 1.3 * t + self.phases[a]).sin()
+            + 0.35 * (tau * 3.1 * t + self.phases[a + 1]).sin()
+    }
+
+    /// How far the elevation wanders, -1 to 1.
+    pub fn elevation(&self, t: f32) -> f32 {
+        self.wave(t, 0)
+    }
+
+    /// How much wider or narrower the strip is, -1 to 1.
+    pub fn width(&self, t: f32) -> f32 {
+        self.wave(t, 2)
+    }
+}
+
 /// Points along a band centred on `az0`, `length_mm` long on the skin, at
 /// elevation `el` in the middle and rising toward the ends (donor strips are
-/// cut along the occipital curve, ear to ear).
-fn strip_points(az0: f32, el: f32, length_mm: f32, at: impl Fn(f32, f32) -> Vec3) -> Vec<Vec3> {
+/// cut along the occipital curve, ear to ear), wandering a little.
+fn strip_points(
+    az0: f32,
+    el: f32,
+    length_mm: f32,
+    wander: &StripWander,
+    at: impl Fn(f32, f32) -> Vec3,
+) -> Vec<Vec3> {
     // Walk out from the centre in small azimuth steps to find the half-length's span.
     let half = 0.5 * length_mm;
     let span = |sign: f32| {
@@ -252,12 +305,28 @@ fn strip_points(az0: f32, el: f32, length_mm: f32, at: impl Fn(f32, f32) -> Vec3
         .map(|i| {
             let t = i as f32 / STRIP_SEGMENTS as f32;
             let rise = STRIP_END_RISE_DEG * (2.0 * t - 1.0).powi(2);
-            at(lo + (hi - lo) * t, el + rise)
+            at(
+                lo + (hi - lo) * t,
+                el + rise + STRIP_WANDER_DEG * wander.elevation(t),
+            )
         })
         .collect()
 }
 
-/// FUE extraction scars: scattered over the donor disc, never closer than
+/// The FUE donor area's height as a share of its width: grafts are taken
+/// from the band of permanent hair between the ears, low on the back of the
+/// head (the "safe donor zone"), wider than it is tall.
+pub const FUE_BAND_ASPECT: f32 = 0.45;
+
+/// How far out an offset from the donor band's centre is, in the band's
+/// half-widths: its height (world up, near enough on the back of the head)
+/// stretched to its width.
+pub fn band_distance(q: Vec3) -> f32 {
+    Vec3::new(q.x, q.y / FUE_BAND_ASPECT, q.z).length()
+}
+
+/// FUE extraction scars: scattered over the donor band (`radius_mm` its
+/// half-width, `FUE_BAND_ASPECT` of that its half-height), never closer than
 /// their own diameter, on the skin.
 fn fue_dots(
     plan: &TreatmentPlan,
@@ -285,12 +354,12 @@ fn fue_dots(
     let mut tries = 0;
     while dots.len() < spec.count as usize && tries < spec.count * FUE_TRIES_PER_SCAR {
         tries += 1;
-        // Uniform on the disc (angles small enough to treat as flat).
+        // Uniform on the band, an ellipse (angles small enough to treat as flat).
         let r = spec.radius_mm * next().sqrt() / r_centre;
         let phi = std::f32::consts::TAU * next();
         let d = direction(
             az0 + r * phi.cos() / el0.cos().max(0.2),
-            el0 + r * phi.sin(),
+            el0 + FUE_BAND_ASPECT * r * phi.sin(),
         );
         let Some((position, normal)) = rays.outermost_hit(d) else {
             continue;

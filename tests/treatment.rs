@@ -271,6 +271,24 @@ fn every_example_plan_loads_and_fue_scars_are_drawn() {
         dots.iter()
             .all(|d| d.position.distance(centre) < radius * 1.3)
     );
+    // A band between the ears, low on the back: wide, not tall, and below
+    // the crown (the donor zone grafts are taken from).
+    let spread = |f: fn(glam::Vec3) -> f32| {
+        dots.iter()
+            .map(|d| f(d.position - centre).abs())
+            .fold(0.0f32, f32::max)
+    };
+    let (wide, tall) = (spread(|q| q.x.hypot(q.z)), spread(|q| q.y));
+    eprintln!("FUE band: {wide:.0} mm either side, {tall:.0} mm up and down, {radius} mm radius");
+    assert!(
+        wide > 0.8 * radius && tall < 0.6 * radius,
+        "{wide} x {tall}"
+    );
+    let top = dots.iter().map(|d| d.position.y).fold(f32::MIN, f32::max);
+    assert!(
+        top < loaded.head.landmarks.vertex.y - 60.0,
+        "scars up to y = {top}"
+    );
 }
 
 /// The face proportions: on the default plan the treated scalp starts where

@@ -148,12 +148,14 @@ pub mod scar_limits {
     pub const FUE_DIAMETER_MM: (f32, f32) = (0.3, 2.0);
     pub const DENSITY_SCALE: (f32, f32) = (0.0, 3.0);
 
-    /// How many FUE scars of `diameter_mm` a disc of `radius_mm` holds when
-    /// scattered at random: discs as wide as a scar plus the gap, covering
-    /// 35 % of the disc (random placement jams at about 55 %).
+    /// How many FUE scars of `diameter_mm` a donor band `radius_mm` wide
+    /// each side of its centre holds when scattered at random: discs as wide
+    /// as a scar plus the gap, covering 35 % of the band (random placement
+    /// jams at about 55 %).
     pub fn fue_capacity(radius_mm: f32, diameter_mm: f32) -> u32 {
         let d = diameter_mm + crate::scars::FUE_GAP_MM;
-        (0.35 * (radius_mm / (0.5 * d)).powi(2)).clamp(0.0, u32::MAX as f32) as u32
+        let band = crate::scars::FUE_BAND_ASPECT * (radius_mm / (0.5 * d)).powi(2);
+        (0.35 * band).clamp(0.0, u32::MAX as f32) as u32
     }
 }
 
