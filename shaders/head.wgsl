@@ -234,19 +234,31 @@ fn skin_surface(world: vec3<f32>, n: vec3<f32>, footprint_mm: f32, mottle: vec2<
     var albedo = frame.skin.rgb;
     albedo *= 1.0 + 0.045 * detail * mottle.x;
     albedo.r *= 1.0 + 0.035 * detail * mottle.y;
-    let pore_scale = 0.42;
-    let pore_fade = detail * (1.0 - smoothstep(0.18, 0.55, footprint_mm));
+    // Fine relief (the skin's criss-cross microtopography, ~0.4 mm) and
+    // pores: small pits, 0.1-0.2 mm across about half a millimetre apart,
+    // a little darker and rougher than the skin around them. Each fades
+    // out where a pixel spans more than it.
+    let relief_fade = detail * (1.0 - smoothstep(0.18, 0.55, footprint_mm));
     var normal = n;
     var roughness = 0.46;
-    if (pore_fade > 0.0) {
-        let q = world / pore_scale;
-        let pore = skin_noise(q, seed ^ 99u);
-        let p0 = pore.x;
-        let grad = pore.yzw;
+    if (relief_fade > 0.0) {
+        let relief = skin_noise(world / 0.42, seed ^ 99u);
+        let grad = relief.yzw / 0.42;
         let tangential = grad - n * dot(grad, n);
-        normal = normalize(n - 0.10 * pore_fade * tangential);
-        albedo *= 1.0 - 0.05 * pore_fade * max(p0, 0.0);
-        roughness += 0.08 * pore_fade * p0;
+        normal = normalize(n - 0.018 * relief_fade * tangential);
+        roughness += 0.05 * relief_fade * relief.x;
+        let pore_fade = detail * (1.0 - smoothstep(0.06, 0.16, footprint_mm));
+        if (pore_fade > 0.0) {
+            let cell = skin_noise(world / 0.5, seed ^ 123u);
+            // Pits where the noise peaks: isolated, round enough.
+            let x = clamp((cell.x - 0.42) / 0.3, 0.0, 1.0);
+            let pit = x * x * (3.0 - 2.0 * x);
+            let dpit = 6.0 * x * (1.0 - x) / 0.3 * cell.yzw / 0.5;
+            let into = dpit - n * dot(dpit, n);
+            normal = normalize(normal + 0.05 * pore_fade * into);
+            albedo *= 1.0 - 0.12 * pore_fade * pit;
+            roughness += 0.15 * pore_fade * pit;
+        }
     }
     return SkinSurface(albedo, normal, roughness);
 }

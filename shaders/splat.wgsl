@@ -28,6 +28,12 @@ fn scar_params(k: u32) -> vec4<f32> { return frame.scars.params[k]; }
 fn scar_area(k: u32) -> vec4<f32> { return frame.scars.areas[k]; }
 
 const MAX_FOOTPRINT_PX: i32 = 48;
+// Ink kept through healing (`sessions.rs`): the share of weak impressions,
+// the range they keep, and the rest's mean and spread.
+const WEAK_SHARE: f32 = 0.12;
+const WEAK_KEPT: vec2<f32> = vec2<f32>(0.3, 0.7);
+const STRONG_KEPT_MEAN: f32 = 1.0682;
+const STRONG_KEPT_SPREAD: f32 = 0.08;
 
 fn to_pixel(p: vec3<f32>) -> vec3<f32> {
     let clip = frame.view_proj * vec4<f32>(p, 1.0);
@@ -97,7 +103,21 @@ fn mark_look(imp: Impression, p: vec3<f32>, i: u32) -> Mark {
         }
     }
     seen = clamp(seen / dark, vec3<f32>(0.0), vec3<f32>(1.0));
-    return Mark(look, seen, frame.session_extra[slot].x, true, ink_absorption(seen, frame.skin.rgb), false);
+    let kept = ink_retained(i, frame.session_extra[slot].y);
+    let absorption = min(ink_absorption(seen, frame.skin.rgb) * kept, vec3<f32>(1.0));
+    return Mark(look, seen, frame.session_extra[slot].x, true, absorption, false);
+}
+
+// How much of its ink impression `i` keeps once healed (`healed` 0 to 1),
+// against its session's mean; mirrors `sessions::ink_retained`. Most keep a
+// little more than the mean; about one in eight loses half with its scab
+// and shows as a faint dot until a touch-up.
+fn ink_retained(i: u32, healed: f32) -> f32 {
+    let u = f32(hash_u32(i ^ 0x4e7au) >> 8u) / 16777216.0;
+    let weak = WEAK_KEPT.x + (WEAK_KEPT.y - WEAK_KEPT.x) * u / WEAK_SHARE;
+    let v = (u - WEAK_SHARE) / (1.0 - WEAK_SHARE);
+    let strong = STRONG_KEPT_MEAN + STRONG_KEPT_SPREAD * (2.0 * v - 1.0);
+    return mix(1.0, select(strong, weak, u < WEAK_SHARE), healed);
 }
 
 @compute @workgroup_size(64)

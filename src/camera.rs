@@ -72,11 +72,12 @@ impl Camera {
     pub fn hairline_closeup(frontal_point: Vec3, center: Vec3, aspect: f32) -> Camera {
         let out = (frontal_point - center).normalize();
         // Aim between the front and the left corner, close enough that single
-        // impressions read, from high enough that the band is not foreshortened.
-        let target = frontal_point + Vec3::X * 22.0 + Vec3::Y * 8.0 - out * 4.0;
+        // impressions read as round dots (about 0.1 mm a pixel at 800×600),
+        // from high enough that the band is not foreshortened.
+        let target = frontal_point + Vec3::X * 18.0 + Vec3::Y * 14.0 - out * 4.0;
         let dir = Vec3::new(0.55, 0.45, 1.0).normalize();
         Camera {
-            eye: target + dir * 230.0,
+            eye: target + dir * 150.0,
             target,
             up: Vec3::Y,
             fov_y_deg: FOV_Y_DEG,

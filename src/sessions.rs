@@ -11,6 +11,35 @@
 use crate::plan::{HealingSpec, TreatmentPlan, pigment_srgb, skin_tone_srgb};
 use crate::skin_optics::ink_under_skin;
 
+/// Ink kept through healing, per impression, against its session's mean
+/// (`healed_lightening` is the mean): scabs come off at about a week taking
+/// some pigment (DESIGN.md), more from some impressions than others. This
+/// share of the impressions keeps `WEAK_KEPT` of the ink; the rest a little
+/// more than the mean, so that the session's mean stays 1.
+pub const WEAK_SHARE: f32 = 0.12;
+pub const WEAK_KEPT: (f32, f32) = (0.3, 0.7);
+pub const STRONG_KEPT_SPREAD: f32 = 0.08;
+
+/// The mean the strong impressions keep (`STRONG_KEPT_MEAN` in
+/// `shaders/splat.wgsl`).
+pub fn strong_kept_mean() -> f32 {
+    let weak_mean = 0.5 * (WEAK_KEPT.0 + WEAK_KEPT.1);
+    (1.0 - WEAK_SHARE * weak_mean) / (1.0 - WEAK_SHARE)
+}
+
+/// How much of its ink an impression keeps once healed, for its uniform
+/// random number `u` and the healed fraction: the twin of `ink_retained` in
+/// `shaders/splat.wgsl`.
+pub fn ink_retained(u: f32, healed: f32) -> f32 {
+    let kept = if u < WEAK_SHARE {
+        WEAK_KEPT.0 + (WEAK_KEPT.1 - WEAK_KEPT.0) * u / WEAK_SHARE
+    } else {
+        let v = (u - WEAK_SHARE) / (1.0 - WEAK_SHARE);
+        strong_kept_mean() + STRONG_KEPT_SPREAD * (2.0 * v - 1.0)
+    };
+    1.0 + (kept - 1.0) * healed
+}
+
 /// Edge softness of an impression, as a fraction of its radius.
 pub const FRESH_SOFTNESS: f32 = 0.10;
 pub const HEALED_SOFTNESS: f32 = 0.30;
@@ -205,6 +234,27 @@ mod tests {
         assert!(at(3.0, 5.0) > at(1.0, 5.0) && at(1.0, 5.0) > at(0.0, 5.0));
         // With no sun the look stays as healed.
         assert!((at(0.0, 5.0) - at(0.0, 0.5)).abs() < 1e-4);
+    }
+
+    #[test]
+    fn healing_takes_more_ink_from_some_impressions_keeping_the_mean() {
+        let n = 100_000;
+        let kept: Vec<f32> = (0..n)
+            .map(|i| ink_retained((i as f32 + 0.5) / n as f32, 1.0))
+            .collect();
+        let mean = kept.iter().sum::<f32>() / n as f32;
+        assert!((mean - 1.0).abs() < 1e-3, "{mean}");
+        let weak = kept.iter().filter(|&&k| k < 0.75).count() as f32 / n as f32;
+        assert!((weak - WEAK_SHARE).abs() < 0.005, "{weak}");
+        assert!(kept.iter().all(|&k| (0.3..=1.15).contains(&k)));
+        // On the day every impression holds all its ink.
+        assert!((0..10).all(|i| ink_retained(i as f32 / 10.0, 0.0) == 1.0));
+        // The shader's constant.
+        assert!(
+            (strong_kept_mean() - 1.0682).abs() < 1e-4,
+            "{}",
+            strong_kept_mean()
+        );
     }
 
     #[test]
