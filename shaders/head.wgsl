@@ -146,16 +146,42 @@ fn pigment_at(frag: vec4<f32>) -> vec4<f32> {
     return vec4<f32>(min(cover, 1.0), rgb / PIGMENT_SCALE / cover);
 }
 
-// The lashes and lid margins: a dark line on the skin just round the eye
-// opening, strong along the upper lid, faint below.
-fn lash_line(world: vec3<f32>) -> f32 {
+// The lashes, seen from the front as a dark fringe along the upper lid
+// margin (found on the mesh, `HeadMesh::lid_margins`), thickest in the
+// middle and thinning to the corners, ragged with single lashes (averaged
+// out where a pixel spans several); a thin, faint line along the lower lid,
+// which touches the eyeball. `footprint_mm`: what one pixel spans.
+fn lash_line(world: vec3<f32>, footprint_mm: f32) -> f32 {
     let eye = select(frame.eye_right, frame.eye_left, world.x > 0.0);
     let local = (world - eye.xyz) / eye.w;
     if (local.z < 0.3) { return 0.0; }
     let gap = length(world - eye.xyz) - eye.w;
-    let band = 1.0 - smoothstep(1.5, 5.5, gap);
-    let upper = smoothstep(-0.15, 0.25, local.y);
-    return band * mix(0.25, 0.8, upper);
+    let lower = (1.0 - smoothstep(0.4, 1.2, gap)) * (1.0 - smoothstep(-0.2, 0.1, local.y));
+    var upper = 0.0;
+    let first = select(8u, 0u, world.x > 0.0);
+    if (frame.lid_upper[first].w > 0.0) {
+        // Distance to the margin and how far along it (0 inner, 1 outer).
+        var best = 1e9;
+        var along = 0.0;
+        for (var k = 0u; k < 7u; k++) {
+            let a = frame.lid_upper[first + k].xyz;
+            let b = frame.lid_upper[first + k + 1u].xyz;
+            let ab = b - a;
+            let t = clamp(dot(world - a, ab) / max(dot(ab, ab), 1e-6), 0.0, 1.0);
+            // Across the face, loosely in depth: the margin is found on the
+            // coarse surface, which sits a little inside the drawn one.
+            let off = world - (a + ab * t);
+            let d = length(off.xy) + 0.3 * max(abs(off.z) - 1.5, 0.0);
+            if (d < best) { best = d; along = (f32(k) + t) / 7.0; }
+        }
+        let width_mm = 2.4 * (1.0 - 0.7 * pow(2.0 * along - 1.0, 2.0)) + 0.4;
+        // Single lashes about 0.3 mm apart.
+        let single = 0.5 + 0.5 * sin(along * 110.0 + 3.0 * value_noise(world * 0.8, 23u));
+        let resolved = 1.0 - smoothstep(0.1, 0.3, footprint_mm);
+        let ragged = mix(0.85, 0.5 + 0.5 * single, resolved);
+        upper = (1.0 - smoothstep(0.35 * width_mm, width_mm, best)) * ragged;
+    }
+    return max(0.95 * upper, 0.35 * lower);
 }
 
 // Eyebrows: an arched band above each eye, hair streaked along the brow.
@@ -281,7 +307,9 @@ fn shade_skin(in: VertexOut, frag: vec4<f32>) -> vec3<f32> {
     let marks = pigment_at(frag);
     var albedo = mix(s.albedo * ink_transmission_at(frag), marks.yzw, marks.x);
     albedo = mix(albedo, frame.hair.rgb, brow_cover(in.world) * 0.85);
-    albedo = mix(albedo, frame.hair.rgb * 0.6, lash_line(in.world));
+    // Lashes are darker than the hair on the head.
+    let lash = mix(vec3<f32>(0.012, 0.009, 0.008), frame.hair.rgb, 0.25);
+    albedo = mix(albedo, lash, lash_line(in.world, footprint));
     var color = ambient(s.normal) * albedo;
     // Bare skin keeps a little sheen; stubble is matte.
     let sheen = 1.0 - 0.85 * stubble_matte(frag);
@@ -322,7 +350,9 @@ fn shade_eye(in: VertexOut) -> vec3<f32> {
     for (var k = 0u; k < 3u; k++) {
         let l = frame.light_dir[k].xyz;
         let radiance = frame.light_color[k].rgb;
-        color += radiance * (albedo * max(dot(n, l), 0.0) * occlusion + specular(n, v, l, 0.12, 0.03));
+        // The cornea is wet: a small, sharp catchlight.
+        let cornea = specular(n, v, l, 0.07, 0.03) * (0.4 + 0.6 * smoothstep(0.6, 0.95, front));
+        color += radiance * (albedo * max(dot(n, l), 0.0) * occlusion + cornea * lid);
     }
     return color;
 }

@@ -1,6 +1,7 @@
 //! The per-view uniform block (`Frame` in `common.wgsl`).
 
 use crate::camera::Camera;
+use crate::head::{LID_POINTS, LidMargins};
 use crate::lighting::LightRig;
 use crate::scars::ScarUniform;
 use crate::sessions::SessionLook;
@@ -32,6 +33,8 @@ pub struct FrameUniform {
     pub scar_tissue: [f32; 4],
     pub scar_look: [[f32; 4]; 4],
     pub subsurface: [f32; 4],
+    /// The upper lid margins, left eye then right (w: 1 where known).
+    pub lid_upper: [[f32; 4]; 2 * LID_POINTS],
     pub scars: ScarUniform,
 }
 
@@ -48,6 +51,8 @@ pub struct Look {
     pub eye_left: Vec3,
     pub eye_right: Vec3,
     pub eye_radius_mm: f32,
+    /// Where the lashes grow, if the head's eyes are modelled.
+    pub lid_margins: Option<LidMargins>,
     pub background_linear: [f32; 3],
     pub noise_seed: u32,
     pub hair_linear: [f32; 3],
@@ -90,6 +95,12 @@ impl FrameUniform {
         }
         let scar_look = look.scar_looks.map(|l| l.map_or([0.0; 4], |c| c4(c, 1.0)));
         let bg = look.background_linear;
+        let mut lid_upper = [[0.0; 4]; 2 * LID_POINTS];
+        if let Some(lids) = &look.lid_margins {
+            for (k, p) in lids.iter().flatten().enumerate() {
+                lid_upper[k] = v4(*p, 1.0);
+            }
+        }
         FrameUniform {
             view_proj: camera.view_proj().to_cols_array_2d(),
             view: view.to_cols_array_2d(),
@@ -124,6 +135,7 @@ impl FrameUniform {
             scar_tissue: c4(look.scar_tissue_linear, 0.28),
             scar_look,
             subsurface: c4(crate::skin_optics::DIFFUSION_SIGMA_MM, 0.0),
+            lid_upper,
             scars: look.scars,
         }
     }

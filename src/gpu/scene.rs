@@ -257,6 +257,7 @@ fn look(plan: &TreatmentPlan, head: &HeadMesh, placement: &PlacementPlan) -> Loo
         eye_left: l.eye_left,
         eye_right: l.eye_right,
         eye_radius_mm: l.eye_radius_mm,
+        lid_margins: head.lid_margins,
         background_linear: parse_color(&plan.output.background)
             .expect("validated plan")
             .to_linear(),

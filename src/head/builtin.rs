@@ -191,12 +191,14 @@ pub fn pieces(shape: &HeadShape) -> Result<(Vec<Piece>, Landmarks), HeadError> {
             .collect(),
     };
     let skin = piece("skin", 0);
-    let neck_loop = lowest_boundary_loop(&skin.triangles, |c| source(c) as u32)
+    let loops = boundary_loops(&skin.triangles, |c| source(c) as u32);
+    let at = |lp: &Vec<u32>| lp.iter().map(|&s| pos[s as usize]).collect::<Vec<Vec3>>();
+    let neck_loop = lowest_loop(&loops)
         .ok_or_else(|| HeadError::Landmarks {
             file: BUILTIN_NAME.to_string(),
             message: "the neck cut left no open edge to dress".into(),
         })
-        .map(|lp| lp.iter().map(|&s| pos[s as usize]).collect::<Vec<Vec3>>())?;
+        .map(at)?;
     let pieces = vec![
         skin,
         piece("eye_left", 1),
@@ -206,10 +208,20 @@ pub fn pieces(shape: &HeadShape) -> Result<(Vec<Piece>, Landmarks), HeadError> {
     Ok((pieces, landmarks))
 }
 
-/// The boundary loop (by source vertex) with the lowest mean height among the
-/// open edges of `triangles`: the neck cut. Corners map to source vertices
-/// through `source`, so that UV seams do not count as edges.
-fn lowest_boundary_loop(triangles: &[[u32; 3]], source: impl Fn(u32) -> u32) -> Option<Vec<u32>> {
+/// Of `loops`, the one with the lowest mean height: the neck cut.
+fn lowest_loop(loops: &[Vec<u32>]) -> Option<&Vec<u32>> {
+    let pos = |s: u32| asset().base[s as usize].y;
+    let mean_y = |lp: &Vec<u32>| lp.iter().map(|&v| pos(v)).sum::<f32>() / lp.len() as f32;
+    loops
+        .iter()
+        .filter(|lp| lp.len() >= 8)
+        .min_by(|a, b| mean_y(a).total_cmp(&mean_y(b)))
+}
+
+/// The boundary loops (by source vertex) among the open edges of
+/// `triangles`: the neck cut, the eye openings. Corners map to source
+/// vertices through `source`, so that UV seams do not count as edges.
+fn boundary_loops(triangles: &[[u32; 3]], source: impl Fn(u32) -> u32) -> Vec<Vec<u32>> {
     let mut count: HashMap<(u32, u32), u32> = HashMap::new();
     let mut directed = Vec::new();
     for t in triangles {
@@ -225,11 +237,10 @@ fn lowest_boundary_loop(triangles: &[[u32; 3]], source: impl Fn(u32) -> u32) -> 
             next.insert(a, b);
         }
     }
-    let pos = |s: u32| asset().base[s as usize].y;
     let mut starts: Vec<u32> = next.keys().copied().collect();
     starts.sort_unstable();
     let mut seen = std::collections::HashSet::new();
-    let mut best: Option<(f32, Vec<u32>)> = None;
+    let mut loops = Vec::new();
     for s in starts {
         if seen.contains(&s) {
             continue;
@@ -244,12 +255,9 @@ fn lowest_boundary_loop(triangles: &[[u32; 3]], source: impl Fn(u32) -> u32) -> 
                 None => break,
             }
         }
-        let mean_y = lp.iter().map(|&v| pos(v)).sum::<f32>() / lp.len() as f32;
-        if lp.len() >= 8 && best.as_ref().is_none_or(|b| mean_y < b.0) {
-            best = Some((mean_y, lp));
-        }
+        loops.push(lp);
     }
-    best.map(|b| b.1)
+    loops
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod face;
 mod garment;
 mod gltf;
 mod landmark_rules;
+mod lids;
 pub mod morph;
 mod obj;
 mod obj_errors;
@@ -239,6 +240,12 @@ pub enum HeadError {
     Landmarks { file: String, message: String },
 }
 
+/// Points along each upper lid margin, from the inner corner out.
+pub const LID_POINTS: usize = 8;
+/// The upper lid margins of the client's left and right eye (where the
+/// lashes grow), in the head frame, mm.
+pub type LidMargins = [[Vec3; LID_POINTS]; 2];
+
 /// A triangulated head in the head frame.
 #[derive(Clone, Debug)]
 pub struct HeadMesh {
@@ -253,6 +260,9 @@ pub struct HeadMesh {
     /// against a coarse depth pre-pass.
     pub coarse_sag_mm: f32,
     pub landmarks: Landmarks,
+    /// Where the lashes grow, on a head whose eyes are modelled (the
+    /// built-in head); `None` for a custom mesh or scan.
+    pub lid_margins: Option<LidMargins>,
     /// `"builtin"` or the path the mesh was loaded from.
     pub source: String,
 }
@@ -356,6 +366,7 @@ pub fn load_builtin_shape(shape: &HeadShape, subdivisions: u32) -> Result<HeadMe
     let (pieces, landmarks) = builtin::pieces(shape)?;
     let mut mesh = build(&pieces, builtin::BUILTIN_NAME, 1.0, landmarks, subdivisions)?;
     mesh.source = BUILTIN_SOURCE.to_string();
+    mesh.lid_margins = lids::upper_lid_margins(&mesh);
     Ok(mesh)
 }
 
@@ -587,6 +598,7 @@ fn build(
         coarse_indices: coarse_tris.into_iter().flatten().collect(),
         coarse_sag_mm,
         landmarks,
+        lid_margins: None,
         source: file.to_string(),
     })
 }
