@@ -3,7 +3,7 @@
 //!
 //! Strip (FUT) and line scars are chains of capsules (segments with a radius)
 //! between points found on the skin; FUE scars are many small round dots
-//! scattered over a donor disc, drawn as pale marks. Over a scar the plan may
+//! scattered over a donor band, drawn as pale marks. Over a scar the plan may
 //! scale the impression density and give the impressions their own shade.
 //! `shaders/common.wgsl` evaluates `ScarUniform` the same way.
 
@@ -40,7 +40,7 @@ pub struct Scar {
     pub density_scale: f32,
     /// The pigment for impressions over the scar, linear; `None`: the session's.
     pub shade_linear: Option<[f32; 3]>,
-    /// FUE: the donor disc (centre on the skin, radius).
+    /// FUE: the donor band (centre on the skin, half-width).
     pub area: Option<(Vec3, f32)>,
 }
 
@@ -69,7 +69,7 @@ pub struct ScarUniform {
     pub capsules: [[f32; 4]; 2 * MAX_SCAR_SEGMENTS],
     /// per scar: density scale, kind (0 strip, 1 FUE, 2 line), has own shade, 0
     pub params: [[f32; 4]; MAX_SCARS],
-    /// per scar: FUE donor disc (centre, radius); radius 0 for other kinds
+    /// per scar: FUE donor band (centre, half-width); 0 for other kinds
     pub areas: [[f32; 4]; MAX_SCARS],
 }
 

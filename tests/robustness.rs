@@ -395,7 +395,7 @@ fn fue_scars_are_all_placed_or_the_plan_says_how_many_fit() {
             "[[scars]]\nkind = \"fue\"\nradius_mm = {radius}\ncount = {count}\ndiameter_mm = 0.8\n"
         )
     };
-    std::fs::write(dir.join("many.toml"), scar(4000, 110)).unwrap();
+    std::fs::write(dir.join("many.toml"), scar(4000, 120)).unwrap();
     let out = ok(&run(&dir, &["check", "--plan", "many.toml"]));
     assert!(!out.contains("note:"), "{out}");
     std::fs::write(dir.join("too-many.toml"), scar(5000, 30)).unwrap();

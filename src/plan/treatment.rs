@@ -281,7 +281,7 @@ impl TreatmentPlan {
                         c.push(
                             p("count"),
                             format!(
-                                "{} scars of {} mm do not fit a donor disc of radius {} mm: at most {fits} \
+                                "{} scars of {} mm do not fit a donor band {} mm either side: at most {fits} \
                                  (each keeps {} mm of skin to the next); raise radius_mm or lower count",
                                 s.count,
                                 s.diameter_mm,
