@@ -240,7 +240,7 @@ fn sheet_subtitle(loaded: &Loaded, stats: &Stats, frontal_point: glam::Vec3) -> 
     let forehead_mm = frontal_point.y - loaded.head.landmarks.glabella.y;
     let shades: Vec<_> = p.sessions.iter().map(|s| s.shade.as_str()).collect();
     format!(
-        "{} impressions, {:.0}/cm2 planned, {} sessions ({}), hairline {:.0} mm above the glabella",
+        "{} impressions, {:.0}/cm² planned, {} sessions ({}), hairline {:.0} mm above the glabella",
         stats.impressions,
         p.density.final_per_cm2,
         p.sessions.len(),
