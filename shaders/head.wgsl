@@ -154,32 +154,27 @@ fn pigment_at(frag: vec4<f32>) -> vec4<f32> {
 fn lash_line(world: vec3<f32>, footprint_mm: f32) -> f32 {
     let eye = select(frame.eye_right, frame.eye_left, world.x > 0.0);
     let local = (world - eye.xyz) / eye.w;
-    if (local.z < 0.3) { return 0.0; }
     let gap = length(world - eye.xyz) - eye.w;
+    // Most of the skin is far from either eye: out before any work.
+    if (local.z < 0.3 || gap > 8.0) { return 0.0; }
     let lower = (1.0 - smoothstep(0.4, 1.2, gap)) * (1.0 - smoothstep(-0.2, 0.1, local.y));
     var upper = 0.0;
-    let first = select(8u, 0u, world.x > 0.0);
-    if (frame.lid_upper[first].w > 0.0) {
-        // Distance to the margin and how far along it (0 inner, 1 outer).
-        var best = 1e9;
-        var along = 0.0;
-        for (var k = 0u; k < 7u; k++) {
-            let a = frame.lid_upper[first + k].xyz;
-            let b = frame.lid_upper[first + k + 1u].xyz;
-            let ab = b - a;
-            let t = clamp(dot(world - a, ab) / max(dot(ab, ab), 1e-6), 0.0, 1.0);
-            // Across the face, loosely in depth: the margin is found on the
-            // coarse surface, which sits a little inside the drawn one.
-            let off = world - (a + ab * t);
-            let d = length(off.xy) + 0.3 * max(abs(off.z) - 1.5, 0.0);
-            if (d < best) { best = d; along = (f32(k) + t) / 7.0; }
-        }
-        let width_mm = 2.4 * (1.0 - 0.7 * pow(2.0 * along - 1.0, 2.0)) + 0.4;
-        // Single lashes about 0.3 mm apart.
-        let single = 0.5 + 0.5 * sin(along * 110.0 + 3.0 * value_noise(world * 0.8, 23u));
+    let k = select(2u, 0u, world.x > 0.0);
+    let curve = frame.lid_curves[k];
+    if (curve.w > 0.0) {
+        // Height above the margin's curve and how far along it (0 inner,
+        // 1 outer), seen from the front. (One curve, not a polyline: on a
+        // CPU rasteriser every branch is paid by every pixel.)
+        let span = frame.lid_curves[k + 1u];
+        let along = (world.x - span.x) / (span.y - span.x);
+        let above = world.y - (curve.x + curve.y * world.x + curve.z * world.x * world.x);
+        let inside = smoothstep(-0.08, 0.02, along) * (1.0 - smoothstep(0.98, 1.08, along));
+        let width_mm = 2.4 * (1.0 - 0.7 * pow(2.0 * clamp(along, 0.0, 1.0) - 1.0, 2.0)) + 0.4;
+        // Single lashes about 0.3 mm apart, averaged out where a pixel spans several.
+        let single = 0.5 + 0.5 * sin(along * 110.0 + 2.0 * sin(world.x * 7.3 + world.y * 3.1));
         let resolved = 1.0 - smoothstep(0.1, 0.3, footprint_mm);
         let ragged = mix(0.85, 0.5 + 0.5 * single, resolved);
-        upper = (1.0 - smoothstep(0.35 * width_mm, width_mm, best)) * ragged;
+        upper = (1.0 - smoothstep(0.35 * width_mm, width_mm, abs(above))) * ragged * inside;
     }
     return max(0.95 * upper, 0.35 * lower);
 }
@@ -273,18 +268,16 @@ fn skin_surface(world: vec3<f32>, n: vec3<f32>, footprint_mm: f32, mottle: vec2<
         let tangential = grad - n * dot(grad, n);
         normal = normalize(n - 0.018 * relief_fade * tangential);
         roughness += 0.05 * relief_fade * relief.x;
+        // Pores where the relief peaks: isolated pits, from the same noise
+        // (on a CPU rasteriser a second noise would cost every pixel).
         let pore_fade = detail * (1.0 - smoothstep(0.06, 0.16, footprint_mm));
-        if (pore_fade > 0.0) {
-            let cell = skin_noise(world / 0.5, seed ^ 123u);
-            // Pits where the noise peaks: isolated, round enough.
-            let x = clamp((cell.x - 0.42) / 0.3, 0.0, 1.0);
-            let pit = x * x * (3.0 - 2.0 * x);
-            let dpit = 6.0 * x * (1.0 - x) / 0.3 * cell.yzw / 0.5;
-            let into = dpit - n * dot(dpit, n);
-            normal = normalize(normal + 0.05 * pore_fade * into);
-            albedo *= 1.0 - 0.12 * pore_fade * pit;
-            roughness += 0.15 * pore_fade * pit;
-        }
+        let x = clamp((relief.x - 0.5) / 0.3, 0.0, 1.0);
+        let pit = x * x * (3.0 - 2.0 * x);
+        let dpit = 6.0 * x * (1.0 - x) / 0.3 * grad;
+        let into = dpit - n * dot(dpit, n);
+        normal = normalize(normal + 0.03 * pore_fade * into);
+        albedo *= 1.0 - 0.12 * pore_fade * pit;
+        roughness += 0.15 * pore_fade * pit;
     }
     return SkinSurface(albedo, normal, roughness);
 }

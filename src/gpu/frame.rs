@@ -1,7 +1,8 @@
 //! The per-view uniform block (`Frame` in `common.wgsl`).
 
 use crate::camera::Camera;
-use crate::head::{LID_POINTS, LidMargins};
+use crate::head::LidMargins;
+use crate::head::lids::margin_curve;
 use crate::lighting::LightRig;
 use crate::scars::ScarUniform;
 use crate::sessions::SessionLook;
@@ -33,8 +34,9 @@ pub struct FrameUniform {
     pub scar_tissue: [f32; 4],
     pub scar_look: [[f32; 4]; 4],
     pub subsurface: [f32; 4],
-    /// The upper lid margins, left eye then right (w: 1 where known).
-    pub lid_upper: [[f32; 4]; 2 * LID_POINTS],
+    /// The upper lid margins as curves, left eye then right: (c0, c1, c2,
+    /// 1 where known), (x inner, x outer, 0, 0).
+    pub lid_curves: [[f32; 4]; 4],
     pub scars: ScarUniform,
 }
 
@@ -95,10 +97,13 @@ impl FrameUniform {
         }
         let scar_look = look.scar_looks.map(|l| l.map_or([0.0; 4], |c| c4(c, 1.0)));
         let bg = look.background_linear;
-        let mut lid_upper = [[0.0; 4]; 2 * LID_POINTS];
+        let mut lid_curves = [[0.0; 4]; 4];
         if let Some(lids) = &look.lid_margins {
-            for (k, p) in lids.iter().flatten().enumerate() {
-                lid_upper[k] = v4(*p, 1.0);
+            for (k, margin) in lids.iter().enumerate() {
+                let c = margin_curve(margin);
+                let [c0, c1, c2] = c.coefficients;
+                lid_curves[2 * k] = [c0, c1, c2, 1.0];
+                lid_curves[2 * k + 1] = [c.x_inner, c.x_outer, 0.0, 0.0];
             }
         }
         FrameUniform {
@@ -135,7 +140,7 @@ impl FrameUniform {
             scar_tissue: c4(look.scar_tissue_linear, 0.28),
             scar_look,
             subsurface: c4(crate::skin_optics::DIFFUSION_SIGMA_MM, 0.0),
-            lid_upper,
+            lid_curves,
             scars: look.scars,
         }
     }

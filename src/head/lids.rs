@@ -90,6 +90,52 @@ fn upper_margin(tris: &[Tri], centre: Vec3, r: f32) -> Option<[Vec3; LID_POINTS]
     Some(margin)
 }
 
+/// A margin as the shader draws it: y = c0 + c1·x + c2·x² (head frame, mm)
+/// fitted by least squares, over x from the inner corner to the outer.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MarginCurve {
+    pub coefficients: [f32; 3],
+    pub x_inner: f32,
+    pub x_outer: f32,
+}
+
+pub fn margin_curve(margin: &[Vec3; LID_POINTS]) -> MarginCurve {
+    // Normal equations in x measured from the middle (well conditioned).
+    let x0 = 0.5 * (margin[0].x + margin[LID_POINTS - 1].x);
+    let (mut s, mut t) = ([0.0f64; 5], [0.0f64; 3]);
+    for p in margin {
+        let x = (p.x - x0) as f64;
+        let y = p.y as f64;
+        for (k, sk) in s.iter_mut().enumerate() {
+            *sk += x.powi(k as i32);
+        }
+        for (k, tk) in t.iter_mut().enumerate() {
+            *tk += y * x.powi(k as i32);
+        }
+    }
+    let m = glam::DMat3::from_cols_array(&[s[0], s[1], s[2], s[1], s[2], s[3], s[2], s[3], s[4]]);
+    let c = m.inverse() * glam::DVec3::from_array(t);
+    // Back to absolute x: y = a + b(x - x0) + c(x - x0)².
+    let (a, b, c2) = (c.x, c.y, c.z);
+    let x0 = x0 as f64;
+    MarginCurve {
+        coefficients: [
+            (a - b * x0 + c2 * x0 * x0) as f32,
+            (b - 2.0 * c2 * x0) as f32,
+            c2 as f32,
+        ],
+        x_inner: margin[0].x,
+        x_outer: margin[LID_POINTS - 1].x,
+    }
+}
+
+impl MarginCurve {
+    pub fn y_at(&self, x: f32) -> f32 {
+        let [a, b, c] = self.coefficients;
+        a + b * x + c * x * x
+    }
+}
+
 /// Both upper lid margins (client's left eye, then right), if the mesh has
 /// eyeballs that show.
 pub fn upper_lid_margins(mesh: &HeadMesh) -> Option<LidMargins> {

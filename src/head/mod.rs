@@ -13,7 +13,7 @@ mod face;
 mod garment;
 mod gltf;
 mod landmark_rules;
-mod lids;
+pub mod lids;
 pub mod morph;
 mod obj;
 mod obj_errors;
