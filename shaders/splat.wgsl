@@ -28,6 +28,12 @@ fn scar_params(k: u32) -> vec4<f32> { return frame.scars.params[k]; }
 fn scar_area(k: u32) -> vec4<f32> { return frame.scars.areas[k]; }
 
 const MAX_FOOTPRINT_PX: i32 = 48;
+// How far round a fresh impression the skin reddens, in its radii.
+const HALO_REACH: f32 = 7.0;
+// A fresh impression is the open needle wound with the ink in it: this
+// much wider than the healed dot it shrinks to (DESIGN.md: the hole
+// shrinks about half in area as it closes).
+const FRESH_WIDTH: f32 = 1.3;
 // Ink kept through healing (`sessions.rs`): the share of weak impressions,
 // the range they keep, and the rest's mean and spread.
 const WEAK_SHARE: f32 = 0.12;
@@ -48,6 +54,7 @@ struct Mark {
     under_skin: bool,    // pigment (absorbs under the skin) or a mark on it
     absorption: vec3<f32>, // one-pass, when under the skin
     stub: bool,          // a cut hair stub (its cover makes the skin matte)
+    surface: f32,        // of pigment under the skin, the share still at the surface
 }
 
 // Adds `units` of a mark's coverage at pixel `idx`: ink into the ink buffer
@@ -57,11 +64,14 @@ fn add_mark(idx: u32, units: f32, mark: Mark, red_units: f32, halo_color: vec3<f
     var cover_units = units;
     var rgb_units = units * mark.seen;
     if (mark.under_skin) {
-        let a = vec3<u32>(units * mark.absorption + 0.5);
+        // Fresh ink lies in the open wound, on the surface: a dark dot over
+        // the skin. As the skin closes over it, it goes under (absorbing the
+        // light that diffuses through the skin).
+        let a = vec3<u32>(units * (1.0 - mark.surface) * mark.absorption + 0.5);
         atomicAdd(&ink[idx], a.r | (a.g << 16u));
         atomicAdd(&ink[idx + 1u], a.b);
-        cover_units = 0.0;
-        rgb_units = vec3<f32>(0.0);
+        cover_units = units * mark.surface;
+        rgb_units = cover_units * mark.seen;
     }
     if (mark.stub) {
         atomicAdd(&ink[idx + 1u], u32(units + 0.5) << 16u);
@@ -83,10 +93,10 @@ fn mark_look(imp: Impression, p: vec3<f32>, i: u32) -> Mark {
         var seen = clamp(frame.hair_root.rgb / darkness, vec3<f32>(0.0), vec3<f32>(1.0));
         // A grey hair's root has no pigment: the skin all but hides it.
         if (is_grey(i)) { seen = mix(seen, frame.skin.rgb, 0.85); }
-        return Mark(vec4<f32>(frame.hair.rgb, frame.hair.w), seen, 0.0, true, ink_absorption(seen, frame.skin.rgb), false);
+        return Mark(vec4<f32>(frame.hair.rgb, frame.hair.w), seen, 0.0, true, ink_absorption(seen, frame.skin.rgb), false, 0.0);
     }
     if (slot == SLOT_SCAR_DOT) {
-        return Mark(vec4<f32>(frame.scar_tissue.rgb, 0.5), frame.scar_tissue.rgb, 0.0, false, vec3<f32>(0.0), false);
+        return Mark(vec4<f32>(frame.scar_tissue.rgb, 0.5), frame.scar_tissue.rgb, 0.0, false, vec3<f32>(0.0), false, 1.0);
     }
     let look = frame.session_look[slot];
     var seen = look.rgb;
@@ -105,7 +115,8 @@ fn mark_look(imp: Impression, p: vec3<f32>, i: u32) -> Mark {
     seen = clamp(seen / dark, vec3<f32>(0.0), vec3<f32>(1.0));
     let kept = ink_retained(i, frame.session_extra[slot].y);
     let absorption = min(ink_absorption(seen, frame.skin.rgb) * kept, vec3<f32>(1.0));
-    return Mark(look, seen, frame.session_extra[slot].x, true, absorption, false);
+    let surface = 1.0 - frame.session_extra[slot].y;
+    return Mark(look, seen, frame.session_extra[slot].x, true, absorption, false, surface);
 }
 
 // How much of its ink impression `i` keeps once healed (`healed` 0 to 1),
@@ -142,6 +153,9 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
     // of a follicular unit.
     let unit = ((imp.packed >> 16u) & 3u) + 1u;
     var radius = 0.5 * imp.diameter_mm * unit_dot_scale(unit);
+    if (slot_of(imp) < 4u) {
+        radius *= mix(FRESH_WIDTH, 1.0, frame.session_extra[slot_of(imp)].y);
+    }
     let turn = f32(hash_u32(i ^ 0x7a11u) >> 8u) / 16777216.0 * TAU;
     var offset = select(0.0, 2.2 * radius / (2.0 * sin(PI / f32(max(unit, 2u)))), unit > 1u);
     var dots = unit;
@@ -188,7 +202,7 @@ fn splat_stubs(p: vec3<f32>, n: vec3<f32>, unit: u32, facing: f32, grey: bool) {
     // One stub per unit, as wide as its shafts side by side.
     let width = 0.5 * SHAFT_DIAMETER_MM * sqrt(f32(unit));
     let colour = select(frame.hair.rgb, vec3<f32>(0.42, 0.41, 0.40), grey);
-    let stub = Mark(vec4<f32>(colour, 0.2), colour, 0.0, false, vec3<f32>(0.0), true);
+    let stub = Mark(vec4<f32>(colour, 0.2), colour, 0.0, false, vec3<f32>(0.0), true, 1.0);
     splat_disc(p + flow * half, flow * half, side * width, facing, stub);
 }
 
@@ -257,7 +271,9 @@ fn splat_disc(p: vec3<f32>, ea: vec3<f32>, eb: vec3<f32>, facing: f32, mark: Mar
     let norm = 1.0 / (1.0 + 0.2 * soft * soft);
     // Fresh impressions carry a faint red halo (the skin's reaction).
     let halo = mark.redness;
-    let halo_reach = select(0.0, 2.3, halo > 0.01);
+    // Wide and faint: round a dense session the halos run together into
+    // the pink, slightly swollen skin of the day, not a ring per dot.
+    let halo_reach = select(0.0, HALO_REACH, halo > 0.01);
     let reach = max(1.0 + soft, halo_reach);
     let halo_color = frame.skin.rgb * vec3<f32>(1.0, 0.62, 0.62);
     let ext = vec2<f32>(sqrt(sxx), sqrt(syy)) * reach;
@@ -276,7 +292,8 @@ fn splat_disc(p: vec3<f32>, ea: vec3<f32>, eb: vec3<f32>, facing: f32, mark: Mar
             let d = vec2<f32>(f32(x) + 0.5, f32(y) + 0.5) - c.xy;
             let q = sqrt(d.x * d.x * inv.x + 2.0 * d.x * d.y * inv.y + d.y * d.y * inv.z);
             let cover = opacity * norm * (1.0 - smoothstep(1.0 - soft, 1.0 + soft, q));
-            let red = halo * 0.35 * opacity * smoothstep(0.7, 1.2, q) * (1.0 - smoothstep(1.4, 2.3, q));
+            // (Not over the dot itself: the fresh ink is dark and bold.)
+            let red = halo * 0.07 * opacity * smoothstep(0.9, 1.3, q) * (1.0 - smoothstep(1.3, HALO_REACH, q));
             if (cover + red < 1.0 / 1024.0) { continue; }
             let surface = textureLoad(head_depth, vec2<i32>(x, y), 0).x;
             if (abs(surface - view_depth) > tolerance) { continue; }
