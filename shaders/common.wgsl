@@ -56,6 +56,7 @@ struct Frame {
     params: vec4<f32>,          // exposure, noise seed bits, depth slack mm (splat), 0
     background_top: vec4<f32>,
     background_bottom: vec4<f32>,
+    clothing: vec4<f32>,        // linear albedo of the top the built-in head wears
     hair: vec4<f32>,            // linear hair colour (eyebrows, stubble), stubble softness
     hair_root: vec4<f32>,       // linear colour of a hair's root seen through the skin, grey share
     hair_flow: vec4<f32>,       // the crown's whorl (xyz, head frame), stub length on the skin mm

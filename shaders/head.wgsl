@@ -352,14 +352,14 @@ fn shade_eye(in: VertexOut) -> vec3<f32> {
 
 // ---- clothing -------------------------------------------------------------
 
-// A plain charcoal cotton top: matte, a fine knit and the rib of the collar
+// A plain cotton top (charcoal unless `[output] clothing` says): matte, a fine knit and the rib of the collar
 // (uv.y < 4 is the collar's rings), so the eye reads it as fabric and then
 // leaves it for the head.
 fn shade_cloth(in: VertexOut) -> vec3<f32> {
     let n = normalize(in.normal);
     let rib = 0.5 + 0.5 * sin(in.uv.x * 6.2831853 * 180.0);
     let knit = value_noise(in.world * 1.7, 11u);
-    var albedo = vec3<f32>(0.045, 0.05, 0.058) * (0.9 + 0.12 * knit);
+    var albedo = frame.clothing.rgb * (0.9 + 0.12 * knit);
     if (in.uv.y < 4.0) { albedo *= 0.85 + 0.2 * rib; }
     var color = ambient(n) * albedo;
     for (var k = 0u; k < 3u; k++) {

@@ -27,6 +27,7 @@ pub struct FrameUniform {
     pub params: [f32; 4],
     pub background_top: [f32; 4],
     pub background_bottom: [f32; 4],
+    pub clothing: [f32; 4],
     pub hair: [f32; 4],
     pub hair_root: [f32; 4],
     pub hair_flow: [f32; 4],
@@ -56,6 +57,7 @@ pub struct Look {
     /// Where the lashes grow, if the head's eyes are modelled.
     pub lid_margins: Option<LidMargins>,
     pub background_linear: [f32; 3],
+    pub clothing_linear: [f32; 3],
     pub noise_seed: u32,
     pub hair_linear: [f32; 3],
     /// A buzzed hair's root as seen through the skin (`hair_match::root_seen`).
@@ -133,6 +135,7 @@ impl FrameUniform {
             ],
             background_top: c4(bg.map(|c| c * 1.25), 0.0),
             background_bottom: c4(bg.map(|c| c * 0.55), 0.0),
+            clothing: c4(look.clothing_linear, 0.0),
             hair: c4(look.hair_linear, STUBBLE_SOFTNESS),
             hair_root: c4(look.hair_root_linear, look.grey_fraction),
             hair_flow: v4(look.crown_whorl, look.stub_on_skin_mm),

@@ -261,6 +261,9 @@ fn look(plan: &TreatmentPlan, head: &HeadMesh, placement: &PlacementPlan) -> Loo
         background_linear: parse_color(&plan.output.background)
             .expect("validated plan")
             .to_linear(),
+        clothing_linear: parse_color(&plan.output.clothing)
+            .expect("validated plan")
+            .to_linear(),
         noise_seed: plan.seed ^ 0x2545_f491,
         hair_root_linear: crate::hair_match::root_seen(plan),
         crown_whorl: placement.coverage.crown_point,

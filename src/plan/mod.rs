@@ -487,6 +487,9 @@ pub struct OutputSpec {
     /// Backdrop colour behind the head, sRGB.
     #[serde(default = "default_background")]
     pub background: String,
+    /// The colour of the plain top the built-in head wears, sRGB.
+    #[serde(default = "default_clothing")]
+    pub clothing: String,
 }
 
 /// Allowed ranges, shared by validation, the docs and (later) the viewer's sliders.
@@ -798,6 +801,9 @@ fn default_shade() -> String {
 pub fn default_exposure() -> f32 {
     0.7
 }
+fn default_clothing() -> String {
+    "#3c3f44".into()
+}
 fn default_background() -> String {
     "#3a3f47".into()
 }
@@ -887,6 +893,7 @@ impl Default for OutputSpec {
             height: default_height(),
             views: default_views(),
             background: default_background(),
+            clothing: default_clothing(),
         }
     }
 }

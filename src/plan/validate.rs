@@ -639,6 +639,7 @@ impl TreatmentPlan {
             );
         }
         c.color(vec![Key("output"), Key("background")], &o.background);
+        c.color(vec![Key("output"), Key("clothing")], &o.clothing);
         for (field, value) in self.consultation.fields() {
             let limit = if field == "notes" { 2000 } else { 200 };
             let n = value.chars().count();
