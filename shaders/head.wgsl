@@ -361,6 +361,8 @@ fn shade_cloth(in: VertexOut) -> vec3<f32> {
     let knit = value_noise(in.world * 1.7, 11u);
     var albedo = frame.clothing.rgb * (0.9 + 0.12 * knit);
     if (in.uv.y < 4.0) { albedo *= 0.85 + 0.2 * rib; }
+    // The inside of the top (`garment::INSIDE_UV`), in the collar's shadow.
+    if (in.uv.y < -0.5) { albedo *= 0.3; }
     var color = ambient(n) * albedo;
     for (var k = 0u; k < 3u; k++) {
         let l = frame.light_dir[k].xyz;

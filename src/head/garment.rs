@@ -33,6 +33,9 @@ const SHOULDERS: [(f32, f32); 6] = [
     (1.02, -330.0),
 ];
 
+/// The `uv.y` of the top's inside, which the shader darkens (`shade_cloth`).
+pub const INSIDE_UV: f32 = -1.0;
+
 /// Samples around the neck: the cut's loop is resampled at even angles and
 /// smoothed, so the collar runs clean whatever the mesh's steps.
 const AROUND: usize = 144;
@@ -82,7 +85,7 @@ pub fn collar(neck: &[Vec3], cut_y: impl Fn(Vec3) -> f32) -> Piece {
         );
     }
     let positions: Vec<[f32; 3]> = rings.iter().flatten().map(|p| (*p).into()).collect();
-    let uvs = (0..rings.len())
+    let uvs: Vec<[f32; 2]> = (0..rings.len())
         .flat_map(|k| (0..n).map(move |i| [i as f32 / n as f32, k as f32]))
         .collect();
     let id = |k: usize, i: usize| (k * n + i % n) as u32;
@@ -101,6 +104,27 @@ pub fn collar(neck: &[Vec3], cut_y: impl Fn(Vec3) -> f32) -> Piece {
     let away = p(a) - Vec3::new(c.x, p(a).y, c.z);
     if normal.dot(away) < 0.0 {
         triangles.iter_mut().for_each(|t| t.swap(1, 2));
+    }
+    // The inside of the top, across the collar's first ring (inside the
+    // neck): where the neck is narrower than the collar, looking in at the
+    // back of the collar shows fabric, not the backdrop through the hole.
+    let (mut positions, mut uvs) = (positions, uvs);
+    let centre = rings[0].iter().copied().sum::<Vec3>() / n as f32 - Vec3::Y * 4.0;
+    let hub = positions.len() as u32;
+    positions.push(centre.into());
+    uvs.push([0.0, INSIDE_UV]);
+    // Its own copy of the ring, all of it marked as the inside.
+    let first = positions.len() as u32;
+    for i in 0..n {
+        positions.push(rings[0][i].into());
+        uvs.push([i as f32 / n as f32, INSIDE_UV]);
+    }
+    let at = |v: u32| Vec3::from(positions[v as usize]);
+    for i in 0..n as u32 {
+        let (a, b) = (first + i, first + (i + 1) % n as u32);
+        // Facing up: seen from above the collar, as a view looks into it.
+        let up = (at(a) - centre).cross(at(b) - centre).y > 0.0;
+        triangles.push(if up { [hub, a, b] } else { [hub, b, a] });
     }
     Piece {
         name: "garment".to_string(),
