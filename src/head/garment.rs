@@ -115,8 +115,8 @@ pub fn collar(neck: &[Vec3], cut_y: impl Fn(Vec3) -> f32) -> Piece {
     uvs.push([0.0, INSIDE_UV]);
     // Its own copy of the ring, all of it marked as the inside.
     let first = positions.len() as u32;
-    for i in 0..n {
-        positions.push(rings[0][i].into());
+    for (i, q) in rings[0].iter().enumerate() {
+        positions.push((*q).into());
         uvs.push([i as f32 / n as f32, INSIDE_UV]);
     }
     let at = |v: u32| Vec3::from(positions[v as usize]);
