@@ -221,12 +221,14 @@ fn hairline_controls(f: f32, curve: f32, r: f32, temple: f32) -> Vec<(f32, f32)>
         (85.0, -15.0),
         (93.0, -11.0),
         (104.0, -12.0),
-        // …and down behind it to the nape.
+        // …and down behind it to the nape, which runs nearly level across
+        // the back of the neck below the earlobes (a squared nape, not a cap).
         (111.0, -15.0),
-        (119.0, -29.0),
-        (140.0, -40.0),
-        (165.0, -46.0),
-        (180.0, -47.0),
+        (119.0, -30.0),
+        (129.0, -48.0),
+        (142.0, -56.0),
+        (165.0, -58.0),
+        (180.0, -58.5),
     ]
 }
 
