@@ -106,7 +106,7 @@ fn a_plan_that_places_nothing_renders_the_bare_head() {
     let zones: String = (0..8)
         .map(|i| {
             format!(
-                "[[zones]]\nazimuth_deg = {}\nelevation_deg = 30\nradius_mm = 150\nfeather_mm = 0\ndensity_scale = 0\n",
+                "[[zones]]\nazimuth_deg = {}\nelevation_deg = 10\nradius_mm = 150\nfeather_mm = 0\ndensity_scale = 0\n",
                 -180 + 45 * i
             )
         })

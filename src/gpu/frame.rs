@@ -38,7 +38,38 @@ pub struct FrameUniform {
     /// The upper lid margins as curves, left eye then right: (c0, c1, c2,
     /// 1 where known), (x inner, x outer, 0, 0).
     pub lid_curves: [[f32; 4]; 4],
+    /// The beard's shadow: (subnasale y, stomion y, menton y, strength),
+    /// (ear canal |x|, y, z, 0); strength 0: none.
+    pub beard: [[f32; 4]; 2],
     pub scars: ScarUniform,
+}
+
+/// Where the face's beard shows through the skin, from the head's landmarks.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BeardArea {
+    pub subnasale_y: f32,
+    pub stomion_y: f32,
+    pub menton_y: f32,
+    /// An ear canal (the beard stops in front of the ears).
+    pub ear: Vec3,
+    /// `[hair] beard_shadow`.
+    pub strength: f32,
+}
+
+impl BeardArea {
+    /// On a head with a chin and a glabella, by the facial thirds: the
+    /// subnasale halfway from the glabella to the menton, the mouth a third
+    /// of the way from the subnasale down to the menton.
+    pub fn of(glabella: Vec3, menton: Vec3, ear: Vec3, strength: f32) -> BeardArea {
+        let subnasale_y = menton.y + 0.5 * (glabella.y - menton.y);
+        BeardArea {
+            subnasale_y,
+            stomion_y: subnasale_y - (subnasale_y - menton.y) / 3.0,
+            menton_y: menton.y,
+            ear,
+            strength,
+        }
+    }
 }
 
 /// Edge softness of a buzzed hair's dot, fraction of its radius.
@@ -56,6 +87,8 @@ pub struct Look {
     pub eye_radius_mm: f32,
     /// Where the lashes grow, if the head's eyes are modelled.
     pub lid_margins: Option<LidMargins>,
+    /// Where the beard shows, on the built-in head.
+    pub beard: Option<BeardArea>,
     pub background_linear: [f32; 3],
     pub clothing_linear: [f32; 3],
     pub noise_seed: u32,
@@ -144,6 +177,12 @@ impl FrameUniform {
             scar_look,
             subsurface: c4(crate::skin_optics::DIFFUSION_SIGMA_MM, 0.0),
             lid_curves,
+            beard: look.beard.map_or([[0.0; 4]; 2], |b| {
+                [
+                    [b.subnasale_y, b.stomion_y, b.menton_y, b.strength],
+                    [b.ear.x.abs(), b.ear.y, b.ear.z, 0.0],
+                ]
+            }),
             scars: look.scars,
         }
     }

@@ -1,6 +1,6 @@
 //! One plan on one head, on the GPU: the head's buffers and its impressions.
 
-use super::frame::Look;
+use super::frame::{BeardArea, Look};
 use super::impressions::{GenParams, HeadInputs, ImpressionGenerator, Impressions};
 use super::{Gpu, GpuError};
 use crate::hairline::Layer;
@@ -166,6 +166,7 @@ pub fn restyle_suffices(old: &TreatmentPlan, new: &TreatmentPlan) -> bool {
         p.name.clear();
         p.skin = Default::default();
         p.hair.color.clear();
+        p.hair.beard_shadow = 0.0;
         for s in &mut p.sessions {
             s.shade.clear();
             s.day = None;
@@ -258,6 +259,12 @@ fn look(plan: &TreatmentPlan, head: &HeadMesh, placement: &PlacementPlan) -> Loo
         eye_right: l.eye_right,
         eye_radius_mm: l.eye_radius_mm,
         lid_margins: head.lid_margins,
+        // A scan shows the client's own face, beard and all.
+        beard: head
+            .is_dressed()
+            .then(|| head.menton())
+            .flatten()
+            .map(|m| BeardArea::of(l.glabella, m, l.ear_left, plan.hair.beard_shadow)),
         background_linear: parse_color(&plan.output.background)
             .expect("validated plan")
             .to_linear(),

@@ -214,6 +214,14 @@ pub struct HairSpec {
     /// (`hair_match`), so that SMP and hair meet without a seam.
     #[serde(default)]
     pub match_treatment: bool,
+    /// How much beard the face shows through the skin (0: none, 1: a dark
+    /// beard shaved this morning); the built-in head only.
+    #[serde(default = "default_beard_shadow")]
+    pub beard_shadow: f32,
+}
+
+fn default_beard_shadow() -> f32 {
+    0.6
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
@@ -836,6 +844,7 @@ impl Default for HairSpec {
             days_since_shaving: 1.0,
             grey_fraction: 0.0,
             match_treatment: false,
+            beard_shadow: default_beard_shadow(),
         }
     }
 }

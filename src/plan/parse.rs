@@ -306,6 +306,7 @@ fn allowed(path: &[Seg]) -> Option<String> {
         ["hair", "natural_per_cm2"] => f(limits::NATURAL_HAIR_PER_CM2, " per cm²"),
         ["hair", "days_since_shaving"] => f(limits::DAYS_SINCE_SHAVING, " days"),
         ["hair", "grey_fraction"] => f((0.0, 1.0), ""),
+        ["hair", "beard_shadow"] => f((0.0, 1.0), ""),
         ["lights", "exposure"] => f(limits::EXPOSURE, ""),
         ["lights", _, "intensity"] => f(limits::LIGHT_INTENSITY, ""),
         ["lights", _, "direction"] => "[x, y, z], 3 numbers".into(),

@@ -460,6 +460,7 @@ impl TreatmentPlan {
             (0.0, 1.0),
             "",
         );
+        c.range(hair("beard_shadow"), self.hair.beard_shadow, (0.0, 1.0), "");
     }
 
     fn check_region(&self, c: &mut Checker) {
