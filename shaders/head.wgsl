@@ -195,8 +195,24 @@ fn beard_shadow(world: vec3<f32>) -> f32 {
     let below = 1.0 - smoothstep(top - 7.0, top + 4.0, world.y);
     let front = smoothstep(-14.0, 2.0, world.z) * (1.0 - smoothstep(ear.x - 14.0, ear.x - 7.0, ax));
     let neck = smoothstep(b.z - 42.0, b.z - 30.0, world.y);
-    let lips = (1.0 - smoothstep(3.0, 5.5, abs(world.y - b.y))) * (1.0 - smoothstep(20.0, 25.0, ax));
+    let lips = (1.0 - smoothstep(4.5, 7.0, abs(world.y - (b.y - MOUTH_BELOW_STOMION_MM)))) * (1.0 - smoothstep(20.0, 25.0, ax));
     return b.w * below * front * neck * (1.0 - lips);
+}
+
+// The lips' middle sits this far below the facial-thirds estimate of the
+// mouth line on the built-in head (its lower lip is the fuller).
+const MOUTH_BELOW_STOMION_MM: f32 = 3.0;
+
+// The lips' red (the vermilion): a band round the mouth line, fuller at the
+// middle, where the beard leaves off.
+fn lip_tint(world: vec3<f32>) -> f32 {
+    let b = frame.beard[0];
+    if (frame.beard[1].x <= 0.0) { return 0.0; }
+    let ax = abs(world.x);
+    let half_height = mix(6.5, 2.0, smoothstep(8.0, 24.0, ax));
+    let band = 1.0 - smoothstep(half_height - 1.0, half_height + 1.0, abs(world.y - (b.y - MOUTH_BELOW_STOMION_MM)));
+    let across = 1.0 - smoothstep(19.0, 24.0, ax);
+    return band * across * smoothstep(-5.0, 10.0, world.z);
 }
 
 // Eyebrows: an arched band above each eye, hair streaked along the brow.
@@ -325,6 +341,7 @@ fn shade_skin(in: VertexOut, frag: vec4<f32>) -> vec3<f32> {
     let grain = 0.75 + 0.5 * fract(sin(dot(floor(in.world * 2.5), vec3<f32>(12.9898, 78.233, 37.719))) * 43758.5453);
     let stubble = mix(frame.hair.rgb, frame.hair_root.rgb, 0.5) * vec3<f32>(0.9, 1.0, 1.2);
     albedo = mix(albedo, stubble, 0.42 * beard_shadow(in.world) * grain);
+    albedo *= mix(vec3<f32>(1.0), vec3<f32>(1.02, 0.80, 0.80), lip_tint(in.world));
     // Lashes are darker than the hair on the head.
     let lash = mix(vec3<f32>(0.012, 0.009, 0.008), frame.hair.rgb, 0.25);
     albedo = mix(albedo, lash, lash_line(in.world, footprint));
