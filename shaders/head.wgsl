@@ -169,12 +169,16 @@ fn lash_line(world: vec3<f32>, footprint_mm: f32) -> f32 {
         let along = (world.x - span.x) / (span.y - span.x);
         let above = world.y - (curve.x + curve.y * world.x + curve.z * world.x * world.x);
         let inside = smoothstep(-0.08, 0.02, along) * (1.0 - smoothstep(0.98, 1.08, along));
-        let width_mm = 2.4 * (1.0 - 0.7 * pow(2.0 * clamp(along, 0.0, 1.0) - 1.0, 2.0)) + 0.4;
+        // The lashes stand out and up from the margin: seen from the front
+        // they cover a band above it, densest at the roots; never thinner
+        // than about a pixel and a half, so that they read at a distance.
+        let width_mm = max(3.2 * (1.0 - 0.7 * pow(2.0 * clamp(along, 0.0, 1.0) - 1.0, 2.0)) + 0.5, 1.5 * footprint_mm);
         // Single lashes about 0.3 mm apart, averaged out where a pixel spans several.
         let single = 0.5 + 0.5 * sin(along * 110.0 + 2.0 * sin(world.x * 7.3 + world.y * 3.1));
         let resolved = 1.0 - smoothstep(0.1, 0.3, footprint_mm);
         let ragged = mix(0.85, 0.5 + 0.5 * single, resolved);
-        upper = (1.0 - smoothstep(0.35 * width_mm, width_mm, abs(above))) * ragged * inside;
+        let reach = select(0.45 * width_mm, width_mm, above > 0.0);
+        upper = (1.0 - smoothstep(0.3 * reach, reach, abs(above))) * ragged * inside;
     }
     return max(0.95 * upper, 0.35 * lower);
 }
