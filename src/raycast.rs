@@ -159,8 +159,8 @@ impl RaysFrom {
     }
 }
 
-/// Möller–Trumbore, both faces.
-fn ray_triangle(o: Vec3, d: Vec3, a: Vec3, b: Vec3, c: Vec3) -> Option<f32> {
+/// Möller–Trumbore, both faces: the distance along `d` to the hit, if any.
+pub(crate) fn ray_triangle(o: Vec3, d: Vec3, a: Vec3, b: Vec3, c: Vec3) -> Option<f32> {
     let e1 = b - a;
     let e2 = c - a;
     let p = d.cross(e2);

@@ -1,8 +1,7 @@
 //! The per-view uniform block (`Frame` in `common.wgsl`).
 
 use crate::camera::Camera;
-use crate::head::LidMargins;
-use crate::head::lids::margin_curve;
+use crate::head::lids::MarginCurve;
 use crate::lighting::LightRig;
 use crate::scars::ScarUniform;
 use crate::sessions::SessionLook;
@@ -85,8 +84,9 @@ pub struct Look {
     pub eye_left: Vec3,
     pub eye_right: Vec3,
     pub eye_radius_mm: f32,
-    /// Where the lashes grow, if the head's eyes are modelled.
-    pub lid_margins: Option<LidMargins>,
+    /// Where the lashes grow, if the head's eyes are modelled: the upper lid
+    /// margins as the shader draws them (left eye, right), fitted once per head.
+    pub lid_curves: Option<[MarginCurve; 2]>,
     /// Where the beard shows, on the built-in head.
     pub beard: Option<BeardArea>,
     pub background_linear: [f32; 3],
@@ -133,9 +133,8 @@ impl FrameUniform {
         let scar_look = look.scar_looks.map(|l| l.map_or([0.0; 4], |c| c4(c, 1.0)));
         let bg = look.background_linear;
         let mut lid_curves = [[0.0; 4]; 4];
-        if let Some(lids) = &look.lid_margins {
-            for (k, margin) in lids.iter().enumerate() {
-                let c = margin_curve(margin);
+        if let Some(curves) = &look.lid_curves {
+            for (k, c) in curves.iter().enumerate() {
                 let [c0, c1, c2] = c.coefficients;
                 lid_curves[2 * k] = [c0, c1, c2, 1.0];
                 lid_curves[2 * k + 1] = [c.x_inner, c.x_outer, 0.0, 0.0];

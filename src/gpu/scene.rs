@@ -258,7 +258,9 @@ fn look(plan: &TreatmentPlan, head: &HeadMesh, placement: &PlacementPlan) -> Loo
         eye_left: l.eye_left,
         eye_right: l.eye_right,
         eye_radius_mm: l.eye_radius_mm,
-        lid_margins: head.lid_margins,
+        lid_curves: head
+            .lid_margins
+            .map(|lids| lids.map(|m| crate::head::lids::margin_curve(&m))),
         // A scan shows the client's own face, beard and all.
         beard: head
             .is_dressed()

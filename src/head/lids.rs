@@ -16,33 +16,15 @@ struct Tri {
     eye: bool,
 }
 
-/// The nearest hit along -Z from `o` (a ray cast straight at the face).
+/// The nearest hit along -Z from `o` (a ray cast straight at the face), and
+/// whether it is the eyeball's.
 fn front_hit(tris: &[Tri], o: Vec3) -> Option<(f32, bool)> {
-    let d = Vec3::NEG_Z;
-    let mut best: Option<(f32, bool)> = None;
-    for t in tris {
-        let (e1, e2) = (t.p[1] - t.p[0], t.p[2] - t.p[0]);
-        let h = d.cross(e2);
-        let det = e1.dot(h);
-        if det.abs() < 1e-9 {
-            continue;
-        }
-        let s = o - t.p[0];
-        let u = s.dot(h) / det;
-        if !(0.0..=1.0).contains(&u) {
-            continue;
-        }
-        let q = s.cross(e1);
-        let v = d.dot(q) / det;
-        if v < 0.0 || u + v > 1.0 {
-            continue;
-        }
-        let dist = e2.dot(q) / det;
-        if dist > 0.0 && best.is_none_or(|b| dist < b.0) {
-            best = Some((dist, t.eye));
-        }
-    }
-    best
+    tris.iter()
+        .filter_map(|t| {
+            crate::raycast::ray_triangle(o, Vec3::NEG_Z, t.p[0], t.p[1], t.p[2])
+                .map(|dist| (dist, t.eye))
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0))
 }
 
 /// The upper lid margin of the eye at `centre` (radius `r`), from the inner

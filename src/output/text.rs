@@ -3,7 +3,7 @@
 //! egui ships it), antialiased by `ab_glyph`'s outline rasteriser. No bitmap
 //! font anywhere.
 
-use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
+use ab_glyph::{Font, FontRef, GlyphId, PxScale, ScaleFont, point};
 use image::{Rgba, RgbaImage};
 use std::sync::OnceLock;
 
@@ -15,20 +15,29 @@ fn typeface() -> &'static FontRef<'static> {
     FONT.get_or_init(|| FontRef::try_from_slice(TYPEFACE).expect("the embedded typeface parses"))
 }
 
-/// The width of `text` at `size_px` (the em size), in pixels.
-pub fn width_px(size_px: f32, text: &str) -> f32 {
+/// Where each glyph of `text` starts along the line at `size_px` (kerned
+/// advances from 0), and where the line ends: the one layout that measuring
+/// and drawing share.
+fn layout(size_px: f32, text: &str) -> (Vec<(GlyphId, f32)>, f32) {
     let font = typeface().as_scaled(PxScale::from(size_px));
     let mut x = 0.0;
     let mut prev = None;
+    let mut glyphs = Vec::with_capacity(text.len());
     for c in text.chars() {
         let id = font.glyph_id(c);
         if let Some(p) = prev {
             x += font.kern(p, id);
         }
+        glyphs.push((id, x));
         x += font.h_advance(id);
         prev = Some(id);
     }
-    x
+    (glyphs, x)
+}
+
+/// The width of `text` at `size_px` (the em size), in pixels.
+pub fn width_px(size_px: f32, text: &str) -> f32 {
+    layout(size_px, text).1
 }
 
 /// `text` broken into lines no wider than `max_width` at `size` (the same
@@ -71,18 +80,9 @@ pub fn wrap(size: f32, max_width: f32, text: &str) -> Vec<String> {
 /// Whatever falls outside the image is dropped.
 pub fn draw(img: &mut RgbaImage, x: f32, y: f32, size_px: f32, color: Rgba<u8>, text: &str) {
     let scale = PxScale::from(size_px);
-    let font = typeface().as_scaled(scale);
-    let baseline = y + font.ascent();
-    let mut pen = x;
-    let mut prev = None;
-    for c in text.chars() {
-        let id = font.glyph_id(c);
-        if let Some(p) = prev {
-            pen += font.kern(p, id);
-        }
-        let glyph = id.with_scale_and_position(scale, point(pen, baseline));
-        pen += font.h_advance(id);
-        prev = Some(id);
+    let baseline = y + typeface().as_scaled(scale).ascent();
+    for (id, pen) in layout(size_px, text).0 {
+        let glyph = id.with_scale_and_position(scale, point(x + pen, baseline));
         let Some(outline) = typeface().outline_glyph(glyph) else {
             continue; // a space
         };

@@ -12,14 +12,6 @@ use anyhow::Result;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
-/// The first `consultation-NNN.pdf` in `dir` that does not exist yet.
-pub fn next_path(dir: &Path) -> PathBuf {
-    (1..)
-        .map(|n| dir.join(format!("consultation-{n:03}.pdf")))
-        .find(|p| !p.exists())
-        .expect("some number is free")
-}
-
 /// A document being written.
 pub struct DocumentJob {
     pub path: PathBuf,
@@ -36,7 +28,7 @@ impl DocumentJob {
         inputs: Inputs,
     ) -> Result<DocumentJob> {
         crate::files::create_folder(dir)?;
-        let path = next_path(dir);
+        let path = super::screenshot::next_numbered(dir, "consultation", "pdf");
         crate::files::check_writable(&path, &inputs)?;
         let loaded = Loaded {
             plan: plan.clone(),

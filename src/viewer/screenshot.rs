@@ -7,8 +7,14 @@ use std::path::{Path, PathBuf};
 
 /// The first `screenshot-NNN.png` in `dir` that does not exist yet.
 pub fn next_path(dir: &Path) -> PathBuf {
+    next_numbered(dir, "screenshot", "png")
+}
+
+/// The first `STEM-NNN.EXT` in `dir` that does not exist yet: what the
+/// viewer writes by itself never takes a name already there.
+pub fn next_numbered(dir: &Path, stem: &str, ext: &str) -> PathBuf {
     (1..)
-        .map(|n| dir.join(format!("screenshot-{n:03}.png")))
+        .map(|n| dir.join(format!("{stem}-{n:03}.{ext}")))
         .find(|p| !p.exists())
         .expect("some number is free")
 }
