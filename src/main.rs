@@ -115,7 +115,7 @@ enum Command {
         /// With --turntable or --timeline: frames a second (5-60).
         #[arg(long, default_value_t = 30)]
         fps: u32,
-        /// Write the consultation document (A4 PDF) to this file instead.
+        /// Write the consultation document (PDF, A4 or Letter by the plan) to this file instead.
         #[arg(long)]
         pdf: Option<PathBuf>,
     },
