@@ -7,8 +7,10 @@
 //! mesh and shape targets (CC0) by `tools/make_head.rs` and embedded in the binary, so
 //! it runs from any directory; `builtin` morphs it to the plan's [`HeadShape`].
 
+pub mod align;
 mod build;
 mod builtin;
+pub mod corpus;
 mod error;
 pub mod export;
 mod face;

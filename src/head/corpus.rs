@@ -1,0 +1,174 @@
+//! The project's own scan corpus: the built-in head in its shapes, made to
+//! look as a phone scan comes: one surface (no separate eyes), in some unit,
+//! turned and moved anyhow, with noise, holes, and the neck cut off or the
+//! shoulders left on. The true landmarks come along, in the scan's own
+//! coordinates, so alignment can be measured against them.
+
+use glam::{Mat3, Quat, Vec3};
+
+use super::align::fit::Similarity;
+use super::align::frame::landmarks_in_head_frame;
+use super::{HeadError, HeadMesh, HeadShape, Landmarks, MATERIAL_CLOTH, MATERIAL_SKIN};
+
+/// How the scan ends below.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Below {
+    /// Cut off this far under the chin, mm.
+    NeckCut(f32),
+    /// Neck and shoulders (the clothing) kept.
+    Shoulders,
+}
+
+#[derive(Clone, Debug)]
+pub struct ScanSpec {
+    pub shape: HeadShape,
+    /// Seeds the rotation, offset, holes and noise.
+    pub seed: u64,
+    /// Millimetres per file unit (1000 for metres).
+    pub unit_mm: f32,
+    pub below: Below,
+    /// Holes punched in the surface, away from the landmarks.
+    pub holes: usize,
+    /// Each vertex moved up to this far, mm.
+    pub noise_mm: f32,
+}
+
+/// A scan and its true landmarks, both in the file's coordinates and units.
+pub struct Scan {
+    pub mesh: HeadMesh,
+    pub truth: Landmarks,
+    /// File to head frame, as made.
+    pub to_head: Similarity,
+}
+
+fn rng(seed: u64) -> impl FnMut() -> f32 {
+    let mut s = super::align::SplitMix::new(seed);
+    move || s.next_f32()
+}
+
+/// Makes the scan `spec` describes.
+pub fn make(spec: &ScanSpec) -> Result<Scan, HeadError> {
+    let mut head = super::load_builtin_shape(&spec.shape, 1)?;
+    let mut next = rng(spec.seed);
+    let truth_head = head.landmarks;
+    let menton = head.menton_or_estimate();
+    keep_triangles(&mut head, |p, material| match spec.below {
+        Below::NeckCut(mm) => material != MATERIAL_CLOTH && p.iter().all(|q| q.y > menton.y - mm),
+        Below::Shoulders => true,
+    });
+    let near_landmark = |p: Vec3| {
+        super::align::frame::points(&truth_head)
+            .iter()
+            .any(|l| l.distance(p) < 28.0)
+    };
+    let skin: Vec<Vec3> = head
+        .vertices
+        .iter()
+        .map(|v| Vec3::from(v.position_mm))
+        .collect();
+    let mut holes = Vec::new();
+    while holes.len() < spec.holes {
+        let at = skin[(next() * skin.len() as f32) as usize % skin.len()];
+        if !near_landmark(at) {
+            holes.push((at, 6.0 + 8.0 * next()));
+        }
+    }
+    keep_triangles(&mut head, |p, _| {
+        let c = (p[0] + p[1] + p[2]) / 3.0;
+        holes.iter().all(|(h, r)| c.distance(*h) > *r)
+    });
+    let q = Quat::from_xyzw(next() - 0.5, next() - 0.5, next() - 0.5, next() - 0.5).normalize();
+    let to_file = Similarity {
+        scale: 1.0 / spec.unit_mm,
+        rotation: Mat3::from_quat(q),
+        translation: Vec3::new(next() - 0.5, next() - 0.5, next() - 0.5) * 800.0 / spec.unit_mm,
+    };
+    for v in &mut head.vertices {
+        let jitter = Vec3::new(next() - 0.5, next() - 0.5, next() - 0.5) * 2.0 * spec.noise_mm;
+        v.position_mm = to_file.apply(Vec3::from(v.position_mm) + jitter).into();
+        v.normal = (to_file.rotation * Vec3::from(v.normal)).into();
+        v.material = MATERIAL_SKIN;
+    }
+    let truth = Landmarks {
+        eye_radius_mm: truth_head.eye_radius_mm,
+        ..landmarks_in_head_frame(&truth_head, &to_file)
+    };
+    head.landmarks = truth;
+    head.lid_margins = None;
+    head.source = format!("corpus scan {}", spec.seed);
+    let to_head = Similarity {
+        scale: spec.unit_mm,
+        rotation: to_file.rotation.transpose(),
+        translation: -(to_file.rotation.transpose() * to_file.translation) * spec.unit_mm,
+    };
+    Ok(Scan {
+        mesh: head,
+        truth,
+        to_head,
+    })
+}
+
+/// Keeps the triangles `keep(corners, material)` accepts (the coarse level
+/// too, so the mesh stays whole).
+fn keep_triangles(head: &mut HeadMesh, keep: impl Fn([Vec3; 3], u32) -> bool) {
+    let vertices = &head.vertices;
+    let test = |t: &[u32]| {
+        let p = [t[0], t[1], t[2]].map(|i| Vec3::from(vertices[i as usize].position_mm));
+        keep(p, vertices[t[0] as usize].material)
+    };
+    head.indices = head
+        .indices
+        .chunks_exact(3)
+        .filter(|t| test(t))
+        .flatten()
+        .copied()
+        .collect();
+    head.coarse_indices = head
+        .coarse_indices
+        .chunks_exact(3)
+        .filter(|t| test(t))
+        .flatten()
+        .copied()
+        .collect();
+}
+
+/// The corpus the tests and the README's accuracy figures use: every
+/// built-in morph, in metres, centimetres, inches and millimetres, with and
+/// without shoulders, all turned, moved, holed and noisy.
+pub fn standard() -> Vec<ScanSpec> {
+    let d = HeadShape::default();
+    let shapes = [
+        HeadShape {
+            age_years: 22.0,
+            muscle: 0.35,
+            weight: 0.15,
+            ..d
+        },
+        d,
+        HeadShape {
+            age_years: 60.0,
+            muscle: 0.55,
+            weight: 0.95,
+            ..d
+        },
+    ];
+    let units = [1000.0, 10.0, 25.4, 1.0];
+    let mut out = Vec::new();
+    for (i, shape) in shapes.into_iter().enumerate() {
+        for (j, below) in [Below::NeckCut(25.0), Below::Shoulders]
+            .into_iter()
+            .enumerate()
+        {
+            let k = i * 2 + j;
+            out.push(ScanSpec {
+                shape,
+                seed: 1 + k as u64,
+                unit_mm: units[k % units.len()],
+                below,
+                holes: 6,
+                noise_mm: 0.4,
+            });
+        }
+    }
+    out
+}
