@@ -1,8 +1,7 @@
 //! Loading a plan and the head it names, with errors that name the file.
 
-use crate::head::{self, HeadMesh, Landmarks};
+use crate::head::{self, HeadMesh};
 use crate::plan::{PlanError, TreatmentPlan};
-use glam::Vec3;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -38,23 +37,12 @@ pub fn load_head(
 ) -> Result<HeadMesh, head::HeadError> {
     let subdivisions = plan.head.subdivisions;
     match plan.mesh_path(plan_path) {
-        None => head::load_builtin_shape(&plan.head.shape, subdivisions),
+        None => head::load_builtin_shape(
+            &plan.head.shape,
+            subdivisions.unwrap_or(crate::plan::BUILTIN_SUBDIVISIONS),
+        ),
         Some(mesh) => {
-            let l = plan
-                .head
-                .landmarks
-                .as_ref()
-                .expect("validated: custom meshes carry landmarks");
-            let landmarks = Landmarks {
-                glabella: Vec3::from(l.glabella),
-                vertex: Vec3::from(l.vertex),
-                ear_left: Vec3::from(l.ear_left),
-                ear_right: Vec3::from(l.ear_right),
-                inion: Vec3::from(l.inion),
-                eye_left: Vec3::from(l.eye_left),
-                eye_right: Vec3::from(l.eye_right),
-                eye_radius_mm: l.eye_radius_mm,
-            };
+            let landmarks = plan.head.landmarks.as_ref().map(|l| l.to_landmarks());
             let head = head::load_mesh(&mesh, plan.head.scale_to_mm, landmarks, subdivisions)?;
             head::check_landmarks_on_mesh(&head)?;
             Ok(head)

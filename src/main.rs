@@ -124,6 +124,18 @@ enum Command {
         #[arg(long)]
         plan: PathBuf,
     },
+    /// Find a scan's unit, orientation and landmarks by itself and print them
+    /// as TOML (landmarks in the file's own coordinates and units).
+    Align {
+        /// The scan: OBJ, glTF / GLB or PLY, in any unit and orientation.
+        file: PathBuf,
+        /// Also write a plan that uses the scan, with the landmarks found.
+        #[arg(long)]
+        plan: Option<PathBuf>,
+        /// Millimetres per unit of the file, when known (found otherwise).
+        #[arg(long)]
+        scale_to_mm: Option<f32>,
+    },
     /// Print the GPU adapter and the limits that matter.
     Info,
     /// Measure frame, placement and render times on the adapter it finds (see README).
@@ -274,6 +286,11 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Align {
+            file,
+            plan,
+            scale_to_mm,
+        } => align_command(&file, plan.as_deref(), scale_to_mm),
         Command::Info => {
             let gpu = Gpu::new()?;
             say(gpu.describe());
@@ -302,6 +319,30 @@ fn run(cli: Cli) -> Result<()> {
 }
 
 /// Print a line to stdout; a closed pipe (`render | head`) is not an error.
+/// `smp-preview align`: the report on stdout, and the plan when asked for
+/// (never over the scan).
+fn align_command(
+    file: &std::path::Path,
+    plan_out: Option<&std::path::Path>,
+    scale_to_mm: Option<f32>,
+) -> Result<()> {
+    if let Some(out) = plan_out {
+        files::check_writable(out, &Inputs::new([file])).context("--plan")?;
+    }
+    let found = smp_preview::head::align_file(file, scale_to_mm)?;
+    say(smp_preview::head::align::report::to_toml(
+        &found,
+        &file.display().to_string(),
+    ));
+    if let Some(out) = plan_out {
+        let plan = smp_preview::plan::TreatmentPlan::for_scan(file, out, &found);
+        files::write_bytes(out, &Inputs::new([file]), plan.to_toml_string().as_bytes())
+            .context("--plan")?;
+        eprintln!("wrote {}", out.display());
+    }
+    Ok(())
+}
+
 fn say(text: impl std::fmt::Display) {
     let _ = writeln!(std::io::stdout().lock(), "{text}");
 }

@@ -435,7 +435,12 @@ fn mesh_case(
     let path = dir.join(name);
     std::fs::write(&path, bytes).unwrap();
     let result = timed("loading the mesh", Duration::from_secs(20), || {
-        head::load_mesh(&path, scale, Landmarks::builtin(), subdivisions)
+        head::load_mesh(
+            &path,
+            Some(scale),
+            Some(Landmarks::builtin()),
+            Some(subdivisions),
+        )
     })?;
     tally.count(result.is_ok());
     match result {
@@ -830,8 +835,8 @@ fn fuzz_generated_plans_on_the_gpu() {
         tally.count(true);
         let mut heads = heads.borrow_mut();
         let head = heads
-            .entry(plan.head.subdivisions)
-            .or_insert_with(|| head::load_builtin(plan.head.subdivisions).unwrap());
+            .entry(plan.head.subdivisions.unwrap_or(2))
+            .or_insert_with(|| head::load_builtin(plan.head.subdivisions.unwrap_or(2)).unwrap());
         let mut p = prepared.borrow_mut();
         let placed = timed("placing", Duration::from_secs(60), || {
             p.rebuild(&plan, head)

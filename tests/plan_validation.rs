@@ -114,7 +114,6 @@ fn each_range_is_checked() {
         ("[output]\nheight = 9000", "output.height"),
         ("[output]\nviews = []", "output.views"),
         ("[output]\nbackground = \"#12\"", "output.background"),
-        ("[head]\nmesh = \"client.obj\"", "head.landmarks"),
         (
             "[[zones]]\nazimuth_deg = 200\nelevation_deg = 40\nradius_mm = 30\ndensity_scale = 1",
             "zones[0].azimuth_deg",

@@ -441,7 +441,8 @@ fn gpu_errors_are_errors_not_aborts() {
 }
 
 /// A scan as a phone app exports it: the built-in head as GLB in metres and
-/// as binary PLY, rendered with `scale_to_mm = 1000` and its landmarks.
+/// as binary PLY, rendered with `scale_to_mm = 1000` and its landmarks (in
+/// the file's metres).
 #[test]
 fn a_glb_or_ply_head_renders() {
     let dir = folder("scan-formats");
@@ -457,7 +458,7 @@ fn a_glb_or_ply_head_renders() {
     )
     .unwrap();
     let l = &head.landmarks;
-    let v = |p: glam::Vec3| format!("[{}, {}, {}]", p.x, p.y, p.z);
+    let v = |p: glam::Vec3| format!("[{}, {}, {}]", p.x * 0.001, p.y * 0.001, p.z * 0.001);
     for mesh in ["scan.glb", "scan.ply"] {
         let plan = format!(
             "{SMALL}[head]\nmesh = \"{mesh}\"\nscale_to_mm = 1000\nsubdivisions = 1\n[head.landmarks]\n\

@@ -172,6 +172,8 @@ pub(super) fn build(
         landmarks,
         lid_margins: None,
         source: file.to_string(),
+        file_frame: None,
+        landmark_confidence: None,
     })
 }
 

@@ -26,6 +26,7 @@ impl HeadMesh {
                 p.x.abs() < MIDLINE_BAND_MM
                     && p.z > l.glabella.z - CHIN_DEPTH_MM
                     && p.y < eye_y - 40.0
+                    && p.y > eye_y - CHIN_BELOW_EYES_MAX_MM
             })
             .min_by(|a, b| a.y.total_cmp(&b.y))
     }
@@ -39,6 +40,10 @@ impl HeadMesh {
         })
     }
 }
+
+/// The chin lies no further below the eye centres than this, mm (adults
+/// 100-140): a scan's chest, further down, is not its chin.
+const CHIN_BELOW_EYES_MAX_MM: f32 = 180.0;
 
 /// Glabella to menton on adult men, mm (midface 65 + lower face 76).
 pub const TYPICAL_GLABELLA_MENTON_MM: f32 = 141.0;

@@ -61,6 +61,9 @@ pub const MATERIAL_CLOTH: u32 = 2;
 
 /// Most triangles a head may have after subdivision.
 pub const MAX_TRIANGLES: usize = 2_000_000;
+/// A mesh file is subdivided (up to twice) while it stays under this many
+/// triangles, unless the plan says how often.
+pub const AUTO_TRIANGLES: usize = 400_000;
 /// Most subdivision steps allowed.
 pub const MAX_SUBDIVISIONS: u32 = 3;
 /// Plausible range of a head's bounding-box diagonal in millimetres.
@@ -100,6 +103,10 @@ pub struct HeadMesh {
     pub lid_margins: Option<LidMargins>,
     /// `"builtin"` or the path the mesh was loaded from.
     pub source: String,
+    /// From the file's coordinates to the head frame; `None` for the built-in head.
+    pub file_frame: Option<align::fit::Similarity>,
+    /// Per landmark (`align::LANDMARK_NAMES`), 0-1, when alignment found them.
+    pub landmark_confidence: Option<[f32; 7]>,
 }
 
 impl HeadMesh {
@@ -208,24 +215,79 @@ pub fn load_builtin_shape(shape: &HeadShape, subdivisions: u32) -> Result<HeadMe
 /// The mesh formats read, by file extension.
 pub const MESH_FORMATS: &str = "OBJ (.obj), glTF (.gltf, .glb) or PLY (.ply)";
 
-/// Loads a mesh (OBJ, glTF / GLB or PLY, by extension) that is already in
-/// the head frame once multiplied by `scale_to_mm`. Objects, groups or
-/// meshes whose name contains "eye" (e.g. `eye_left`, `eye_right`) get
-/// [`MATERIAL_EYE`], everything else [`MATERIAL_SKIN`]. Materials are ignored.
+/// Loads a mesh (OBJ, glTF / GLB or PLY, by extension) in any frame and
+/// unit. `landmarks`, when given, are in the file's own coordinates and
+/// units and place the head frame (`align::frame::head_frame`); without
+/// them the scan is aligned by itself (`align::align`). `scale_to_mm`, when
+/// given, is the file's unit; otherwise it is found. Objects, groups or
+/// meshes whose name contains "eye" get [`MATERIAL_EYE`], "garment"
+/// [`MATERIAL_CLOTH`], everything else [`MATERIAL_SKIN`].
 pub fn load_mesh(
     path: &Path,
-    scale_to_mm: f32,
-    landmarks: Landmarks,
-    subdivisions: u32,
+    scale_to_mm: Option<f32>,
+    landmarks: Option<Landmarks>,
+    subdivisions: Option<u32>,
 ) -> Result<HeadMesh, HeadError> {
     let file = path.display().to_string();
-    check_subdivisions(&file, subdivisions)?;
-    if !(scale_to_mm.is_finite() && scale_to_mm > 0.0) {
-        return Err(HeadError::InvalidScale {
-            file,
-            scale: scale_to_mm,
-        });
+    if let Some(s) = subdivisions {
+        check_subdivisions(&file, s)?;
     }
+    if let Some(scale) = scale_to_mm
+        && !(scale.is_finite() && scale > 0.0)
+    {
+        return Err(HeadError::InvalidScale { file, scale });
+    }
+    let pieces = read_pieces(path)?;
+    let subdivisions = subdivisions.unwrap_or_else(|| {
+        let base: usize = pieces.iter().map(|p| p.triangles.len()).sum();
+        (0..=2u32)
+            .rev()
+            .find(|&s| base.saturating_mul(4usize.pow(s)) <= AUTO_TRIANGLES)
+            .unwrap_or(0)
+    });
+    let (to_head, file_landmarks, confidence) = match landmarks {
+        Some(l) => {
+            let (to_head, _) =
+                align::frame::head_frame(&l, scale_to_mm).ok_or_else(|| HeadError::Landmarks {
+                    file: file.clone(),
+                    message: "the landmarks lie in a line: they cannot place a head".into(),
+                })?;
+            (to_head, l, None)
+        }
+        None => {
+            let found = align::align(&pieces, &file)?;
+            let to_head = match scale_to_mm {
+                Some(s) => align::frame::head_frame(&found.landmarks, Some(s))
+                    .map_or(found.to_head, |f| f.0),
+                None => found.to_head,
+            };
+            (to_head, found.landmarks, Some(found.confidence))
+        }
+    };
+    // `build` scales; the turn and offset go in first, in the file's unit.
+    let turned: Vec<Piece> = pieces
+        .into_iter()
+        .map(|p| Piece {
+            positions: p
+                .positions
+                .iter()
+                .map(|&q| {
+                    (to_head.rotation * Vec3::from(q) + to_head.translation / to_head.scale).into()
+                })
+                .collect(),
+            ..p
+        })
+        .collect();
+    let in_head = align::frame::landmarks_in_head_frame(&file_landmarks, &to_head);
+    let mut mesh = build(&turned, &file, to_head.scale, in_head, subdivisions)?;
+    mesh.file_frame = Some(to_head);
+    mesh.landmark_confidence = confidence;
+    Ok(mesh)
+}
+
+/// The pieces of the mesh file at `path`, in its own coordinates and units.
+fn read_pieces(path: &Path) -> Result<Vec<Piece>, HeadError> {
+    let file = path.display().to_string();
     let read = match Format::of(path) {
         Some(Format::Obj) => obj::read,
         Some(Format::Gltf) => gltf::read,
@@ -239,8 +301,26 @@ pub fn load_mesh(
     };
     let bytes = crate::files::read_regular(path, crate::files::MAX_MESH_BYTES, "mesh")
         .map_err(|e| HeadError::Read(e.to_string()))?;
-    let pieces = read(&bytes, path)?;
-    build(&pieces, &file, scale_to_mm, landmarks, subdivisions)
+    read(&bytes, path)
+}
+
+/// Aligns the scan at `path` (`smp-preview align`): the landmarks found in
+/// its own coordinates, and its head frame (at `scale_to_mm` when given).
+pub fn align_file(path: &Path, scale_to_mm: Option<f32>) -> Result<align::Alignment, HeadError> {
+    let file = path.display().to_string();
+    if let Some(scale) = scale_to_mm
+        && !(scale.is_finite() && scale > 0.0)
+    {
+        return Err(HeadError::InvalidScale { file, scale });
+    }
+    let mut found = align::align(&read_pieces(path)?, &file)?;
+    if let Some(s) = scale_to_mm
+        && let Some((to_head, _)) = align::frame::head_frame(&found.landmarks, Some(s))
+    {
+        found.to_head = to_head;
+        found.unit = None;
+    }
+    Ok(found)
 }
 
 /// A mesh file's format, by its extension.
@@ -600,7 +680,7 @@ mod tests {
     #[test]
     fn missing_file_error_names_the_path() {
         let path = Path::new("/nonexistent/dir/head-model.obj");
-        let err = load_mesh(path, 1.0, Landmarks::builtin(), 0).unwrap_err();
+        let err = load_mesh(path, Some(1.0), Some(Landmarks::builtin()), Some(0)).unwrap_err();
         assert!(matches!(err, HeadError::Read(_)), "{err:?}");
         assert!(
             err.to_string().contains("/nonexistent/dir/head-model.obj"),
@@ -617,7 +697,13 @@ mod tests {
         );
         let msg = err.to_string();
         assert!(msg.contains("0..=3") && msg.contains("head.bin"), "{msg}");
-        let err = load_mesh(Path::new("some.obj"), 1.0, Landmarks::builtin(), 9).unwrap_err();
+        let err = load_mesh(
+            Path::new("some.obj"),
+            Some(1.0),
+            Some(Landmarks::builtin()),
+            Some(9),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("some.obj"), "{err}");
     }
 
@@ -626,7 +712,7 @@ mod tests {
         // The built-in head written as OBJ loads the same, with scale applied.
         let builtin = load_builtin(1).unwrap();
         let path = temp_obj("roundtrip", &export::to_obj(&load_builtin(0).unwrap(), 1.0));
-        let mesh = load_mesh(&path, 1.0, Landmarks::builtin(), 1).unwrap();
+        let mesh = load_mesh(&path, Some(1.0), Some(Landmarks::builtin()), Some(1)).unwrap();
         assert_eq!(mesh.triangle_count(), builtin.triangle_count());
         let count =
             |m: &HeadMesh, material| m.vertices.iter().filter(|v| v.material == material).count();
@@ -637,7 +723,7 @@ mod tests {
         let (blo, bhi) = builtin.bounds();
         assert!((lo - blo).length() < 0.01 && (hi - bhi).length() < 0.01);
         assert_eq!(mesh.source, path.display().to_string());
-        let scaled = load_mesh(&path, 2.0, Landmarks::builtin(), 0).unwrap();
+        let scaled = load_mesh(&path, Some(2.0), Some(Landmarks::builtin()), Some(0)).unwrap();
         let (lo, hi) = scaled.bounds();
         let (blo, bhi) = load_builtin(0).unwrap().bounds();
         assert!(((hi - lo) - 2.0 * (bhi - blo)).length() < 1e-2);
@@ -648,15 +734,15 @@ mod tests {
     fn metres_rejected_with_scale_hint() {
         let text = "o skin\nv 0 0 0\nv 0.1 0 0\nv 0 0.1 0\nv 0 0 0.1\nf 1 3 2\nf 1 2 4\nf 1 4 3\nf 2 3 4\n";
         let path = temp_obj("metres", text);
-        let err = load_mesh(&path, 1.0, Landmarks::builtin(), 0).unwrap_err();
+        let err = load_mesh(&path, Some(1.0), Some(Landmarks::builtin()), Some(0)).unwrap_err();
         let msg = err.to_string();
         assert!(matches!(err, HeadError::NotMillimetres { .. }), "{err:?}");
         assert!(msg.contains("scale_to_mm") && msg.contains(&path.display().to_string()));
         assert!(msg.contains("50..2000"), "{msg}");
         // ... and accepted with the scale.
-        let mesh = load_mesh(&path, 1000.0, Landmarks::builtin(), 1).unwrap();
+        let mesh = load_mesh(&path, Some(1000.0), Some(Landmarks::builtin()), Some(1)).unwrap();
         assert_eq!(mesh.triangle_count(), 16);
-        assert!(load_mesh(&path, 0.0, Landmarks::builtin(), 0).is_err());
+        assert!(load_mesh(&path, Some(0.0), Some(Landmarks::builtin()), Some(0)).is_err());
         std::fs::remove_file(&path).ok();
     }
 
@@ -686,7 +772,7 @@ mod tests {
         ];
         for (name, text, expect) in cases {
             let path = temp_obj(name, text);
-            let msg = load_mesh(&path, 1.0, Landmarks::builtin(), 0)
+            let msg = load_mesh(&path, Some(1.0), Some(Landmarks::builtin()), Some(0))
                 .unwrap_err()
                 .to_string();
             assert!(msg.contains(expect), "{name}: {msg}");
@@ -712,10 +798,11 @@ mod tests {
     fn degenerate_triangles_dropped() {
         let text = "v 0 0 0\nv 100 0 0\nv 0 100 0\nv 200 0 0\nf 1 2 3\nf 1 2 4\n";
         let path = temp_obj("somedegenerate", text);
-        let mesh = load_mesh(&path, 1.0, Landmarks::builtin(), 0).unwrap();
+        let mesh = load_mesh(&path, Some(1.0), Some(Landmarks::builtin()), Some(0)).unwrap();
         assert_eq!(mesh.triangle_count(), 1);
         assert_eq!(mesh.vertices.len(), 3);
-        assert_eq!(mesh.bounds().1, Vec3::new(100.0, 100.0, 0.0));
+        // The built-in landmarks frame the mesh where it is (to rounding).
+        assert!(mesh.bounds().1.distance(Vec3::new(100.0, 100.0, 0.0)) < 1e-4);
         std::fs::remove_file(&path).ok();
     }
 
@@ -742,13 +829,13 @@ mod tests {
             }
         }
         let path = temp_obj("grid", &text);
-        let err = load_mesh(&path, 1.0, Landmarks::builtin(), 3).unwrap_err();
+        let err = load_mesh(&path, Some(1.0), Some(Landmarks::builtin()), Some(3)).unwrap_err();
         let msg = err.to_string();
         assert!(matches!(err, HeadError::TooManyTriangles { .. }), "{err:?}");
         assert!(msg.contains("2560000") && msg.contains("2000000"), "{msg}");
         assert!(msg.contains("at most 2 subdivision"), "{msg}");
         assert!(msg.contains(&path.display().to_string()), "{msg}");
-        let mesh = load_mesh(&path, 1.0, Landmarks::builtin(), 2).unwrap();
+        let mesh = load_mesh(&path, Some(1.0), Some(Landmarks::builtin()), Some(2)).unwrap();
         assert_eq!(mesh.triangle_count(), 640_000);
         std::fs::remove_file(&path).ok();
     }

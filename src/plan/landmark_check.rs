@@ -5,6 +5,7 @@
 //! swapped axes, not unusual heads.
 
 use super::LandmarkSpec;
+use crate::head::Landmarks;
 use glam::Vec3;
 
 /// Ear canal to ear canal, mm (adults about 120-160).
@@ -28,6 +29,47 @@ impl LandmarkSpec {
             eye_radius_mm: 12.0,
         }
     }
+}
+
+impl LandmarkSpec {
+    /// The landmarks as given (in the mesh file's coordinates and units).
+    pub fn to_landmarks(&self) -> Landmarks {
+        Landmarks {
+            glabella: self.glabella.into(),
+            vertex: self.vertex.into(),
+            ear_left: self.ear_left.into(),
+            ear_right: self.ear_right.into(),
+            inion: self.inion.into(),
+            eye_left: self.eye_left.into(),
+            eye_right: self.eye_right.into(),
+            eye_radius_mm: self.eye_radius_mm,
+        }
+    }
+}
+
+impl From<&Landmarks> for LandmarkSpec {
+    fn from(l: &Landmarks) -> Self {
+        LandmarkSpec {
+            glabella: l.glabella.into(),
+            vertex: l.vertex.into(),
+            ear_left: l.ear_left.into(),
+            ear_right: l.ear_right.into(),
+            inion: l.inion.into(),
+            eye_left: l.eye_left.into(),
+            eye_right: l.eye_right.into(),
+            eye_radius_mm: l.eye_radius_mm,
+        }
+    }
+}
+
+/// Whether `l`, read as millimetres, frames a plausible head: the hint for
+/// a plan that gives millimetres where the file's units are wanted.
+pub fn plausible_in_mm(l: &LandmarkSpec) -> bool {
+    let given = l.to_landmarks();
+    crate::head::align::frame::head_frame(&given, Some(1.0)).is_some_and(|(to_head, _)| {
+        let in_head = crate::head::align::frame::landmarks_in_head_frame(&given, &to_head);
+        implausible(&LandmarkSpec::from(&in_head)).is_empty()
+    })
 }
 
 /// (field, message) for every landmark that cannot be where it is given.

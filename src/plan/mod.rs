@@ -141,16 +141,20 @@ impl ConsultationSpec {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct HeadSpec {
-    /// `"builtin"` or a path to an OBJ (relative to the plan file) in the head frame.
+    /// `"builtin"` or a path to a mesh or scan (relative to the plan file),
+    /// in any frame and unit.
     #[serde(default = "default_mesh")]
     pub mesh: String,
-    /// Multiplier that brings the OBJ's units to millimetres.
-    #[serde(default = "one")]
-    pub scale_to_mm: f32,
+    /// Millimetres per unit of the mesh file; found from the scan's size when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale_to_mm: Option<f32>,
     /// Smoothing subdivision steps applied on load (0-3).
-    #[serde(default = "default_subdivisions")]
-    pub subdivisions: u32,
-    /// Required for a custom mesh: landmarks in the head frame, mm.
+    /// Absent: 2 for the built-in head; for a mesh file, as many (0-2) as
+    /// keep it under `head::AUTO_TRIANGLES`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subdivisions: Option<u32>,
+    /// For a custom mesh: landmarks in the mesh file's own coordinates and
+    /// units (what `smp-preview align` prints); found on the scan when absent.
     #[serde(default)]
     pub landmarks: Option<LandmarkSpec>,
     /// The built-in head's age, build, ancestry and head shape (`[head.shape]`).
@@ -562,6 +566,35 @@ pub mod limits {
 
 impl TreatmentPlan {
     /// The embedded default plan.
+    /// The default plan on the scan at `scan`, with the landmarks `align`
+    /// found, to be written at `plan_path` (the mesh path relative to it
+    /// when they share a folder, absolute otherwise).
+    pub fn for_scan(
+        scan: &Path,
+        plan_path: &Path,
+        found: &crate::head::align::Alignment,
+    ) -> TreatmentPlan {
+        let folder = |p: &Path| {
+            let dir = p
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            std::fs::canonicalize(dir).ok()
+        };
+        let mesh = match (folder(scan), folder(plan_path), scan.file_name()) {
+            (Some(a), Some(b), Some(name)) if a == b => PathBuf::from(name),
+            _ => std::fs::canonicalize(scan).unwrap_or_else(|_| scan.to_path_buf()),
+        };
+        let mut plan = TreatmentPlan::default_plan();
+        if let Some(stem) = scan.file_stem() {
+            plan.name = format!("{} (scan)", stem.to_string_lossy());
+        }
+        plan.head.mesh = mesh.display().to_string();
+        plan.head.scale_to_mm = Some(found.to_head.scale);
+        plan.head.landmarks = Some(LandmarkSpec::from(&found.landmarks));
+        plan
+    }
+
     pub fn default_plan() -> TreatmentPlan {
         Self::from_toml_str(DEFAULT_PLAN_TOML, "<built-in default plan>")
             .expect("the embedded default plan is valid")
@@ -692,9 +725,8 @@ fn one() -> f32 {
 fn default_mesh() -> String {
     "builtin".into()
 }
-fn default_subdivisions() -> u32 {
-    2
-}
+/// Subdivision steps of the built-in head unless the plan says.
+pub const BUILTIN_SUBDIVISIONS: u32 = 2;
 fn default_eye_left() -> [f32; 3] {
     [32.0, 42.0, 95.0]
 }
@@ -820,8 +852,8 @@ impl Default for HeadSpec {
     fn default() -> Self {
         HeadSpec {
             mesh: default_mesh(),
-            scale_to_mm: 1.0,
-            subdivisions: default_subdivisions(),
+            scale_to_mm: None,
+            subdivisions: None,
             landmarks: None,
             shape: crate::head::HeadShape::default(),
         }

@@ -285,18 +285,22 @@ impl TreatmentPlan {
 
     fn check_head(&self, c: &mut Checker) {
         let h = &self.head;
-        c.range(
-            vec![Key("head"), Key("scale_to_mm")],
-            h.scale_to_mm,
-            limits::SCALE_TO_MM,
-            "",
-        );
-        c.range_u32(
-            vec![Key("head"), Key("subdivisions")],
-            h.subdivisions,
-            limits::SUBDIVISIONS,
-            "",
-        );
+        if let Some(scale) = h.scale_to_mm {
+            c.range(
+                vec![Key("head"), Key("scale_to_mm")],
+                scale,
+                limits::SCALE_TO_MM,
+                "",
+            );
+        }
+        if let Some(steps) = h.subdivisions {
+            c.range_u32(
+                vec![Key("head"), Key("subdivisions")],
+                steps,
+                limits::SUBDIVISIONS,
+                "",
+            );
+        }
         if h.mesh.trim().is_empty() {
             c.push(
                 vec![Key("head"), Key("mesh")],
@@ -325,18 +329,12 @@ impl TreatmentPlan {
                     "are for a custom mesh: the built-in head has its own; remove [head.landmarks] or set head.mesh".into(),
                 );
             }
-            if h.scale_to_mm != 1.0 {
+            if let Some(scale) = h.scale_to_mm.filter(|&s| s != 1.0) {
                 c.push(
                     vec![Key("head"), Key("scale_to_mm")],
-                    format!("{} given: the built-in head is in millimetres already; scale_to_mm applies to a custom mesh", h.scale_to_mm),
+                    format!("{scale} given: the built-in head is in millimetres already; scale_to_mm applies to a custom mesh"),
                 );
             }
-        }
-        if h.mesh != "builtin" && h.landmarks.is_none() {
-            c.push(
-                vec![Key("head"), Key("landmarks")],
-                "is required for a custom mesh: give glabella, vertex, ear_left, ear_right and inion in mm".into(),
-            );
         }
         if let Some(l) = &h.landmarks {
             c.range(
@@ -354,18 +352,44 @@ impl TreatmentPlan {
                 l.eye_left,
                 l.eye_right,
             ];
-            if points
-                .iter()
-                .flatten()
-                .any(|v| !v.is_finite() || v.abs() > 1000.0)
-            {
+            if points.iter().flatten().any(|v| !v.is_finite()) {
                 c.push(
                     vec![Key("head"), Key("landmarks")],
-                    "every coordinate must be finite and within ±1000 mm".into(),
+                    "every coordinate must be finite".into(),
                 );
             } else {
-                for (field, message) in super::landmark_check::implausible(l) {
-                    c.push(vec![Key("head"), Key("landmarks"), Key(field)], message);
+                // Given in the file's frame: judged where they put the head.
+                let in_file = l.to_landmarks();
+                match crate::head::align::frame::head_frame(&in_file, h.scale_to_mm) {
+                    None => c.push(
+                        vec![Key("head"), Key("landmarks")],
+                        "lie in a line: they cannot place a head".into(),
+                    ),
+                    Some((to_head, _)) => {
+                        let in_head =
+                            crate::head::align::frame::landmarks_in_head_frame(&in_file, &to_head);
+                        let problems = super::landmark_check::implausible(
+                            &super::LandmarkSpec::from(&in_head),
+                        );
+                        let hint = match h.scale_to_mm {
+                            Some(s)
+                                if !problems.is_empty()
+                                    && s != 1.0
+                                    && super::landmark_check::plausible_in_mm(l) =>
+                            {
+                                format!(
+                                    " (the landmarks are in the mesh file's own units; these look like millimetres: divide them by scale_to_mm = {s})"
+                                )
+                            }
+                            _ => String::new(),
+                        };
+                        for (field, message) in problems {
+                            c.push(
+                                vec![Key("head"), Key("landmarks"), Key(field)],
+                                message + &hint,
+                            );
+                        }
+                    }
                 }
             }
         }

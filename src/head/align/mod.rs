@@ -18,6 +18,7 @@
 
 pub mod fit;
 pub mod frame;
+pub mod report;
 mod surface;
 mod template;
 

@@ -45,69 +45,74 @@ fn the_corpus_aligns_within_4_mm() {
     assert!(worst < 4.0, "worst landmark {worst:.2} mm");
 }
 
-#[test]
-fn debug_shoulders() {
-    let spec = corpus::standard()[5].clone();
-    let scan = corpus::make(&spec).unwrap();
-    let pts: Vec<Vec3> = scan
-        .mesh
-        .vertices
-        .iter()
-        .map(|v| scan.to_head.apply(v.position_mm.into()))
-        .collect();
-    let (lo, hi) = pts
-        .iter()
-        .fold((Vec3::INFINITY, Vec3::NEG_INFINITY), |(a, b), p| {
-            (a.min(*p), b.max(*p))
-        });
-    let t = Template::get();
-    let ct = t.points.iter().copied().sum::<Vec3>() / t.points.len() as f32;
-    let (positions, triangles) = merged(&pieces_of(&scan.mesh));
-    let samples = sample_by_area(&positions, &triangles, SCAN_POINTS, 0xa11e);
-    let cs = samples.iter().copied().sum::<Vec3>() / samples.len() as f32;
-    eprintln!(
-        "bounds {lo} {hi} template centre {ct} scan centre {}",
-        scan.to_head.apply(cs)
-    );
-    for (axis, sd) in principal_axes(&samples, cs) {
-        eprintln!(
-            "axis {} sd {}",
-            scan.to_head.rotation * axis,
-            sd * spec.unit_mm
-        );
+/// A ball as big as a head.
+fn sphere(radius: f32) -> Vec<Piece> {
+    let (rings, segments) = (60u32, 120u32);
+    let mut positions = Vec::new();
+    for i in 0..=rings {
+        let theta = std::f32::consts::PI * i as f32 / rings as f32;
+        for j in 0..segments {
+            let phi = std::f32::consts::TAU * j as f32 / segments as f32;
+            positions.push([
+                radius * theta.sin() * phi.cos(),
+                radius * theta.cos(),
+                radius * theta.sin() * phi.sin(),
+            ]);
+        }
     }
-    let index = PointIndex::new(&samples);
-    eprintln!(
-        "left = {:?}",
-        symmetry_normals(&samples, &index, cs)
-            .iter()
-            .map(|d| scan.to_head.rotation * *d)
-            .collect::<Vec<_>>()
+    let mut triangles = Vec::new();
+    for i in 0..rings {
+        for j in 0..segments {
+            let a = i * segments + j;
+            let b = i * segments + (j + 1) % segments;
+            triangles.push([a, a + segments, b]);
+            triangles.push([b, a + segments, b + segments]);
+        }
+    }
+    vec![Piece {
+        name: "ball".into(),
+        positions,
+        uvs: Vec::new(),
+        triangles,
+    }]
+}
+
+#[test]
+fn a_ball_is_not_a_head() {
+    let err = align(&sphere(95.0), "ball.ply").unwrap_err();
+    assert!(matches!(err, AlignError::NotAHead { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("ball.ply: this does not look like a head"),
+        "{err}"
     );
 }
 
 #[test]
-fn debug_seed3() {
-    let spec = corpus::standard()[2].clone();
-    let scan = corpus::make(&spec).unwrap();
+fn the_back_half_of_a_head_has_no_face() {
+    let scan = corpus::make(&corpus::standard()[2]).unwrap();
+    // Keep what lies behind the ears, in the scan's own frame.
+    let behind = |p: Vec3| scan.to_head.apply(p).z < 0.0;
+    let mut piece = pieces_of(&scan.mesh).remove(0);
+    let positions = piece.positions.clone();
+    piece
+        .triangles
+        .retain(|t| t.iter().all(|&i| behind(positions[i as usize].into())));
+    let err = align(&[piece], "half.glb").unwrap_err();
+    assert!(
+        matches!(err, AlignError::NoFace { .. } | AlignError::NotAHead { .. }),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_symmetry_plane_is_found() {
+    let scan = corpus::make(&corpus::standard()[3]).unwrap();
     let (positions, triangles) = merged(&pieces_of(&scan.mesh));
-    let samples = sample_by_area(&positions, &triangles, SCAN_POINTS, 0xa11e);
+    let samples = sample_by_area(&positions, &triangles, SCAN_POINTS, 1);
+    let centre = samples.iter().copied().sum::<Vec3>() / samples.len() as f32;
     let index = PointIndex::new(&samples);
-    let t = Template::get();
-    let f = icp(
-        &t.points,
-        &index,
-        scan.to_head,
-        25,
-        (12.0, ON_SURFACE_MM),
-        true,
-    );
-    eprintln!("truth cost {} scale {}", f.cost, f.to_head.scale);
-    let found = global_fit(&samples, &index, t);
-    let turn = glam::Quat::from_mat3(&(found.rotation * scan.to_head.rotation.transpose()));
-    eprintln!(
-        "found off by {}° axis {:?}",
-        turn.angle_between(glam::Quat::IDENTITY).to_degrees(),
-        turn.to_axis_angle()
-    );
+    let normals = symmetry_normals(&samples, &index, centre);
+    let best = (scan.to_head.rotation * normals[0]).x.abs();
+    assert!(best > 3f32.to_radians().cos(), "{normals:?}");
 }

@@ -1,0 +1,66 @@
+//! A client's own scan: the project's corpus written as scan apps write it
+//! (GLB, PLY, OBJ), aligned by `smp-preview align`, and rendered from a
+//! plan that names only the scan.
+
+mod common;
+
+use smp_preview::head::{corpus, export};
+use std::path::{Path, PathBuf};
+
+use common::{folder, run};
+
+/// Its stdout, after checking it succeeded.
+fn run_ok(dir: &Path, args: &[&str]) -> String {
+    let out = run(dir, args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Writes corpus scan `k` in `format` (glb, ply, obj) and returns its path.
+fn write_scan(dir: &Path, k: usize, format: &str) -> (PathBuf, corpus::Scan, corpus::ScanSpec) {
+    let spec = corpus::standard()[k].clone();
+    let scan = corpus::make(&spec).unwrap();
+    let path = dir.join(format!("scan-{k}.{format}"));
+    let bytes = match format {
+        "glb" => export::to_glb(&scan.mesh, 1.0),
+        "ply" => export::to_ply(&scan.mesh, 1.0, true),
+        _ => export::to_obj(&scan.mesh, 1.0).into_bytes(),
+    };
+    std::fs::write(&path, bytes).unwrap();
+    (path, scan, spec)
+}
+
+fn parse_point(v: &toml::Value) -> glam::Vec3 {
+    let a = v.as_array().unwrap();
+    glam::Vec3::new(
+        a[0].as_float().unwrap() as f32,
+        a[1].as_float().unwrap() as f32,
+        a[2].as_float().unwrap() as f32,
+    )
+}
+
+#[test]
+fn align_finds_the_corpus_landmarks_within_4_mm() {
+    let dir = folder("scans-align");
+    let formats = ["glb", "ply", "obj", "glb", "ply", "obj"];
+    for (k, format) in formats.iter().enumerate() {
+        let (path, scan, spec) = write_scan(&dir, k, format);
+        let out = run_ok(&dir, &["align", path.to_str().unwrap()]);
+        let report: toml::Table = toml::from_str(&out).unwrap_or_else(|e| panic!("{e}\n{out}"));
+        let truth = smp_preview::head::align::frame::points(&scan.truth);
+        for (name, t) in smp_preview::head::align::LANDMARK_NAMES.iter().zip(truth) {
+            let found = parse_point(&report[*name]);
+            let off_mm = found.distance(t) * spec.unit_mm;
+            assert!(
+                off_mm < 4.0,
+                "scan {k} ({format}): {name} is {off_mm:.2} mm off\n{out}"
+            );
+        }
+        let scale = report["transform"]["scale_to_mm"].as_float().unwrap() as f32;
+        assert_eq!(scale, spec.unit_mm, "scan {k}");
+    }
+}
