@@ -22,6 +22,8 @@ struct VertexIn {
     @location(1) normal: vec3<f32>,
     @location(2) uv: vec2<f32>,
     @location(3) material: u32,
+    // A scan's own colour (sRGB), alpha 0 where the mesh has none.
+    @location(4) scan_srgba: vec4<f32>,
 }
 
 struct VertexOut {
@@ -34,6 +36,8 @@ struct VertexOut {
     // per vertex (1-2 mm apart) instead of per fragment.
     @location(4) mottle: vec2<f32>,
     @location(5) uv: vec2<f32>,
+    // The scan's colour, linear, alpha 1 where it has one.
+    @location(6) scan: vec4<f32>,
 }
 
 fn head_vertex(v: VertexIn) -> VertexOut {
@@ -45,7 +49,12 @@ fn head_vertex(v: VertexIn) -> VertexOut {
     out.material = v.material;
     out.mottle = vec2<f32>(0.0);
     out.uv = v.uv;
+    out.scan = vec4<f32>(srgb_to_linear(v.scan_srgba.rgb), v.scan_srgba.a);
     return out;
+}
+
+fn srgb_to_linear(c: vec3<f32>) -> vec3<f32> {
+    return select(pow((c + 0.055) / 1.055, vec3<f32>(2.4)), c / 12.92, c <= vec3<f32>(0.04045));
 }
 
 @vertex
@@ -56,7 +65,8 @@ fn vs_head(v: VertexIn) -> VertexOut {
 @vertex
 fn vs_shade(v: VertexIn) -> VertexOut {
     var out = head_vertex(v);
-    out.mottle = skin_mottle(v.position_mm);
+    // A scan has its own mottling in its colour.
+    out.mottle = skin_mottle(v.position_mm) * (1.0 - v.scan_srgba.a);
     return out;
 }
 
@@ -289,10 +299,12 @@ fn skin_mottle(world: vec3<f32>) -> vec2<f32> {
     return vec2<f32>(blotch, skin_noise(world / 24.0, seed ^ 31u).x);
 }
 
-fn skin_surface(world: vec3<f32>, n: vec3<f32>, footprint_mm: f32, mottle: vec2<f32>) -> SkinSurface {
+fn skin_surface(world: vec3<f32>, n: vec3<f32>, footprint_mm: f32, mottle: vec2<f32>, scan: vec4<f32>) -> SkinSurface {
     let detail = frame.skin.w;
     let seed = bitcast<u32>(frame.params.y);
-    var albedo = frame.skin.rgb;
+    // The scan's colour where it has one; relief and pores still come from
+    // here, finer than any scan records.
+    var albedo = mix(frame.skin.rgb, scan.rgb, scan.a);
     albedo *= 1.0 + 0.045 * detail * mottle.x;
     albedo.r *= 1.0 + 0.035 * detail * mottle.y;
     // Fine relief (the skin's criss-cross microtopography, ~0.4 mm) and
@@ -326,7 +338,7 @@ fn shade_skin(in: VertexOut, frag: vec4<f32>) -> vec3<f32> {
     let n_geo = normalize(in.normal);
     let v = normalize(frame.camera_pos.xyz - in.world);
     let footprint = length(fwidth(in.world));
-    var s = skin_surface(in.world, n_geo, footprint, in.mottle);
+    var s = skin_surface(in.world, n_geo, footprint, in.mottle, in.scan);
     // Scar tissue: paler, smooth (no pores) and shinier.
     let scar = scar_influence(in.world, 0.0).x;
     if (scar > 0.0) {

@@ -50,9 +50,19 @@ pub fn load_head(
     }
 }
 
+/// A scan with colour brings its own skin: the ink lies under its measured
+/// scalp colour, whatever `skin.tone` says.
+pub fn apply_scan_tone(plan: &mut TreatmentPlan, head: &HeadMesh) {
+    if let Some([r, g, b]) = head.scan_scalp_srgb() {
+        plan.skin.tone = format!("#{r:02x}{g:02x}{b:02x}");
+        crate::hair_match::apply(plan);
+    }
+}
+
 pub fn load(path: Option<&Path>) -> Result<Loaded, LoadError> {
-    let plan = load_plan(path)?;
+    let mut plan = load_plan(path)?;
     let head = load_head(&plan, path)?;
+    apply_scan_tone(&mut plan, &head);
     Ok(Loaded {
         plan,
         plan_path: path.map(Path::to_path_buf),

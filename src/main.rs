@@ -136,6 +136,13 @@ enum Command {
         #[arg(long)]
         scale_to_mm: Option<f32>,
     },
+    /// Write the project's own scan corpus into a folder: the built-in head's
+    /// shapes as phone scans come (any unit and orientation, holes, noise),
+    /// as OBJ+MTL+PNG, GLB and PLY, with the true landmarks beside each.
+    Corpus {
+        /// Folder to write into (made if missing; files of the same names are replaced).
+        dir: PathBuf,
+    },
     /// Print the GPU adapter and the limits that matter.
     Info,
     /// Measure frame, placement and render times on the adapter it finds (see README).
@@ -291,6 +298,7 @@ fn run(cli: Cli) -> Result<()> {
             plan,
             scale_to_mm,
         } => align_command(&file, plan.as_deref(), scale_to_mm),
+        Command::Corpus { dir } => corpus_command(&dir),
         Command::Info => {
             let gpu = Gpu::new()?;
             say(gpu.describe());
@@ -339,6 +347,38 @@ fn align_command(
         files::write_bytes(out, &Inputs::new([file]), plan.to_toml_string().as_bytes())
             .context("--plan")?;
         eprintln!("wrote {}", out.display());
+    }
+    Ok(())
+}
+
+/// `smp-preview corpus DIR`: the standard corpus, and a clean sample scan.
+fn corpus_command(dir: &std::path::Path) -> Result<()> {
+    use smp_preview::head::corpus::{self, FileKind};
+    files::create_folder(dir)?;
+    let kinds = [
+        FileKind::ObjTextured,
+        FileKind::GlbTextured,
+        FileKind::GlbColored,
+        FileKind::PlyColored,
+    ];
+    let mut specs: Vec<(String, corpus::ScanSpec, FileKind)> = corpus::standard()
+        .into_iter()
+        .enumerate()
+        .map(|(k, s)| (format!("scan-{k}"), s, kinds[k % kinds.len()]))
+        .collect();
+    specs.push(("sample".into(), corpus::sample(), FileKind::ObjTextured));
+    for (stem, spec, kind) in specs {
+        let scan = corpus::make(&spec)?;
+        let path = corpus::write(&scan, dir, &stem, kind)
+            .with_context(|| format!("writing {stem} into {}", dir.display()))?;
+        let truth = smp_preview::head::align::report::truth_toml(&scan.truth, spec.unit_mm);
+        let truth_path = dir.join(format!("{stem}.truth.toml"));
+        files::write_bytes(&truth_path, &Inputs::default(), truth.as_bytes())?;
+        say(format!(
+            "wrote {} ({kind:?}, {} mm per unit)",
+            path.display(),
+            spec.unit_mm
+        ));
     }
     Ok(())
 }

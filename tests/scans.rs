@@ -4,7 +4,7 @@
 
 mod common;
 
-use smp_preview::head::{corpus, export};
+use smp_preview::head::corpus;
 use std::path::{Path, PathBuf};
 
 use common::{folder, run};
@@ -20,17 +20,22 @@ fn run_ok(dir: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// Writes corpus scan `k` in `format` (glb, ply, obj) and returns its path.
-fn write_scan(dir: &Path, k: usize, format: &str) -> (PathBuf, corpus::Scan, corpus::ScanSpec) {
+const KINDS: [corpus::FileKind; 4] = [
+    corpus::FileKind::ObjTextured,
+    corpus::FileKind::GlbTextured,
+    corpus::FileKind::GlbColored,
+    corpus::FileKind::PlyColored,
+];
+
+/// Writes corpus scan `k` in `kind` and returns its path.
+fn write_scan(
+    dir: &Path,
+    k: usize,
+    kind: corpus::FileKind,
+) -> (PathBuf, corpus::Scan, corpus::ScanSpec) {
     let spec = corpus::standard()[k].clone();
     let scan = corpus::make(&spec).unwrap();
-    let path = dir.join(format!("scan-{k}.{format}"));
-    let bytes = match format {
-        "glb" => export::to_glb(&scan.mesh, 1.0),
-        "ply" => export::to_ply(&scan.mesh, 1.0, true),
-        _ => export::to_obj(&scan.mesh, 1.0).into_bytes(),
-    };
-    std::fs::write(&path, bytes).unwrap();
+    let path = corpus::write(&scan, dir, &format!("scan-{k}"), kind).unwrap();
     (path, scan, spec)
 }
 
@@ -46,8 +51,8 @@ fn parse_point(v: &toml::Value) -> glam::Vec3 {
 #[test]
 fn align_finds_the_corpus_landmarks_within_4_mm() {
     let dir = folder("scans-align");
-    let formats = ["glb", "ply", "obj", "glb", "ply", "obj"];
-    for (k, format) in formats.iter().enumerate() {
+    for k in 0..corpus::standard().len() {
+        let format = KINDS[k % KINDS.len()];
         let (path, scan, spec) = write_scan(&dir, k, format);
         let out = run_ok(&dir, &["align", path.to_str().unwrap()]);
         let report: toml::Table = toml::from_str(&out).unwrap_or_else(|e| panic!("{e}\n{out}"));
@@ -57,10 +62,34 @@ fn align_finds_the_corpus_landmarks_within_4_mm() {
             let off_mm = found.distance(t) * spec.unit_mm;
             assert!(
                 off_mm < 4.0,
-                "scan {k} ({format}): {name} is {off_mm:.2} mm off\n{out}"
+                "scan {k} ({format:?}): {name} is {off_mm:.2} mm off\n{out}"
             );
         }
         let scale = report["transform"]["scale_to_mm"].as_float().unwrap() as f32;
         assert_eq!(scale, spec.unit_mm, "scan {k}");
+    }
+}
+
+/// Every way a scan brings its colour arrives on the mesh as the skin's.
+#[test]
+fn scan_colours_are_read_from_every_format() {
+    let dir = folder("scans-colour");
+    for kind in KINDS {
+        let (path, ..) = write_scan(&dir, 2, kind);
+        let head = smp_preview::head::load_mesh(&path, None, None, Some(0)).unwrap();
+        let scalp = head
+            .scan_scalp_srgb()
+            .unwrap_or_else(|| panic!("{kind:?}: no colour"));
+        // The painted scalp: skin under grey stubble, warm, mid-light.
+        assert!(
+            scalp[0] > scalp[2] && (120..220).contains(&scalp[0]),
+            "{kind:?}: {scalp:?}"
+        );
+        let coloured = head
+            .vertices
+            .iter()
+            .filter(|v| v.scan_srgba[3] == 255)
+            .count();
+        assert_eq!(coloured, head.vertices.len(), "{kind:?}");
     }
 }

@@ -25,12 +25,40 @@ pub(super) struct Work {
     pos: Vec<Vec3>,
     uv: Vec<[f32; 2]>,
     material: Vec<u32>,
+    /// The scan's own colour, sRGB; alpha 0 where it has none.
+    color: Vec<[u8; 4]>,
+    /// Index into `textures` of the colour texture read at `uv`; `NO_TEXTURE` for none.
+    texture: Vec<u32>,
     /// Welded id: vertices with the same position and material share it.
     weld: Vec<u32>,
     /// Per welded id: position and normal.
     weld_pos: Vec<Vec3>,
     weld_normal: Vec<Vec3>,
     tris: Vec<[u32; 3]>,
+}
+
+const NO_TEXTURE: u32 = u32::MAX;
+
+/// The texture's colour at `uv` (v up, wrapping), bilinear, alpha 255.
+fn texel(t: &image::RgbaImage, uv: [f32; 2]) -> [u8; 4] {
+    let (w, h) = (t.width().max(1), t.height().max(1));
+    let x = uv[0].rem_euclid(1.0) * w as f32 - 0.5;
+    let y = (1.0 - uv[1].rem_euclid(1.0)) * h as f32 - 0.5;
+    let (x0, y0) = (x.floor(), y.floor());
+    let (fx, fy) = (x - x0, y - y0);
+    let at = |dx: f32, dy: f32| {
+        let px = ((x0 + dx).max(0.0) as u32).min(w - 1);
+        let py = ((y0 + dy).max(0.0) as u32).min(h - 1);
+        t.get_pixel(px, py).0.map(f32::from)
+    };
+    let (a, b, c, d) = (at(0.0, 0.0), at(1.0, 0.0), at(0.0, 1.0), at(1.0, 1.0));
+    let mut out = [255u8; 4];
+    for k in 0..3 {
+        let top = a[k] + (b[k] - a[k]) * fx;
+        let bottom = c[k] + (d[k] - c[k]) * fx;
+        out[k] = (top + (bottom - top) * fy).round().clamp(0.0, 255.0) as u8;
+    }
+    out
 }
 
 pub(super) fn build(
@@ -44,11 +72,14 @@ pub(super) fn build(
         pos: Vec::new(),
         uv: Vec::new(),
         material: Vec::new(),
+        color: Vec::new(),
+        texture: Vec::new(),
         weld: Vec::new(),
         weld_pos: Vec::new(),
         weld_normal: Vec::new(),
         tris: Vec::new(),
     };
+    let mut textures: Vec<&image::RgbaImage> = Vec::new();
     for piece in pieces {
         let name = piece.name.to_ascii_lowercase();
         let material = if name.contains("eye") {
@@ -61,6 +92,14 @@ pub(super) fn build(
         let base = w.pos.len() as u32;
         let n = piece.positions.len();
         let has_uv = piece.uvs.len() == n;
+        let has_color = piece.colors.len() == n;
+        let texture = match &piece.texture {
+            Some(t) if has_uv => {
+                textures.push(t);
+                textures.len() as u32 - 1
+            }
+            _ => NO_TEXTURE,
+        };
         for (i, p) in piece.positions.iter().enumerate() {
             let p = Vec3::from(*p) * scale;
             if !p.is_finite() {
@@ -73,6 +112,9 @@ pub(super) fn build(
             }
             w.pos.push(p);
             w.uv.push(if has_uv { piece.uvs[i] } else { [0.0, 0.0] });
+            w.color
+                .push(if has_color { piece.colors[i] } else { [0; 4] });
+            w.texture.push(texture);
             w.material.push(material);
         }
         for t in &piece.triangles {
@@ -154,13 +196,19 @@ pub(super) fn build(
         compute_normals(&mut w);
     }
 
+    // Textures are read at every vertex of the finished surface: after
+    // subdivision that is 0.3-1 mm apart on a scan, finer than its colour
+    // varies at consultation distance.
     let vertices = (0..w.pos.len())
         .map(|i| HeadVertex {
             position_mm: w.pos[i].into(),
             normal: w.weld_normal[w.weld[i] as usize].into(),
             uv: w.uv[i],
             material: w.material[i],
-            _pad: 0,
+            scan_srgba: match textures.get(w.texture[i] as usize) {
+                Some(t) => texel(t, w.uv[i]),
+                None => w.color[i],
+            },
         })
         .collect();
     let indices = w.tris.iter().flatten().copied().collect();
@@ -228,14 +276,18 @@ fn drop_unused_vertices(w: &mut Work) {
     }
     let n = next as usize;
     let (mut pos, mut uv, mut material) = (vec![Vec3::ZERO; n], vec![[0.0; 2]; n], vec![0; n]);
+    let (mut color, mut texture) = (vec![[0u8; 4]; n], vec![NO_TEXTURE; n]);
     for (old, &new) in remap.iter().enumerate() {
         if new != u32::MAX {
             pos[new as usize] = w.pos[old];
             uv[new as usize] = w.uv[old];
             material[new as usize] = w.material[old];
+            color[new as usize] = w.color[old];
+            texture[new as usize] = w.texture[old];
         }
     }
     (w.pos, w.uv, w.material) = (pos, uv, material);
+    (w.color, w.texture) = (color, texture);
 }
 
 /// Assigns welded ids: vertices with bit-identical positions (and the same material)
@@ -335,6 +387,11 @@ pub(super) fn subdivide(w: &mut Work) {
             w.pos.push(w.weld_pos[weld_id as usize]);
             w.uv.push([0.5 * (ua[0] + ub[0]), 0.5 * (ua[1] + ub[1])]);
             w.material.push(w.material[a as usize]);
+            let (ca, cb) = (w.color[a as usize], w.color[b as usize]);
+            w.color.push(std::array::from_fn(|k| {
+                (u16::from(ca[k]) + u16::from(cb[k])).div_ceil(2) as u8
+            }));
+            w.texture.push(w.texture[a as usize]);
             w.weld.push(weld_id);
             edge_vertex.insert(vkey, v);
             mid[e] = v;

@@ -189,6 +189,7 @@ pub fn pieces(shape: &HeadShape) -> Result<(Vec<Piece>, Landmarks), HeadError> {
             .filter(|t| part_of(t) == part)
             .copied()
             .collect(),
+        ..Piece::default()
     };
     let skin = piece("skin", 0);
     let loops = boundary_loops(&skin.triangles, |c| source(c) as u32);

@@ -64,6 +64,8 @@ pub enum HeadError {
         lo: [f32; 3],
         hi: [f32; 3],
     },
+    #[error("{texture}: {message}")]
+    Texture { texture: String, message: String },
     #[error(transparent)]
     Align(#[from] super::align::AlignError),
     #[error("{file}: invalid landmarks: {message}")]

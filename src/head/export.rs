@@ -10,6 +10,8 @@ use std::fmt::Write as _;
 struct Part {
     name: &'static str,
     positions: Vec<[f32; 3]>,
+    uvs: Vec<[f32; 2]>,
+    colors: Vec<[u8; 4]>,
     indices: Vec<u32>,
 }
 
@@ -23,6 +25,7 @@ fn parts(mesh: &HeadMesh) -> Vec<Part> {
     ] {
         let mut remap = vec![u32::MAX; mesh.vertices.len()];
         let (mut positions, mut indices) = (Vec::new(), Vec::new());
+        let (mut uvs, mut colors) = (Vec::new(), Vec::new());
         for t in mesh.indices.chunks_exact(3) {
             if mesh.vertices[t[0] as usize].material != material {
                 continue;
@@ -30,7 +33,10 @@ fn parts(mesh: &HeadMesh) -> Vec<Part> {
             for &i in t {
                 if remap[i as usize] == u32::MAX {
                     remap[i as usize] = positions.len() as u32;
-                    positions.push(mesh.vertices[i as usize].position_mm);
+                    let v = &mesh.vertices[i as usize];
+                    positions.push(v.position_mm);
+                    uvs.push(v.uv);
+                    colors.push(v.scan_srgba);
                 }
                 indices.push(remap[i as usize]);
             }
@@ -39,6 +45,8 @@ fn parts(mesh: &HeadMesh) -> Vec<Part> {
             out.push(Part {
                 name,
                 positions,
+                uvs,
+                colors,
                 indices,
             });
         }
@@ -47,14 +55,41 @@ fn parts(mesh: &HeadMesh) -> Vec<Part> {
 }
 
 /// A GLB: one node and mesh per part (named `skin`, `eyes`), positions in
-/// `scale` units per mm (a scan app writes metres: 0.001).
+/// `scale` units per mm (a scan app writes metres: 0.001); the scan's
+/// colours as `COLOR_0` when it has them.
 pub fn to_glb(mesh: &HeadMesh, scale: f32) -> Vec<u8> {
+    glb(mesh, scale, None)
+}
+
+/// A GLB whose material's base colour is `png` (the bytes of a PNG), read
+/// at the mesh's UVs, as a photogrammetry app writes it.
+pub fn to_glb_textured(mesh: &HeadMesh, scale: f32, png: &[u8]) -> Vec<u8> {
+    glb(mesh, scale, Some(png))
+}
+
+fn glb(mesh: &HeadMesh, scale: f32, png: Option<&[u8]>) -> Vec<u8> {
     let mut bin: Vec<u8> = Vec::new();
     let (mut views, mut accessors, mut meshes, mut nodes) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut push_view = |bin: &mut Vec<u8>, bytes: &[u8]| {
+        let start = bin.len();
+        bin.extend(bytes);
+        while !bin.len().is_multiple_of(4) {
+            bin.push(0);
+        }
+        views.push(format!(
+            r#"{{"buffer":0,"byteOffset":{start},"byteLength":{}}}"#,
+            bytes.len()
+        ));
+        views.len() - 1
+    };
     for (k, part) in parts(mesh).into_iter().enumerate() {
-        let (name, positions, indices) = (part.name, part.positions, part.indices);
-        let scaled: Vec<[f32; 3]> = positions.iter().map(|p| p.map(|c| c * scale)).collect();
+        let name = part.name;
+        let scaled: Vec<[f32; 3]> = part
+            .positions
+            .iter()
+            .map(|p| p.map(|c| c * scale))
+            .collect();
         let (lo, hi) = scaled
             .iter()
             .fold(([f32::MAX; 3], [f32::MIN; 3]), |(lo, hi), p| {
@@ -63,38 +98,81 @@ pub fn to_glb(mesh: &HeadMesh, scale: f32) -> Vec<u8> {
                     [hi[0].max(p[0]), hi[1].max(p[1]), hi[2].max(p[2])],
                 )
             });
-        let start = bin.len();
-        bin.extend(scaled.iter().flatten().flat_map(|c| c.to_le_bytes()));
-        views.push(format!(
-            r#"{{"buffer":0,"byteOffset":{start},"byteLength":{}}}"#,
-            bin.len() - start
-        ));
-        let start = bin.len();
-        bin.extend(indices.iter().flat_map(|i| i.to_le_bytes()));
-        views.push(format!(
-            r#"{{"buffer":0,"byteOffset":{start},"byteLength":{}}}"#,
-            bin.len() - start
-        ));
+        let bytes: Vec<u8> = scaled
+            .iter()
+            .flatten()
+            .flat_map(|c| c.to_le_bytes())
+            .collect();
+        let view = push_view(&mut bin, &bytes);
         accessors.push(format!(
-            r#"{{"bufferView":{},"componentType":5126,"count":{},"type":"VEC3","min":{lo:?},"max":{hi:?}}}"#,
-            2 * k,
+            r#"{{"bufferView":{view},"componentType":5126,"count":{},"type":"VEC3","min":{lo:?},"max":{hi:?}}}"#,
             scaled.len()
         ));
+        let mut attributes = format!(r#""POSITION":{}"#, accessors.len() - 1);
+        if png.is_some() {
+            let bytes: Vec<u8> = part
+                .uvs
+                .iter()
+                .flat_map(|uv| [uv[0], 1.0 - uv[1]])
+                .flat_map(|c| c.to_le_bytes())
+                .collect();
+            let view = push_view(&mut bin, &bytes);
+            accessors.push(format!(
+                r#"{{"bufferView":{view},"componentType":5126,"count":{},"type":"VEC2"}}"#,
+                part.uvs.len()
+            ));
+            attributes += &format!(r#","TEXCOORD_0":{}"#, accessors.len() - 1);
+        } else if part.colors.iter().any(|c| c[3] > 0) {
+            let linear = |c: u8| {
+                let s = f32::from(c) / 255.0;
+                if s <= 0.04045 {
+                    s / 12.92
+                } else {
+                    ((s + 0.055) / 1.055).powf(2.4)
+                }
+            };
+            let bytes: Vec<u8> = part
+                .colors
+                .iter()
+                .flat_map(|c| [c[0], c[1], c[2]].map(linear))
+                .flat_map(|c| c.to_le_bytes())
+                .collect();
+            let view = push_view(&mut bin, &bytes);
+            accessors.push(format!(
+                r#"{{"bufferView":{view},"componentType":5126,"count":{},"type":"VEC3"}}"#,
+                part.colors.len()
+            ));
+            attributes += &format!(r#","COLOR_0":{}"#, accessors.len() - 1);
+        }
+        let bytes: Vec<u8> = part.indices.iter().flat_map(|i| i.to_le_bytes()).collect();
+        let view = push_view(&mut bin, &bytes);
         accessors.push(format!(
-            r#"{{"bufferView":{},"componentType":5125,"count":{},"type":"SCALAR"}}"#,
-            2 * k + 1,
-            indices.len()
+            r#"{{"bufferView":{view},"componentType":5125,"count":{},"type":"SCALAR"}}"#,
+            part.indices.len()
         ));
+        let material = if png.is_some() {
+            r#","material":0"#
+        } else {
+            ""
+        };
         meshes.push(format!(
-            r#"{{"name":"{name}","primitives":[{{"attributes":{{"POSITION":{}}},"indices":{}}}]}}"#,
-            2 * k,
-            2 * k + 1
+            r#"{{"name":"{name}","primitives":[{{"attributes":{{{attributes}}},"indices":{}{material}}}]}}"#,
+            accessors.len() - 1
         ));
         nodes.push(format!(r#"{{"mesh":{k},"name":"{name}"}}"#));
     }
+    let textured = match png {
+        Some(png) => {
+            let view = push_view(&mut bin, png);
+            format!(
+                r#","images":[{{"bufferView":{view},"mimeType":"image/png"}}],"textures":[{{"source":0}}],"materials":[{{"name":"scan","pbrMetallicRoughness":{{"baseColorTexture":{{"index":0}},"metallicFactor":0}}}}]"#
+            )
+        }
+        None => String::new(),
+    };
     let node_list: Vec<String> = (0..nodes.len()).map(|i| i.to_string()).collect();
     let json = format!(
-        r#"{{"asset":{{"version":"2.0","generator":"smp-preview"}},"scene":0,"scenes":[{{"nodes":[{}]}}],"nodes":[{}],"meshes":[{}],"buffers":[{{"byteLength":{}}}],"bufferViews":[{}],"accessors":[{}]}}"#,
+        r#"{{"asset":{{"version":"2.0","generator":"smp-preview"}},"scene":0,"scenes":[{{"nodes":[{}]}}],"nodes":[{}],"meshes":[{}],"buffers":[{{"byteLength":{}}}],"bufferViews":[{}],"accessors":[{}]{textured}}}"#,
         node_list.join(","),
         nodes.join(","),
         meshes.join(","),
@@ -143,14 +221,50 @@ pub fn to_obj(mesh: &HeadMesh, scale: f32) -> String {
     out
 }
 
+/// An OBJ with UVs that uses material `scan` of `mtl_name` (see
+/// [`to_mtl`]), as a photogrammetry app writes it beside its texture.
+pub fn to_obj_textured(mesh: &HeadMesh, scale: f32, mtl_name: &str) -> String {
+    let mut out = format!("# smp-preview scan\nmtllib {mtl_name}\n");
+    let mut base = 1;
+    for part in parts(mesh) {
+        let _ = writeln!(out, "o {}\nusemtl scan", part.name);
+        for p in &part.positions {
+            let _ = writeln!(out, "v {} {} {}", p[0] * scale, p[1] * scale, p[2] * scale);
+        }
+        for t in &part.uvs {
+            let _ = writeln!(out, "vt {} {}", t[0], t[1]);
+        }
+        for t in part.indices.chunks_exact(3) {
+            let [a, b, c] = [t[0] + base, t[1] + base, t[2] + base];
+            let _ = writeln!(out, "f {a}/{a} {b}/{b} {c}/{c}");
+        }
+        base += part.positions.len() as u32;
+    }
+    out
+}
+
+/// The MTL of [`to_obj_textured`]: material `scan`, its colour `texture_name`.
+pub fn to_mtl(texture_name: &str) -> String {
+    format!("# smp-preview scan\nnewmtl scan\nKd 1 1 1\nmap_Kd {texture_name}\n")
+}
+
 /// A PLY of the skin (a scan has no separate eyes), ASCII or binary little
 /// endian, positions in `scale` units per mm.
 pub fn to_ply(mesh: &HeadMesh, scale: f32, binary: bool) -> Vec<u8> {
     let Some(Part {
-        positions, indices, ..
+        positions,
+        indices,
+        colors,
+        ..
     }) = parts(mesh).into_iter().find(|p| p.name == "skin")
     else {
         return Vec::new();
+    };
+    let colored = colors.iter().any(|c| c[3] > 0);
+    let color_props = if colored {
+        "property uchar red\nproperty uchar green\nproperty uchar blue\n"
+    } else {
+        ""
     };
     let format = if binary {
         "binary_little_endian"
@@ -159,15 +273,20 @@ pub fn to_ply(mesh: &HeadMesh, scale: f32, binary: bool) -> Vec<u8> {
     };
     let mut out = format!(
         "ply\nformat {format} 1.0\ncomment smp-preview\nelement vertex {}\nproperty float x\n\
-         property float y\nproperty float z\nelement face {}\nproperty list uchar int vertex_indices\nend_header\n",
+         property float y\nproperty float z\n{color_props}element face {}\nproperty list uchar int vertex_indices\nend_header\n",
         positions.len(),
         indices.len() / 3
     )
     .into_bytes();
-    for p in &positions {
+    for (p, c) in positions.iter().zip(&colors) {
         let p = p.map(|c| c * scale);
         if binary {
             out.extend(p.iter().flat_map(|c| c.to_le_bytes()));
+            if colored {
+                out.extend(&c[..3]);
+            }
+        } else if colored {
+            out.extend(format!("{} {} {} {} {} {}\n", p[0], p[1], p[2], c[0], c[1], c[2]).bytes());
         } else {
             out.extend(format!("{} {} {}\n", p[0], p[1], p[2]).bytes());
         }

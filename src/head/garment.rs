@@ -131,6 +131,7 @@ pub fn collar(neck: &[Vec3], cut_y: impl Fn(Vec3) -> f32) -> Piece {
         positions,
         uvs,
         triangles,
+        ..Piece::default()
     }
 }
 

@@ -92,7 +92,17 @@ pub fn read(bytes: &[u8], path: &Path) -> Result<Vec<Piece>, HeadError> {
                     .name()
                     .or(node.name())
                     .map_or(format!("mesh {}.{k}", mesh.index()), str::to_string);
-                pieces.push(primitive_piece(&primitive, &buffers, world, name, &fail)?);
+                let mut piece = primitive_piece(&primitive, &buffers, world, name, &fail)?;
+                piece.texture = base_color_texture(&primitive, &buffers, path)?;
+                if piece.texture.is_some() {
+                    let set = primitive
+                        .material()
+                        .pbr_metallic_roughness()
+                        .base_color_texture()
+                        .map_or(0, |t| t.tex_coord());
+                    piece.uvs = tex_coords(&primitive, &buffers, set);
+                }
+                pieces.push(piece);
             }
         }
         stack.extend(node.children().map(|c| (c, world, depth + 1)));
@@ -152,17 +162,101 @@ fn primitive_piece(
             t.swap(1, 2);
         }
     }
-    let uvs = uv_ok
-        .then(|| reader.read_tex_coords(0))
+    let uvs = if uv_ok {
+        tex_coords(primitive, buffers, 0)
+    } else {
+        Vec::new()
+    };
+    let colors_ok = [Dimensions::Vec3, Dimensions::Vec4].into_iter().any(|d| {
+        typed(
+            primitive.get(&Semantic::Colors(0)),
+            &[DataType::U8, DataType::U16, DataType::F32],
+            d,
+        )
+    });
+    // glTF vertex colours are linear; ours are sRGB.
+    let colors = colors_ok
+        .then(|| reader.read_colors(0))
         .flatten()
-        .map(|t| t.into_f32().collect())
+        .map(|c| {
+            c.into_rgba_f32()
+                .map(|[r, g, b, _]| [r, g, b].map(super::texture::linear_to_srgb8))
+                .map(|[r, g, b]| [r, g, b, 255])
+                .collect()
+        })
         .unwrap_or_default();
     Ok(Piece {
         name,
         positions,
         uvs,
+        colors,
+        texture: None,
         triangles,
     })
+}
+
+/// Texture coordinates of set `set`, v pointing up as in OBJ (glTF's
+/// point down); empty when absent or of a type the spec does not allow.
+fn tex_coords(primitive: &gltf::Primitive, buffers: &[Vec<u8>], set: u32) -> Vec<[f32; 2]> {
+    use gltf::accessor::{DataType, Dimensions};
+    let ok = primitive
+        .get(&gltf::mesh::Semantic::TexCoords(set))
+        .is_some_and(|a| {
+            [DataType::U8, DataType::U16, DataType::F32].contains(&a.data_type())
+                && a.dimensions() == Dimensions::Vec2
+        });
+    let reader = primitive.reader(|b| buffers.get(b.index()).map(Vec::as_slice));
+    ok.then(|| reader.read_tex_coords(set))
+        .flatten()
+        .map(|t| t.into_f32().map(|[u, v]| [u, 1.0 - v]).collect())
+        .unwrap_or_default()
+}
+
+/// The primitive's base colour texture, from the binary chunk or a file
+/// beside the glTF; `None` when its material has none.
+fn base_color_texture(
+    primitive: &gltf::Primitive,
+    buffers: &[Vec<u8>],
+    path: &Path,
+) -> Result<Option<std::sync::Arc<image::RgbaImage>>, HeadError> {
+    let file = path.display().to_string();
+    let Some(info) = primitive
+        .material()
+        .pbr_metallic_roughness()
+        .base_color_texture()
+    else {
+        return Ok(None);
+    };
+    let image = info.texture().source();
+    let what = format!("{file}: image {}", image.index());
+    match image.source() {
+        gltf::image::Source::View { view, .. } => {
+            let buffer = buffers
+                .get(view.buffer().index())
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            let bytes = view
+                .offset()
+                .checked_add(view.length())
+                .and_then(|end| buffer.get(view.offset()..end))
+                .ok_or_else(|| HeadError::Texture {
+                    texture: what.clone(),
+                    message: "its buffer view lies outside the buffer".into(),
+                })?;
+            super::texture::decode(bytes, &what).map(Some)
+        }
+        gltf::image::Source::Uri { uri, .. } if uri.starts_with("data:") => {
+            Err(HeadError::Texture {
+                texture: what,
+                message: "embedded data: URIs are not read; export the scan as .glb".into(),
+            })
+        }
+        gltf::image::Source::Uri { uri, .. } => {
+            let texture = path.parent().unwrap_or(Path::new(".")).join(uri);
+            let what = format!("{file}: texture {}", texture.display());
+            super::texture::read(&texture, &what).map(Some)
+        }
+    }
 }
 
 #[cfg(test)]

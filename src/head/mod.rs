@@ -23,6 +23,7 @@ pub mod morph;
 mod obj;
 mod obj_errors;
 mod ply;
+mod texture;
 
 pub use build::coarse_level;
 use build::{build, check_subdivisions};
@@ -45,9 +46,11 @@ pub struct HeadVertex {
     pub normal: [f32; 3],
     /// Texture coordinate as stored in the OBJ (`vt`, v pointing up); 0 when absent.
     pub uv: [f32; 2],
-    /// [`MATERIAL_SKIN`] or [`MATERIAL_EYE`].
+    /// [`MATERIAL_SKIN`], [`MATERIAL_EYE`] or [`MATERIAL_CLOTH`].
     pub material: u32,
-    pub _pad: u32,
+    /// A scan's own colour here (sRGB, from its vertex colours or texture);
+    /// alpha 0 where the mesh has none (the built-in head).
+    pub scan_srgba: [u8; 4],
 }
 
 const _: () = assert!(std::mem::size_of::<HeadVertex>() == 40);
@@ -344,13 +347,47 @@ impl Format {
 }
 
 /// One object of a mesh file, as every importer hands it over: positions in
-/// the file's units, optional UVs (one per position), triangles.
+/// the file's units, optional UVs and colours (one per position), the
+/// colour texture the UVs address, triangles.
 #[derive(Debug, Clone, Default)]
 pub struct Piece {
     pub name: String,
     pub positions: Vec<[f32; 3]>,
     pub uvs: Vec<[f32; 2]>,
+    /// sRGB vertex colours, alpha 255 (empty: none).
+    pub colors: Vec<[u8; 4]>,
+    pub texture: Option<std::sync::Arc<image::RgbaImage>>,
     pub triangles: Vec<[u32; 3]>,
+}
+
+impl HeadMesh {
+    /// Whether the mesh brings its own colour (a scan).
+    pub fn has_scan_color(&self) -> bool {
+        self.vertices.iter().any(|v| v.scan_srgba[3] > 0)
+    }
+
+    /// The scan's own scalp colour (sRGB, the median of its coloured skin
+    /// 40 mm and more above the ear canals): what the ink lies under.
+    /// `None` for a mesh without colour.
+    pub fn scan_scalp_srgb(&self) -> Option<[u8; 3]> {
+        let floor = self.landmarks.ear_midpoint().y + 40.0;
+        let mut channels: [Vec<u8>; 3] = Default::default();
+        for v in &self.vertices {
+            if v.material == MATERIAL_SKIN && v.scan_srgba[3] > 0 && v.position_mm[1] > floor {
+                for (k, c) in channels.iter_mut().enumerate() {
+                    c.push(v.scan_srgba[k]);
+                }
+            }
+        }
+        if channels[0].is_empty() {
+            return None;
+        }
+        Some(std::array::from_fn(|k| {
+            let c = &mut channels[k];
+            let mid = c.len() / 2;
+            *c.select_nth_unstable(mid).1
+        }))
+    }
 }
 
 #[cfg(test)]

@@ -40,6 +40,33 @@ fn indices(p: Option<&Property>) -> Option<Vec<u32>> {
     }
 }
 
+/// A vertex's `red`, `green`, `blue` (or `r`, `g`, `b`; `diffuse_red` …):
+/// 8-bit integers, 16-bit integers or floats 0-1, taken as sRGB.
+fn vertex_color(v: &DefaultElement) -> Option<[u8; 4]> {
+    let names = [
+        ["red", "green", "blue"],
+        ["r", "g", "b"],
+        ["diffuse_red", "diffuse_green", "diffuse_blue"],
+    ];
+    let props = names
+        .iter()
+        .find_map(|n| Some([v.get(n[0])?, v.get(n[1])?, v.get(n[2])?]))?;
+    let channel = |p: &Property| -> Option<u8> {
+        let x = match p {
+            Property::UChar(c) => return Some(*c),
+            Property::Char(c) => return Some((*c).max(0) as u8 * 2),
+            Property::UShort(c) => return Some((c >> 8) as u8),
+            Property::Float(f) => *f,
+            Property::Double(f) => *f as f32,
+            _ => return None,
+        };
+        x.is_finite()
+            .then(|| (x.clamp(0.0, 1.0) * 255.0).round() as u8)
+    };
+    let [r, g, b] = props.map(channel);
+    Some([r?, g?, b?, 255])
+}
+
 pub fn read(bytes: &[u8], path: &Path) -> Result<Vec<Piece>, HeadError> {
     let file = path.display().to_string();
     let fail = |message: String| HeadError::Parse {
@@ -79,6 +106,9 @@ pub fn read(bytes: &[u8], path: &Path) -> Result<Vec<Piece>, HeadError> {
             .find_map(|(a, b)| Some([scalar(v.get(*a))?, scalar(v.get(*b))?]));
         if let Some(uv) = uv {
             piece.uvs.push(uv);
+        }
+        if let Some(color) = vertex_color(v) {
+            piece.colors.push(color);
         }
     }
     for (i, f) in payload.get("face").unwrap_or(&empty).iter().enumerate() {

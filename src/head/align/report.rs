@@ -32,6 +32,16 @@ pub fn landmark_lines(a: &Alignment) -> String {
     out
 }
 
+/// The true landmarks of a corpus scan, as `align` would print them.
+pub fn truth_toml(l: &crate::head::Landmarks, unit_mm: f32) -> String {
+    let mut out =
+        format!("# The true landmarks, in the file's coordinates ({unit_mm} mm per unit).\n");
+    for (name, p) in LANDMARK_NAMES.iter().zip(frame::points(l)) {
+        let _ = writeln!(out, "{name} = {}", point(p));
+    }
+    out
+}
+
 /// The whole report for the scan `file`.
 pub fn to_toml(a: &Alignment, file: &str) -> String {
     let mut out = format!(

@@ -6,12 +6,12 @@ fn pieces_of(mesh: &crate::head::HeadMesh) -> Vec<Piece> {
     vec![Piece {
         name: "scan".into(),
         positions: mesh.vertices.iter().map(|v| v.position_mm).collect(),
-        uvs: Vec::new(),
         triangles: mesh
             .indices
             .chunks_exact(3)
             .map(|t| [t[0], t[1], t[2]])
             .collect(),
+        ..Piece::default()
     }]
 }
 
@@ -72,8 +72,8 @@ fn sphere(radius: f32) -> Vec<Piece> {
     vec![Piece {
         name: "ball".into(),
         positions,
-        uvs: Vec::new(),
         triangles,
+        ..Piece::default()
     }]
 }
 

@@ -55,6 +55,7 @@ impl App {
             // Reshaped in the panel: every scene is placed again on the new head.
             self.head = crate::loading::load_head(&self.plan, self.plan_path.as_deref())?;
             self.head_spec = self.plan.head.clone();
+            crate::loading::apply_scan_tone(&mut self.plan, &self.head);
         }
         let wanted = self.wanted();
         let Some(run) = self.run.as_mut() else {

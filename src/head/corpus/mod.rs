@@ -4,11 +4,16 @@
 //! shoulders left on. The true landmarks come along, in the scan's own
 //! coordinates, so alignment can be measured against them.
 
+pub mod bake;
+mod paint;
+
 use glam::{Mat3, Quat, Vec3};
 
-use super::align::fit::Similarity;
-use super::align::frame::landmarks_in_head_frame;
-use super::{HeadError, HeadMesh, HeadShape, Landmarks, MATERIAL_CLOTH, MATERIAL_SKIN};
+use crate::head::align::fit::Similarity;
+use crate::head::align::frame::landmarks_in_head_frame;
+use crate::head::{
+    HeadError, HeadMesh, HeadShape, Landmarks, MATERIAL_CLOTH, MATERIAL_EYE, MATERIAL_SKIN,
+};
 
 /// How the scan ends below.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -42,13 +47,13 @@ pub struct Scan {
 }
 
 fn rng(seed: u64) -> impl FnMut() -> f32 {
-    let mut s = super::align::SplitMix::new(seed);
+    let mut s = crate::head::align::SplitMix::new(seed);
     move || s.next_f32()
 }
 
 /// Makes the scan `spec` describes.
 pub fn make(spec: &ScanSpec) -> Result<Scan, HeadError> {
-    let mut head = super::load_builtin_shape(&spec.shape, 1)?;
+    let mut head = crate::head::load_builtin_shape(&spec.shape, 1)?;
     let mut next = rng(spec.seed);
     let truth_head = head.landmarks;
     let menton = head.menton_or_estimate();
@@ -57,7 +62,7 @@ pub fn make(spec: &ScanSpec) -> Result<Scan, HeadError> {
         Below::Shoulders => true,
     });
     let near_landmark = |p: Vec3| {
-        super::align::frame::points(&truth_head)
+        crate::head::align::frame::points(&truth_head)
             .iter()
             .any(|l| l.distance(p) < 28.0)
     };
@@ -84,6 +89,19 @@ pub fn make(spec: &ScanSpec) -> Result<Scan, HeadError> {
         translation: Vec3::new(next() - 0.5, next() - 0.5, next() - 0.5) * 800.0 / spec.unit_mm,
     };
     for v in &mut head.vertices {
+        // The colour a scan app records, and one texture for it all: skin
+        // in the left four-fifths, eyes and the top in the strip beside it.
+        let p = Vec3::from(v.position_mm);
+        v.scan_srgba = paint::color_at(p, v.material, &truth_head, menton);
+        v.uv = match v.material {
+            // The two eyes share their UVs in hm08: each gets a strip.
+            MATERIAL_EYE => [
+                if p.x > 0.0 { 0.8 } else { 0.9 } + 0.1 * v.uv[0].clamp(0.0, 1.0),
+                0.1 + 0.9 * v.uv[1].clamp(0.0, 1.0),
+            ],
+            MATERIAL_CLOTH => [0.9, 0.05],
+            _ => [0.8 * v.uv[0].clamp(0.0, 1.0), v.uv[1].clamp(0.0, 1.0)],
+        };
         let jitter = Vec3::new(next() - 0.5, next() - 0.5, next() - 0.5) * 2.0 * spec.noise_mm;
         v.position_mm = to_file.apply(Vec3::from(v.position_mm) + jitter).into();
         v.normal = (to_file.rotation * Vec3::from(v.normal)).into();
@@ -171,4 +189,81 @@ pub fn standard() -> Vec<ScanSpec> {
         }
     }
     out
+}
+
+/// A clean scan for pictures and trying things: the default head in
+/// metres, turned, with the shoulders, no holes and little noise.
+pub fn sample() -> ScanSpec {
+    ScanSpec {
+        shape: HeadShape::default(),
+        seed: 42,
+        unit_mm: 1000.0,
+        below: Below::Shoulders,
+        holes: 0,
+        noise_mm: 0.1,
+    }
+}
+
+/// How a corpus scan is written, as the apps that make scans write them.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum FileKind {
+    /// `.obj` with a `.mtl` and a `.png` colour texture.
+    ObjTextured,
+    /// `.glb` with its colour texture inside.
+    GlbTextured,
+    /// `.glb` with vertex colours.
+    GlbColored,
+    /// Binary `.ply` with vertex colours.
+    PlyColored,
+}
+
+/// Writes `scan` into `dir` as `stem` plus the extensions `kind` needs;
+/// returns the mesh file's path.
+pub fn write(
+    scan: &Scan,
+    dir: &std::path::Path,
+    stem: &str,
+    kind: FileKind,
+) -> std::io::Result<std::path::PathBuf> {
+    use crate::head::export;
+    let png = || -> std::io::Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        bake::texture(&scan.mesh, 2048)
+            .write_to(
+                &mut std::io::Cursor::new(&mut bytes),
+                image::ImageFormat::Png,
+            )
+            .map_err(std::io::Error::other)?;
+        Ok(bytes)
+    };
+    Ok(match kind {
+        FileKind::ObjTextured => {
+            std::fs::write(dir.join(format!("{stem}.png")), png()?)?;
+            std::fs::write(
+                dir.join(format!("{stem}.mtl")),
+                export::to_mtl(&format!("{stem}.png")),
+            )?;
+            let path = dir.join(format!("{stem}.obj"));
+            std::fs::write(
+                &path,
+                export::to_obj_textured(&scan.mesh, 1.0, &format!("{stem}.mtl")),
+            )?;
+            path
+        }
+        FileKind::GlbTextured => {
+            let path = dir.join(format!("{stem}.glb"));
+            std::fs::write(&path, export::to_glb_textured(&scan.mesh, 1.0, &png()?))?;
+            path
+        }
+        FileKind::GlbColored => {
+            let path = dir.join(format!("{stem}.glb"));
+            std::fs::write(&path, export::to_glb(&scan.mesh, 1.0))?;
+            path
+        }
+        FileKind::PlyColored => {
+            let path = dir.join(format!("{stem}.ply"));
+            std::fs::write(&path, export::to_ply(&scan.mesh, 1.0, true))?;
+            path
+        }
+    })
 }
