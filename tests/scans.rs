@@ -93,3 +93,221 @@ fn scan_colours_are_read_from_every_format() {
         assert_eq!(coloured, head.vertices.len(), "{kind:?}");
     }
 }
+
+/// A plan that names only `mesh`, small output.
+fn scan_plan(mesh: &str) -> String {
+    format!("[head]\nmesh = \"{mesh}\"\n[output]\nwidth = 160\nheight = 90\nviews = [\"front\"]\n")
+}
+
+/// `align` and `render` both refuse `mesh` with every one of `needles`,
+/// and nothing new appears beside it.
+fn both_refuse(dir: &Path, mesh: &str, needles: &[&str]) {
+    let before = common::file_names(dir);
+    common::refused(&run(dir, &["align", mesh]), needles);
+    std::fs::write(dir.join("plan.toml"), scan_plan(mesh)).unwrap();
+    common::refused(
+        &run(
+            dir,
+            &[
+                "render",
+                "--plan",
+                "plan.toml",
+                "--out",
+                "out",
+                "--no-sheet",
+            ],
+        ),
+        needles,
+    );
+    std::fs::remove_file(dir.join("plan.toml")).unwrap();
+    assert_eq!(common::file_names(dir), before, "{mesh}: files appeared");
+}
+
+#[test]
+fn what_is_not_a_head_scan_is_refused_naming_the_file() {
+    let dir = folder("scans-refused");
+    // A ball a head's size.
+    let ball = smp_preview::head::load_builtin(0).unwrap();
+    let mut sphere = ball.clone();
+    for v in &mut sphere.vertices {
+        let p = glam::Vec3::from(v.position_mm);
+        v.position_mm = (p.normalize_or_zero() * 95.0).into();
+    }
+    std::fs::write(
+        dir.join("ball.ply"),
+        smp_preview::head::export::to_ply(&sphere, 1.0, true),
+    )
+    .unwrap();
+    both_refuse(&dir, "ball.ply", &["ball.ply", "does not look like a head"]);
+
+    // The back half of a head: no face.
+    let spec = corpus::standard()[2].clone();
+    let mut scan = corpus::make(&spec).unwrap();
+    let to_head = scan.to_head;
+    let vertices = scan.mesh.vertices.clone();
+    let behind = |i: u32| to_head.apply(vertices[i as usize].position_mm.into()).z < -10.0;
+    scan.mesh.indices = scan
+        .mesh
+        .indices
+        .chunks_exact(3)
+        .filter(|t| t.iter().all(|&i| behind(i)))
+        .flatten()
+        .copied()
+        .collect();
+    corpus::write(&scan, &dir, "back-half", corpus::FileKind::PlyColored).unwrap();
+    both_refuse(&dir, "back-half.ply", &["back-half.ply", "head"]);
+
+    // Empty and cut files.
+    std::fs::write(dir.join("empty.glb"), b"").unwrap();
+    both_refuse(&dir, "empty.glb", &["empty.glb"]);
+    let good = corpus::write(
+        &corpus::make(&spec).unwrap(),
+        &dir,
+        "good",
+        corpus::FileKind::GlbColored,
+    )
+    .unwrap();
+    let bytes = std::fs::read(&good).unwrap();
+    std::fs::write(dir.join("cut.glb"), &bytes[..bytes.len() / 2]).unwrap();
+    both_refuse(&dir, "cut.glb", &["cut.glb"]);
+    std::fs::write(dir.join("cut.ply"), b"ply\nformat binary_little_endian 1.0\nelement vertex 10\nproperty float x\nproperty float y\nproperty float z\nend_header\n\x01\x02").unwrap();
+    both_refuse(&dir, "cut.ply", &["cut.ply"]);
+
+    // A header that promises 20 M triangles is refused by its counts.
+    std::fs::write(
+        dir.join("huge.ply"),
+        b"ply\nformat binary_little_endian 1.0\nelement vertex 10000000\nproperty float x\nproperty float y\nproperty float z\nelement face 20000000\nproperty list uchar int vertex_indices\nend_header\n",
+    )
+    .unwrap();
+    both_refuse(&dir, "huge.ply", &["huge.ply", "at most"]);
+
+    // A folder named like a scan.
+    std::fs::create_dir_all(dir.join("folder.glb")).unwrap();
+    both_refuse(&dir, "folder.glb", &["folder.glb", "not a regular file"]);
+}
+
+#[test]
+fn a_texture_that_is_missing_or_not_an_image_is_refused() {
+    let dir = folder("scans-texture");
+    let scan = corpus::make(&corpus::standard()[0]).unwrap();
+    corpus::write(&scan, &dir, "scan", corpus::FileKind::ObjTextured).unwrap();
+    std::fs::rename(dir.join("scan.png"), dir.join("moved.png")).unwrap();
+    both_refuse(&dir, "scan.obj", &["scan.obj", "map_Kd", "scan.png"]);
+    std::fs::write(dir.join("scan.png"), "not a picture at all").unwrap();
+    both_refuse(&dir, "scan.obj", &["scan.obj", "scan.png", "not an image"]);
+    std::fs::remove_file(dir.join("scan.mtl")).unwrap();
+    both_refuse(&dir, "scan.obj", &["scan.obj", "mtllib", "scan.mtl"]);
+}
+
+/// A plan that says only `mesh = "…"` renders from any folder, framed as
+/// the built-in head is framed, and session 0 shows the scan as taken.
+#[test]
+fn a_plan_naming_only_a_scan_renders_from_anywhere() {
+    let dir = folder("scans-render");
+    std::fs::create_dir_all(dir.join("scans")).unwrap();
+    std::fs::create_dir_all(dir.join("plans")).unwrap();
+    std::fs::create_dir_all(dir.join("elsewhere")).unwrap();
+    let spec = corpus::sample();
+    let scan = corpus::make(&spec).unwrap();
+    corpus::write(
+        &scan,
+        &dir.join("scans"),
+        "client",
+        corpus::FileKind::GlbTextured,
+    )
+    .unwrap();
+    let before = common::file_names(&dir.join("scans"));
+    let plan = "[head]\nmesh = \"../scans/client.glb\"\n[output]\nwidth = 320\nheight = 180\nviews = [\"front\", \"left\"]\n";
+    std::fs::write(dir.join("plans/plan.toml"), plan).unwrap();
+    let here = dir.join("elsewhere");
+    for (out, extra) in [("after", vec![]), ("before", vec!["--session", "0"])] {
+        let mut args = vec![
+            "render",
+            "--plan",
+            "../plans/plan.toml",
+            "--out",
+            out,
+            "--no-sheet",
+        ];
+        args.extend(extra);
+        let o = run(&here, &args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    assert_eq!(
+        common::file_names(&dir.join("scans")),
+        before,
+        "nothing beside the scan"
+    );
+    // Framed like the built-in head: the head spans about the same share
+    // of the picture's height.
+    std::fs::write(
+        dir.join("plans/builtin.toml"),
+        "[output]\nwidth = 320\nheight = 180\nviews = [\"front\"]\n",
+    )
+    .unwrap();
+    let o = run(
+        &here,
+        &[
+            "render",
+            "--plan",
+            "../plans/builtin.toml",
+            "--out",
+            "builtin",
+            "--no-sheet",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let height = |p: PathBuf| {
+        let img = image::open(p).unwrap().to_rgba8();
+        let bg = *img.get_pixel(2, 2);
+        let rows: Vec<u32> = (0..img.height())
+            .filter(|&y| {
+                (0..img.width()).any(|x| {
+                    let p = img.get_pixel(x, y);
+                    (0..3)
+                        .map(|k| (i32::from(p[k]) - i32::from(bg[k])).abs())
+                        .sum::<i32>()
+                        > 60
+                })
+            })
+            .collect();
+        rows.last().unwrap() - rows.first().unwrap()
+    };
+    let (scan_h, builtin_h) = (
+        height(here.join("after/front.png")),
+        height(here.join("builtin/front.png")),
+    );
+    assert!(
+        (scan_h as f32 / builtin_h as f32 - 1.0).abs() < 0.15,
+        "scan {scan_h} px, built-in {builtin_h} px"
+    );
+    // Session 0 is the scan as taken: treated and untreated differ on the scalp only.
+    let (a, b) = (
+        image::open(here.join("after/left.png")).unwrap().to_rgba8(),
+        image::open(here.join("before/left.png"))
+            .unwrap()
+            .to_rgba8(),
+    );
+    assert_ne!(a, b);
+}
+
+/// `align --plan` writes a plan that renders, and never over the scan.
+#[test]
+fn align_writes_a_plan_that_uses_the_scan() {
+    let dir = folder("scans-plan");
+    let scan = corpus::make(&corpus::standard()[1]).unwrap();
+    let path = corpus::write(&scan, &dir, "client", corpus::FileKind::PlyColored).unwrap();
+    let mesh = path.file_name().unwrap().to_str().unwrap();
+    common::refused(
+        &run(&dir, &["align", mesh, "--plan", mesh]),
+        &["--plan", "client.ply"],
+    );
+    run_ok(&dir, &["align", mesh, "--plan", "client.toml"]);
+    let plan = std::fs::read_to_string(dir.join("client.toml")).unwrap();
+    assert!(
+        plan.contains("mesh = \"client.ply\"") && plan.contains("[head.landmarks]"),
+        "{plan}"
+    );
+    let out = run_ok(&dir, &["check", "--plan", "client.toml"]);
+    assert!(out.contains("valid"), "{out}");
+}

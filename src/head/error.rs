@@ -8,7 +8,7 @@ pub enum HeadError {
     /// The file could not be read; the message names it.
     #[error("{0}")]
     Read(String),
-    #[error("{file}: not a valid OBJ file: {message}")]
+    #[error("{file}: {message}")]
     Parse { file: String, message: String },
     #[error("{file}: the mesh has no (non-degenerate) triangle faces")]
     NoFaces { file: String },

@@ -45,7 +45,7 @@ pub fn read(bytes: &[u8], path: &Path) -> Result<Vec<Piece>, HeadError> {
             Some((line, text)) => format!("{file}:{line}: {text:?}"),
             None => file.clone(),
         },
-        message: e.to_string(),
+        message: format!("not a valid OBJ file: {e}"),
     })?;
     if let Some(e) = mtl_error.into_inner() {
         return Err(e);

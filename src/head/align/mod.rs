@@ -109,7 +109,27 @@ pub fn align(pieces: &[Piece], file: &str) -> Result<Alignment, AlignError> {
     }
     let scan = PointIndex::new(&samples);
     let template = Template::get();
-    let fitted = global_fit(&samples, &scan, template);
+    // First at the units a scan comes in, the scale then exact; a scan in
+    // no unit (or one these starts miss) is searched with the scale free.
+    let coverage = |f: &Similarity| {
+        share(
+            distances_mm(&template.points, &scan, f)
+                .iter()
+                .map(|&d| d < ON_SURFACE_MM),
+        )
+    };
+    let mut fitted = global_fit(&samples, &scan, template, Scales::Units);
+    if fitted
+        .as_ref()
+        .is_none_or(|f| coverage(f) < MIN_HEAD_COVERAGE)
+    {
+        let free = global_fit(&samples, &scan, template, Scales::Free);
+        fitted = match (fitted, free) {
+            (Some(a), Some(b)) => Some(if coverage(&a) >= coverage(&b) { a } else { b }),
+            (a, b) => a.or(b),
+        };
+    }
+    let fitted = fitted.unwrap_or(Similarity::IDENTITY);
     let (scale, unit) = frame::snap_to_unit(fitted.scale);
     // The rest looks at the head alone, sampled as densely as a head-only
     // scan: a bust's samples are mostly torso.
@@ -126,7 +146,13 @@ pub fn align(pieces: &[Piece], file: &str) -> Result<Alignment, AlignError> {
         });
     }
     let scan = PointIndex::new(&samples);
-    let start = Similarity { scale, ..fitted };
+    // Rescaled about the head's centre, so the head stays where the fit put it.
+    let centre = samples.iter().copied().sum::<Vec3>() / samples.len() as f32;
+    let start = Similarity {
+        scale,
+        rotation: fitted.rotation,
+        translation: fitted.translation + (fitted.scale - scale) * (fitted.rotation * centre),
+    };
     let rigid = icp(
         &template.points,
         &scan,
@@ -235,13 +261,42 @@ fn merged(pieces: &[Piece]) -> (Vec<Vec3>, Vec<[u32; 3]>) {
 /// shoulders has its head off the centre and its spread too big), narrowed
 /// in three rounds: many starts briefly, the best few longer, the best
 /// four on the full template.
-fn global_fit(samples: &[Vec3], scan: &PointIndex, template: &Template) -> Similarity {
+/// Where the global search starts its scale.
+#[derive(Clone, Copy, PartialEq)]
+enum Scales {
+    /// Each unit (`frame::UNITS`) the scan's size allows, kept fixed.
+    Units,
+    /// `START_SCALES` times the spread ratio, fitted as it goes.
+    Free,
+}
+
+fn global_fit(
+    samples: &[Vec3],
+    scan: &PointIndex,
+    template: &Template,
+    scales: Scales,
+) -> Option<Similarity> {
     let centre = |pts: &[Vec3]| pts.iter().copied().sum::<Vec3>() / pts.len() as f32;
     let spread = |pts: &[Vec3], c: Vec3| {
         (pts.iter().map(|p| p.distance_squared(c)).sum::<f32>() / pts.len() as f32).sqrt()
     };
     let (cs, ct) = (centre(samples), centre(&template.points));
-    let scale = spread(&template.points, ct) / spread(samples, cs).max(f32::MIN_POSITIVE);
+    let guess = spread(&template.points, ct) / spread(samples, cs).max(f32::MIN_POSITIVE);
+    let (candidates, fit_scale): (Vec<f32>, bool) = match scales {
+        // A bust spreads more than a head (×2.2), a head cut at the brows less.
+        Scales::Units => (
+            frame::UNITS
+                .iter()
+                .map(|u| u.1)
+                .filter(|&u| (0.6 * guess..=2.6 * guess).contains(&u))
+                .collect(),
+            false,
+        ),
+        Scales::Free => (START_SCALES.iter().map(|f| f * guess).collect(), true),
+    };
+    if candidates.is_empty() {
+        return None;
+    }
     // The head may be the whole scan or one end of it (a bust): start at
     // the centre and a head's radius in from each end of the two axes in
     // the plane of symmetry.
@@ -256,8 +311,7 @@ fn global_fit(samples: &[Vec3], scan: &PointIndex, template: &Template) -> Simil
             .unwrap_or(Vec3::Y)
             .normalize();
         let rotations = symmetric_rotations(left, in_plane);
-        for factor in START_SCALES {
-            let s = scale * factor;
+        for &s in &candidates {
             let mut places = vec![cs];
             for axis in [in_plane, left.cross(in_plane)] {
                 for sign in [1.0, -1.0] {
@@ -287,7 +341,7 @@ fn global_fit(samples: &[Vec3], scan: &PointIndex, template: &Template) -> Simil
     for (points, steps, reach, keep) in rounds {
         let mut fits: Vec<fit::Fit> = crate::par::map_chunks(starts.len(), |range| {
             range
-                .map(|i| icp(&points, scan, starts[i], steps, reach, true))
+                .map(|i| icp(&points, scan, starts[i], steps, reach, fit_scale))
                 .collect::<Vec<_>>()
         })
         .into_iter()
@@ -296,7 +350,7 @@ fn global_fit(samples: &[Vec3], scan: &PointIndex, template: &Template) -> Simil
         fits.sort_by(|a, b| a.cost.total_cmp(&b.cost));
         starts = distinct(fits.iter().map(|f| f.to_head), keep);
     }
-    starts.first().copied().unwrap_or(Similarity::IDENTITY)
+    starts.first().copied()
 }
 
 /// The first `keep` of `fits` that differ from every one kept before by

@@ -106,6 +106,19 @@ fn the_back_half_of_a_head_has_no_face() {
 }
 
 #[test]
+fn a_scan_without_its_face_says_so() {
+    let scan = corpus::make(&corpus::standard()[2]).unwrap();
+    let template = Template::get();
+    let mut piece = pieces_of(&scan.mesh).remove(0);
+    let positions = piece.positions.clone();
+    let face = |i: u32| template.is_face(scan.to_head.apply(positions[i as usize].into()));
+    piece.triangles.retain(|t| !t.iter().any(|&i| face(i)));
+    let err = align(&[piece], "faceless.obj").unwrap_err();
+    assert!(matches!(err, AlignError::NoFace { .. }), "{err}");
+    assert!(err.to_string().contains("no face found"), "{err}");
+}
+
+#[test]
 fn the_symmetry_plane_is_found() {
     let scan = corpus::make(&corpus::standard()[3]).unwrap();
     let (positions, triangles) = merged(&pieces_of(&scan.mesh));
