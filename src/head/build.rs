@@ -195,6 +195,16 @@ pub(super) fn build(
     if subdivisions > 0 {
         compute_normals(&mut w);
     }
+    if coarse_tris.len() > super::decimate::MOTION_TRIANGLES {
+        let (fewer, off_mm) = super::decimate::decimate(
+            &coarse_tris,
+            &w.weld,
+            &w.weld_pos,
+            super::decimate::MOTION_TRIANGLES,
+        );
+        coarse_tris = fewer;
+        coarse_sag_mm += off_mm;
+    }
 
     // Textures are read at every vertex of the finished surface: after
     // subdivision that is 0.3-1 mm apart on a scan, finer than its colour

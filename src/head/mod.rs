@@ -11,6 +11,7 @@ pub mod align;
 mod build;
 mod builtin;
 pub mod corpus;
+mod decimate;
 mod error;
 pub mod export;
 mod face;
