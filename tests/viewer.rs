@@ -587,3 +587,81 @@ fn the_wipe_divider_drags_and_p_writes_the_consultation_pdf() {
     let plan = smp_preview::plan::TreatmentPlan::default_plan();
     assert!(text.contains(&plan.name), "{text}");
 }
+
+#[test]
+fn a_click_in_landmark_mode_sets_the_landmark_and_ctrl_s_saves_it() {
+    use smp_preview::head::corpus;
+    use smp_preview::plan::TreatmentPlan;
+    let display = display();
+    let dir = out_dir("viewer-landmarks");
+    let scan = corpus::make(&corpus::sample()).unwrap();
+    let mesh = corpus::write(&scan, &dir, "client", corpus::FileKind::GlbColored).unwrap();
+    let plan_path = dir.join("client.toml");
+    let name = mesh.file_name().unwrap().to_string_lossy();
+    std::fs::write(&plan_path, format!("[head]\nmesh = \"{name}\"\n")).unwrap();
+    // The head as the viewer first shows it: aligned on load.
+    let plan = TreatmentPlan::load(&plan_path).unwrap();
+    assert!(plan.head.landmarks.is_none());
+    let head = smp_preview::loading::load_head(&plan, Some(&plan_path)).unwrap();
+    let to_head = head.file_frame.expect("a scan has a file frame");
+    // Point at the window's centre first (the X pointer starts over the
+    // panel), landmark mode, click there (glabella, the first), save.
+    let (w, h) = (960u32, 540u32);
+    let (x, y) = (w / 2, h / 2);
+    let script = format!("2:move={x},{y};3:key=l;4:press={x},{y};5:release;8:key=ctrl+s");
+    let size = format!("{w}x{h}");
+    let out = viewer_with_env(
+        &display,
+        &[
+            "--plan",
+            plan_path.to_str().unwrap(),
+            "--frames",
+            "14",
+            "--size",
+            &size,
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+        &[("SMP_VIEWER_INPUT", &script)],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "viewer failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("glabella set at"), "{stdout}");
+    assert!(stdout.contains("saved"), "{stdout}");
+    let text = std::fs::read_to_string(&plan_path).unwrap();
+    assert!(text.contains("[head.landmarks]"), "{text}");
+    let saved = TreatmentPlan::load(&plan_path).unwrap();
+    let given = saved.head.landmarks.clone().expect("landmarks saved");
+    // The glabella lies where the click's ray (the camera's axis, at the
+    // window's centre) meets the front of the head, not where align put it.
+    let orbit = smp_preview::viewer::orbit::Orbit::new(
+        head.frame_bounds(),
+        ViewName::Front,
+        w as f32 / h as f32,
+    );
+    let cam = orbit.camera(w as f32 / h as f32);
+    let g = to_head.apply(given.glabella.into());
+    let axis = (cam.target - cam.eye).normalize();
+    let off_ray = ((g - cam.eye) - axis * (g - cam.eye).dot(axis)).length();
+    assert!(
+        off_ray < 1.5,
+        "the glabella is {off_ray:.2} mm off the click's ray"
+    );
+    assert!(g.z > cam.target.z, "on the face, not the back: {g}");
+    let moved = g.distance(head.landmarks.glabella);
+    assert!(moved > 3.0, "the glabella moved only {moved:.2} mm");
+    // The other six are the head's as aligned, in the file's coordinates.
+    let found = smp_preview::head::align::frame::points(&head.landmarks);
+    let kept = smp_preview::head::align::frame::points(&given.to_landmarks());
+    for k in 1..7 {
+        let d = to_head.apply(kept[k]).distance(found[k]);
+        assert!(d < 0.1, "landmark {k} moved {d:.3} mm");
+    }
+    // The saved plan loads its head from the landmarks it gives.
+    let again = smp_preview::loading::load_head(&saved, Some(&plan_path)).unwrap();
+    assert!(again.landmark_confidence.is_none());
+}

@@ -1,6 +1,7 @@
 //! The window loop (winit 0.30): events in, one frame out per redraw.
 
 mod faults;
+mod landmarks;
 mod scenes;
 mod script;
 mod wipe;
@@ -107,6 +108,8 @@ pub struct App {
     script: Vec<(u32, script::Scripted)>,
     /// The consultation PDF being written, if one is.
     document: Option<crate::viewer::document::DocumentJob>,
+    /// Landmark mode: clicks on a scan set its landmarks.
+    landmarks: landmarks::LandmarkMode,
     ui_hidden: bool,
     help: bool,
     frame_time: bool,
@@ -176,6 +179,7 @@ impl App {
             wipe,
             script,
             document: None,
+            landmarks: Default::default(),
             help: false,
             frame_time: false,
             quit_prompt: false,
@@ -392,6 +396,7 @@ impl App {
             Action::Compare => self.toggle_compare(!self.compare),
             Action::Wipe => self.toggle_wipe(self.wipe.is_none()),
             Action::Document => self.start_document(),
+            Action::Landmarks => self.toggle_landmarks(!self.landmarks.on),
             Action::Help => self.help = !self.help,
             Action::Save => {
                 self.save_here();
@@ -463,6 +468,9 @@ impl App {
             }
         }
         self.draw_divider(&painter, ppp, run.gfx.size());
+        if !self.ui_hidden {
+            self.draw_landmarks(&painter, ppp);
+        }
         let mut events = panel::PanelEvents::default();
         if self.frame_time
             && let Some(ms) = median(self.timing.recent.make_contiguous())
@@ -530,6 +538,7 @@ impl App {
         };
         let plan = &mut self.plan;
         let state = &mut self.panel;
+        let (marks, head) = (&mut self.landmarks, &self.head);
         let panel_id = egui::Id::unique("plan panel");
         if std::mem::take(&mut self.fold_panel) {
             // Compare mode fills the window: fold the panel away so it does
@@ -559,6 +568,7 @@ impl App {
                     .min_scrolled_height(tallest)
                     .show(ui, |ui| {
                         events = panel::show(ui, state, plan, &info);
+                        landmarks::section(ui, marks, head);
                     });
             });
         self.panel_rect = shown.map(|r| r.response.rect);
@@ -916,8 +926,12 @@ impl ApplicationHandler for App {
                             self.act(Action::View(self.opts.view));
                         }
                     }
-                    (ElementState::Released, _) => {
+                    (ElementState::Released, b) => {
+                        let click = matches!(self.drag, Some((Drag::Orbit, moved)) if !input::is_drag(moved));
                         self.drag = None;
+                        if click && b == Some(Button::Left) && self.picking_landmarks() {
+                            self.pick_landmark(self.cursor);
+                        }
                         if let Some(run) = &self.run {
                             run.window.request_redraw();
                         }

@@ -34,6 +34,8 @@ pub enum Action {
     Wipe,
     /// Write the consultation PDF.
     Document,
+    /// Landmark mode: a click on the scan sets the next landmark.
+    Landmarks,
     Help,
     Save,
     Open,
@@ -53,6 +55,10 @@ pub const BINDINGS: &[(&str, &str)] = &[
     ("C", "compare mode: the plan's variants side by side"),
     ("W", "before | after wipe: drag the divider across the head"),
     ("P", "write the consultation PDF into the screenshot folder"),
+    (
+        "L",
+        "landmark mode (a scan): a click on the head sets the next landmark",
+    ),
     ("H", "hide all UI (clean picture for the client)"),
     ("S", "save a full-resolution screenshot PNG"),
     ("F", "frame-time readout"),
@@ -91,6 +97,7 @@ pub fn key_action(key: Key, mods: Mods) -> Option<Action> {
                 'c' => Some(Compare),
                 'w' => Some(Wipe),
                 'p' => Some(Document),
+                'l' => Some(Landmarks),
                 _ => None,
             },
         },
@@ -199,6 +206,7 @@ mod tests {
         assert_eq!(key_action(Key::Char('c'), NONE), Some(Action::Compare));
         assert_eq!(key_action(Key::Char('w'), NONE), Some(Action::Wipe));
         assert_eq!(key_action(Key::Char('P'), NONE), Some(Action::Document));
+        assert_eq!(key_action(Key::Char('l'), NONE), Some(Action::Landmarks));
         assert_eq!(key_action(Key::Char('?'), NONE), Some(Action::Help));
         assert_eq!(key_action(Key::F1, NONE), Some(Action::Help));
         assert_eq!(key_action(Key::F11, NONE), Some(Action::Fullscreen));

@@ -3,7 +3,8 @@
 //! that tests under Xvfb drive the viewer without a window manager or an X
 //! input tool. `FRAME:EVENT` entries separated by `;`:
 //! `move=X,Y`, `press=X,Y` (move there, press the left button), `release`,
-//! `key=C` (a character key). Positions in window pixels.
+//! `key=C` (a character key), `key=ctrl+C` (with Ctrl held). Positions in
+//! window pixels.
 
 use super::App;
 use anyhow::{Context, Result, bail};
@@ -18,6 +19,8 @@ pub enum Scripted {
     Press(f32, f32),
     Release,
     Key(char),
+    /// A character key with Ctrl held.
+    Ctrl(char),
 }
 
 /// Parse a script: (frame, event) in frame order.
@@ -43,8 +46,15 @@ pub fn parse(text: &str) -> Result<Vec<(u32, Scripted)>> {
             Some(("key", v)) if v.chars().count() == 1 => {
                 Scripted::Key(v.chars().next().expect("one"))
             }
+            Some(("key", v))
+                if v.starts_with("ctrl+") && v.chars().count() == "ctrl+".len() + 1 =>
+            {
+                Scripted::Ctrl(v.chars().last().expect("one"))
+            }
             None if event.trim() == "release" => Scripted::Release,
-            _ => bail!("SMP_VIEWER_INPUT {entry:?}: move=X,Y, press=X,Y, release or key=C"),
+            _ => bail!(
+                "SMP_VIEWER_INPUT {entry:?}: move=X,Y, press=X,Y, release, key=C or key=ctrl+C"
+            ),
         };
         out.push((frame, event));
     }
@@ -96,8 +106,11 @@ impl App {
                 Scripted::Release => {
                     self.window_event(event_loop, id, button(ElementState::Released))
                 }
-                Scripted::Key(c) => {
+                Scripted::Key(c) | Scripted::Ctrl(c) => {
+                    let held = self.mods;
+                    self.mods.ctrl |= matches!(event, Scripted::Ctrl(_));
                     self.key(&WKey::Character(c.to_string().into()));
+                    self.mods = held;
                     if let Some(run) = &self.run {
                         run.window.request_redraw();
                     }
@@ -113,7 +126,7 @@ mod tests {
 
     #[test]
     fn scripts_parse_in_frame_order_and_bad_ones_say_why() {
-        let s = parse("5:key=p; 2:press=10,20;3:move=30.5,20;4:release").unwrap();
+        let s = parse("5:key=p; 2:press=10,20;3:move=30.5,20;4:release;6:key=ctrl+s").unwrap();
         assert_eq!(
             s,
             [
@@ -121,9 +134,17 @@ mod tests {
                 (3, Scripted::Move(30.5, 20.0)),
                 (4, Scripted::Release),
                 (5, Scripted::Key('p')),
+                (6, Scripted::Ctrl('s')),
             ]
         );
-        for bad in ["x:key=p", "2:click=1,2", "2:move=1", "2", "2:key=pp"] {
+        for bad in [
+            "x:key=p",
+            "2:click=1,2",
+            "2:move=1",
+            "2",
+            "2:key=pp",
+            "2:key=ctrl+",
+        ] {
             let e = parse(bad).unwrap_err().to_string();
             assert!(e.starts_with("SMP_VIEWER_INPUT"), "{bad}: {e}");
         }
