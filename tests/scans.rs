@@ -311,3 +311,77 @@ fn align_writes_a_plan_that_uses_the_scan() {
     let out = run_ok(&dir, &["check", "--plan", "client.toml"]);
     assert!(out.contains("valid"), "{out}");
 }
+
+/// A measurement beyond the standard corpus (run with `--ignored`): 24
+/// heads of random shape (oval, square, round, sloping forehead, jaw,
+/// age, build), units, cuts, holes and noise. It asserts what holds there
+/// (every one aligns; glabella and eye centres within 4 mm) and prints the
+/// rest (README, "Scans").
+#[test]
+#[ignore]
+fn shape_sweep() {
+    use smp_preview::head::HeadShape;
+    let mut worst = 0.0f32;
+    let mut fails = 0;
+    for seed in 100..124u64 {
+        let f = |k: u64| ((seed * 2654435761 + k * 40503) % 1000) as f32 / 1000.0;
+        let d = HeadShape::default();
+        let shape = HeadShape {
+            age_years: 20.0 + 60.0 * f(1),
+            muscle: f(2),
+            weight: f(3),
+            head_oval: f(4) * 0.8,
+            head_square: f(5) * 0.8,
+            head_round: f(6) * 0.8,
+            forehead_slope: f(7) * 0.8,
+            jaw_width: f(8) * 0.8,
+            ..d
+        };
+        let units = [1.0, 10.0, 25.4, 1000.0];
+        let spec = corpus::ScanSpec {
+            shape,
+            seed,
+            unit_mm: units[(seed % 4) as usize],
+            below: if seed % 3 == 0 {
+                corpus::Below::Shoulders
+            } else {
+                corpus::Below::NeckCut(10.0 + 30.0 * f(9))
+            },
+            holes: (f(10) * 12.0) as usize,
+            noise_mm: 0.2 + 0.6 * f(11),
+        };
+        let scan = corpus::make(&spec).unwrap();
+        let pieces = vec![smp_preview::head::Piece {
+            name: "scan".into(),
+            positions: scan.mesh.vertices.iter().map(|v| v.position_mm).collect(),
+            triangles: scan
+                .mesh
+                .indices
+                .chunks_exact(3)
+                .map(|t| [t[0], t[1], t[2]])
+                .collect(),
+            ..Default::default()
+        }];
+        match smp_preview::head::align::align(&pieces, "sweep") {
+            Ok(a) => {
+                let e: Vec<f32> = smp_preview::head::align::frame::points(&a.landmarks)
+                    .iter()
+                    .zip(smp_preview::head::align::frame::points(&scan.truth))
+                    .map(|(x, y)| x.distance(y) * spec.unit_mm)
+                    .collect();
+                let m = e.iter().copied().fold(0.0, f32::max);
+                worst = worst.max(m);
+                eprintln!("seed {seed} {:?} max {m:.2} {:.1?}", spec.below, e);
+                for k in [0, 5, 6] {
+                    assert!(e[k] < 4.0, "seed {seed}: landmark {k} {:.2} mm off", e[k]);
+                }
+            }
+            Err(err) => {
+                fails += 1;
+                eprintln!("seed {seed} FAILED {err}");
+            }
+        }
+    }
+    eprintln!("worst {worst:.2} fails {fails}");
+    assert_eq!(fails, 0);
+}

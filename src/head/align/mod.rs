@@ -53,7 +53,10 @@ const REFINED: usize = 6;
 const START_SCALES: [f32; 3] = [1.0, 1.5, 2.2];
 /// A template point "lies on the scan" within this distance, mm.
 const ON_SURFACE_MM: f32 = 3.0;
-/// Least share of the template on the scan for a head, and of its face.
+/// A template point counts as covered by the scan within this distance, mm:
+/// loose, for heads shaped unlike the template.
+const COVERED_MM: f32 = 8.0;
+/// Least share of the template covered for a head, and of its face.
 pub const MIN_HEAD_COVERAGE: f32 = 0.6;
 pub const MIN_FACE_COVERAGE: f32 = 0.7;
 /// Patch radius around each landmark for its local fit, mm.
@@ -83,7 +86,7 @@ pub enum AlignError {
     Empty { file: String },
     #[error(
         "{file}: this does not look like a head: at best {coverage:.0} % of a head's surface \
-         lies on it (at least {min:.0} % is needed); give a head scan, or give its landmarks \
+         lies within 8 mm of it (at least {min:.0} % is needed); give a head scan, or give its landmarks \
          in [head.landmarks]",
         coverage = 100.0 * coverage,
         min = 100.0 * MIN_HEAD_COVERAGE
@@ -164,7 +167,7 @@ pub fn align(pieces: &[Piece], file: &str) -> Result<Alignment, AlignError> {
     .to_head;
 
     let distances = distances_mm(&template.points, &scan, &rigid);
-    let on = |d: f32| d < ON_SURFACE_MM;
+    let on = |d: f32| d < COVERED_MM;
     let head_coverage = share(distances.iter().map(|&d| on(d)));
     if head_coverage < MIN_HEAD_COVERAGE {
         return Err(AlignError::NotAHead {
@@ -184,7 +187,11 @@ pub fn align(pieces: &[Piece], file: &str) -> Result<Alignment, AlignError> {
             coverage: face_coverage,
         });
     }
-    let inliers: Vec<f32> = distances.iter().copied().filter(|&d| on(d)).collect();
+    let inliers: Vec<f32> = distances
+        .iter()
+        .copied()
+        .filter(|&d| d < ON_SURFACE_MM)
+        .collect();
     let fit_rms_mm = (inliers.iter().map(|d| d * d).sum::<f32>() / inliers.len() as f32).sqrt();
 
     let (found, confidence) = local_landmarks(template, &scan, &rigid);
