@@ -351,7 +351,9 @@ fn shade_skin(in: VertexOut, frag: vec4<f32>) -> vec3<f32> {
     // marks, the fresh halo) cover it.
     let marks = pigment_at(frag);
     var albedo = mix(s.albedo * ink_transmission_at(frag), marks.yzw, marks.x);
-    albedo = mix(albedo, frame.hair.rgb, brow_cover(in.world) * 0.85);
+    // Painted brows and lash line, unless the scan brings its own (params.w 0).
+    let paint = frame.params.w;
+    albedo = mix(albedo, frame.hair.rgb, brow_cover(in.world) * 0.85 * paint);
     // A shaved beard: dark roots and cut stubble seen through and on the
     // skin, a blue-grey shadow, grainy close up.
     let grain = 0.75 + 0.5 * fract(sin(dot(floor(in.world * 2.5), vec3<f32>(12.9898, 78.233, 37.719))) * 43758.5453);
@@ -360,7 +362,7 @@ fn shade_skin(in: VertexOut, frag: vec4<f32>) -> vec3<f32> {
     albedo *= mix(vec3<f32>(1.0), vec3<f32>(1.02, 0.80, 0.80), lip_tint(in.world));
     // Lashes are darker than the hair on the head.
     let lash = mix(vec3<f32>(0.012, 0.009, 0.008), frame.hair.rgb, 0.25);
-    albedo = mix(albedo, lash, lash_line(in.world, footprint));
+    albedo = mix(albedo, lash, lash_line(in.world, footprint) * paint);
     var color = ambient(s.normal) * albedo;
     // Bare skin keeps a little sheen; stubble is matte.
     let sheen = 1.0 - 0.85 * stubble_matte(frag);

@@ -349,6 +349,7 @@ fn shape_sweep() {
             },
             holes: (f(10) * 12.0) as usize,
             noise_mm: 0.2 + 0.6 * f(11),
+            fragments: (f(12) * 5.0) as usize,
         };
         let scan = corpus::make(&spec).unwrap();
         let pieces = vec![smp_preview::head::Piece {

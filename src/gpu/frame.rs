@@ -89,6 +89,9 @@ pub struct Look {
     pub lid_curves: Option<[MarginCurve; 2]>,
     /// Where the beard shows, on the built-in head.
     pub beard: Option<BeardArea>,
+    /// Whether the shader paints the brows and the lower lash line: not on
+    /// a scan that brings its own colour (its brows are in it).
+    pub face_paint: bool,
     pub background_linear: [f32; 3],
     pub clothing_linear: [f32; 3],
     pub noise_seed: u32,
@@ -163,7 +166,7 @@ impl FrameUniform {
                 look.lights.exposure,
                 f32::from_bits(look.noise_seed),
                 0.0,
-                0.0,
+                if look.face_paint { 1.0 } else { 0.0 },
             ],
             background_top: c4(bg.map(|c| c * 1.25), 0.0),
             background_bottom: c4(bg.map(|c| c * 0.55), 0.0),

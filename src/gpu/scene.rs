@@ -258,6 +258,7 @@ fn look(plan: &TreatmentPlan, head: &HeadMesh, placement: &PlacementPlan) -> Loo
         eye_left: l.eye_left,
         eye_right: l.eye_right,
         eye_radius_mm: l.eye_radius_mm,
+        face_paint: !head.has_scan_color(),
         lid_curves: head
             .lid_margins
             .map(|lids| lids.map(|m| crate::head::lids::margin_curve(&m))),

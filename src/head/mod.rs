@@ -77,6 +77,9 @@ pub const PLAUSIBLE_DIAGONAL_MM: (f32, f32) = (50.0, 2000.0);
 /// Phong tessellation shape factor (0 = flat midpoints, 1 = full Phong).
 /// The named views show this much below the chin, mm.
 pub const FRAME_BELOW_CHIN_MM: f32 = 20.0;
+/// Nothing further than this from the ear canals' midpoint is framed, mm
+/// (a head reaches about 150).
+pub const FRAME_REACH_MM: f32 = 250.0;
 pub const PHONG_ALPHA: f32 = 0.75;
 
 /// The `source` of the built-in head.
@@ -152,11 +155,14 @@ impl HeadMesh {
     /// the neck, clothing or shoulders below it.
     pub fn frame_bounds(&self) -> (Vec3, Vec3) {
         let floor_y = self.menton_or_estimate().y - FRAME_BELOW_CHIN_MM;
+        // A scan's loose fragments (a bit of the chair, a stray tuft) are
+        // not the head.
+        let centre = self.landmarks.ear_midpoint();
         self.vertices
             .iter()
             .filter(|v| v.material != MATERIAL_CLOTH)
             .map(|v| Vec3::from(v.position_mm))
-            .filter(|p| p.y >= floor_y)
+            .filter(|p| p.y >= floor_y && p.distance(centre) < FRAME_REACH_MM)
             .fold((Vec3::INFINITY, Vec3::NEG_INFINITY), |(lo, hi), p| {
                 (lo.min(p), hi.max(p))
             })

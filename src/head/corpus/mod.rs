@@ -36,6 +36,9 @@ pub struct ScanSpec {
     pub holes: usize,
     /// Each vertex moved up to this far, mm.
     pub noise_mm: f32,
+    /// Loose fragments floating beside the head (a bit of the chair, a
+    /// stray tuft), 10-25 mm across, 200-300 mm from the ears' midpoint.
+    pub fragments: usize,
 }
 
 /// A scan and its true landmarks, both in the file's coordinates and units.
@@ -82,6 +85,9 @@ pub fn make(spec: &ScanSpec) -> Result<Scan, HeadError> {
         let c = (p[0] + p[1] + p[2]) / 3.0;
         holes.iter().all(|(h, r)| c.distance(*h) > *r)
     });
+    for _ in 0..spec.fragments {
+        add_fragment(&mut head, &mut next);
+    }
     let q = Quat::from_xyzw(next() - 0.5, next() - 0.5, next() - 0.5, next() - 0.5).normalize();
     let to_file = Similarity {
         scale: 1.0 / spec.unit_mm,
@@ -124,6 +130,36 @@ pub fn make(spec: &ScanSpec) -> Result<Scan, HeadError> {
         truth,
         to_head,
     })
+}
+
+/// A small crumpled patch of surface somewhere round the head.
+fn add_fragment(head: &mut HeadMesh, next: &mut impl FnMut() -> f32) {
+    let dir = Vec3::new(next() - 0.5, next() - 0.3, next() - 0.5).normalize_or(Vec3::Y);
+    let centre = dir * (200.0 + 100.0 * next());
+    let size = 10.0 + 15.0 * next();
+    let (u, v) = dir.any_orthonormal_pair();
+    let n = 6u32;
+    let base = head.vertices.len() as u32;
+    for i in 0..=n {
+        for j in 0..=n {
+            let (a, b) = (i as f32 / n as f32 - 0.5, j as f32 / n as f32 - 0.5);
+            let p = centre + (u * a + v * b) * size + dir * 3.0 * (7.0 * a).sin() * (5.0 * b).cos();
+            let mut vertex = head.vertices[0];
+            vertex.position_mm = p.into();
+            vertex.normal = dir.into();
+            vertex.material = MATERIAL_SKIN;
+            head.vertices.push(vertex);
+        }
+    }
+    for i in 0..n {
+        for j in 0..n {
+            let a = base + i * (n + 1) + j;
+            for t in [[a, a + 1, a + n + 1], [a + 1, a + n + 2, a + n + 1]] {
+                head.indices.extend(t);
+                head.coarse_indices.extend(t);
+            }
+        }
+    }
 }
 
 /// Keeps the triangles `keep(corners, material)` accepts (the coarse level
@@ -185,6 +221,7 @@ pub fn standard() -> Vec<ScanSpec> {
                 below,
                 holes: 6,
                 noise_mm: 0.4,
+                fragments: 3,
             });
         }
     }
@@ -201,6 +238,7 @@ pub fn sample() -> ScanSpec {
         below: Below::Shoulders,
         holes: 0,
         noise_mm: 0.1,
+        fragments: 0,
     }
 }
 
