@@ -322,10 +322,7 @@ fn global_fit(
             let mut places = vec![cs];
             for axis in [in_plane, left.cross(in_plane)] {
                 for sign in [1.0, -1.0] {
-                    let end = samples
-                        .iter()
-                        .map(|p| (*p - cs).dot(axis * sign))
-                        .fold(0.0f32, f32::max);
+                    let end = far_end(samples, cs, axis * sign);
                     places.push(cs + axis * sign * (end - head_radius / s).max(0.0));
                 }
             }
@@ -358,6 +355,15 @@ fn global_fit(
         starts = distinct(fits.iter().map(|f| f.to_head), keep);
     }
     starts.first().copied()
+}
+
+/// How far the scan reaches from `centre` along `dir`: the 99.5th
+/// percentile, so that a loose fragment is not taken for the end of it.
+fn far_end(samples: &[Vec3], centre: Vec3, dir: Vec3) -> f32 {
+    let mut along: Vec<f32> = samples.iter().map(|p| (*p - centre).dot(dir)).collect();
+    let k = (along.len() * 995 / 1000).min(along.len().saturating_sub(1));
+    along.select_nth_unstable_by(k, f32::total_cmp);
+    along[k].max(0.0)
 }
 
 /// The first `keep` of `fits` that differ from every one kept before by
