@@ -266,29 +266,9 @@ mod tests {
     use super::*;
     use crate::head::{MATERIAL_CLOTH, MATERIAL_SKIN, load_builtin_shape};
 
-    /// Young and slim, 40 and average, 60 and heavy.
-    pub fn three_morphs() -> [HeadShape; 3] {
-        let d = HeadShape::default();
-        [
-            HeadShape {
-                age_years: 22.0,
-                muscle: 0.35,
-                weight: 0.15,
-                ..d
-            },
-            d,
-            HeadShape {
-                age_years: 60.0,
-                muscle: 0.55,
-                weight: 0.95,
-                ..d
-            },
-        ]
-    }
-
     #[test]
     fn morphed_landmarks_are_plausible() {
-        for shape in three_morphs() {
+        for shape in HeadShape::three_builds() {
             let mesh = load_builtin_shape(&shape, 0).unwrap();
             let l = mesh.landmarks;
             let menton = mesh.menton().expect("a chin");
@@ -311,7 +291,7 @@ mod tests {
 
     #[test]
     fn the_collar_follows_the_morph() {
-        let [slim, _, heavy] = three_morphs();
+        let [slim, _, heavy] = HeadShape::three_builds();
         let neck = |shape: &HeadShape| {
             let mesh = load_builtin_shape(shape, 0).unwrap();
             let menton = mesh.menton().unwrap();
@@ -354,7 +334,7 @@ mod tests {
 
     #[test]
     fn the_coarse_level_bounds_every_morph() {
-        for shape in three_morphs() {
+        for shape in HeadShape::three_builds() {
             let fine = load_builtin_shape(&shape, 2).unwrap();
             let per_parent = fine.triangle_count() / (fine.coarse_indices.len() / 3);
             let p = |i: u32| Vec3::from(fine.vertices[i as usize].position_mm);
@@ -376,7 +356,7 @@ mod tests {
 
     #[test]
     fn eyeballs_stay_round() {
-        for shape in three_morphs() {
+        for shape in HeadShape::three_builds() {
             let pos = morphed_positions(&shape);
             for part in [1, 2] {
                 let p = part_points(&pos, part);

@@ -52,6 +52,29 @@ impl Default for Ancestry {
     }
 }
 
+impl HeadShape {
+    /// Young and slim, 40 and average, 60 and heavy: the builds the tests
+    /// and the scan corpus try.
+    pub fn three_builds() -> [HeadShape; 3] {
+        let d = HeadShape::default();
+        [
+            HeadShape {
+                age_years: 22.0,
+                muscle: 0.35,
+                weight: 0.15,
+                ..d
+            },
+            d,
+            HeadShape {
+                age_years: 60.0,
+                muscle: 0.55,
+                weight: 0.95,
+                ..d
+            },
+        ]
+    }
+}
+
 impl Default for HeadShape {
     fn default() -> HeadShape {
         HeadShape {

@@ -343,16 +343,10 @@ impl TreatmentPlan {
                 (3.0, 30.0),
                 " mm",
             );
-            let points = [
-                l.glabella,
-                l.vertex,
-                l.ear_left,
-                l.ear_right,
-                l.inion,
-                l.eye_left,
-                l.eye_right,
-            ];
-            if points.iter().flatten().any(|v| !v.is_finite()) {
+            if !crate::head::align::frame::points(&l.to_landmarks())
+                .iter()
+                .all(|p| p.is_finite())
+            {
                 c.push(
                     vec![Key("head"), Key("landmarks")],
                     "every coordinate must be finite".into(),

@@ -55,6 +55,29 @@ pub fn points(l: &Landmarks) -> [Vec3; 7] {
     ]
 }
 
+/// Landmarks from the seven points in `points` order.
+pub fn from_points(p: [Vec3; 7], eye_radius_mm: f32) -> Landmarks {
+    let [
+        glabella,
+        vertex,
+        ear_left,
+        ear_right,
+        inion,
+        eye_left,
+        eye_right,
+    ] = p;
+    Landmarks {
+        glabella,
+        vertex,
+        ear_left,
+        ear_right,
+        inion,
+        eye_left,
+        eye_right,
+        eye_radius_mm,
+    }
+}
+
 /// The head frame of landmarks given in a file's coordinates: `scale_to_mm`
 /// when known, else the unit the landmarks' spread suggests. `None` when
 /// the points are degenerate (all in a line).
@@ -77,16 +100,7 @@ pub fn head_frame(
 
 /// `file` (landmarks in a file's coordinates) in the head frame.
 pub fn landmarks_in_head_frame(file: &Landmarks, to_head: &Similarity) -> Landmarks {
-    Landmarks {
-        glabella: to_head.apply(file.glabella),
-        vertex: to_head.apply(file.vertex),
-        ear_left: to_head.apply(file.ear_left),
-        ear_right: to_head.apply(file.ear_right),
-        inion: to_head.apply(file.inion),
-        eye_left: to_head.apply(file.eye_left),
-        eye_right: to_head.apply(file.eye_right),
-        eye_radius_mm: file.eye_radius_mm,
-    }
+    from_points(points(file).map(|p| to_head.apply(p)), file.eye_radius_mm)
 }
 
 #[cfg(test)]

@@ -514,26 +514,8 @@ fn local_landmarks(
         confidence[k] = share(d.iter().map(|&d| d < 1.5));
         found[k] = local.apply_inverse(at);
     }
-    let [
-        glabella,
-        vertex,
-        ear_left,
-        ear_right,
-        inion,
-        eye_left,
-        eye_right,
-    ] = found;
     (
-        Landmarks {
-            glabella,
-            vertex,
-            ear_left,
-            ear_right,
-            inion,
-            eye_left,
-            eye_right,
-            eye_radius_mm: template.landmarks.eye_radius_mm,
-        },
+        frame::from_points(found, template.landmarks.eye_radius_mm),
         confidence,
     )
 }

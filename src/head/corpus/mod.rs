@@ -190,22 +190,7 @@ fn keep_triangles(head: &mut HeadMesh, keep: impl Fn([Vec3; 3], u32) -> bool) {
 /// built-in morph, in metres, centimetres, inches and millimetres, with and
 /// without shoulders, all turned, moved, holed and noisy.
 pub fn standard() -> Vec<ScanSpec> {
-    let d = HeadShape::default();
-    let shapes = [
-        HeadShape {
-            age_years: 22.0,
-            muscle: 0.35,
-            weight: 0.15,
-            ..d
-        },
-        d,
-        HeadShape {
-            age_years: 60.0,
-            muscle: 0.55,
-            weight: 0.95,
-            ..d
-        },
-    ];
+    let shapes = HeadShape::three_builds();
     let units = [1000.0, 10.0, 25.4, 1.0];
     let mut out = Vec::new();
     for (i, shape) in shapes.into_iter().enumerate() {
