@@ -2,6 +2,7 @@
 
 mod faults;
 mod landmarks;
+mod motion;
 mod scenes;
 mod script;
 mod wipe;
@@ -127,6 +128,10 @@ pub struct App {
     /// Until when frames stay at the motion resolution after the head last
     /// moved (see `SETTLE`); the full frame is drawn then.
     settle_until: Option<Instant>,
+    /// The motion frames' resolution, kept to a frame rate (`app/motion.rs`).
+    motion: motion::MotionBudget,
+    /// The last frame drawn was a motion frame.
+    last_fast: bool,
     /// A panel widget (a slider) was being dragged at the last frame.
     ui_dragging: bool,
     /// Fold the panel at the next frame (compare mode was turned on).
@@ -192,6 +197,8 @@ impl App {
             last_frame: None,
             continuous: false,
             settle_until: None,
+            motion: motion::MotionBudget::default(),
+            last_fast: false,
             ui_dragging: false,
             fold_panel: compare,
             placing: None,
@@ -630,10 +637,14 @@ impl App {
         // The UI first: its changes show in this very frame.
         let tiles = self.tiles();
         let run = self.run.as_mut().expect("running");
-        let scale = self
-            .opts
-            .motion_scale
-            .unwrap_or_else(|| super::auto_motion_scale(run.gfx.software, size.width, size.height));
+        let scale = self.opts.motion_scale.unwrap_or_else(|| {
+            let auto = super::auto_motion_scale(run.gfx.software, size.width, size.height);
+            if auto < 1.0 {
+                self.motion.scale(auto)
+            } else {
+                auto
+            }
+        });
         run.gfx.set_tiles(&tiles, scale)?;
         // While the head moves, and for a moment after, frames are drawn at
         // the motion resolution; then once in full.
@@ -749,6 +760,15 @@ impl App {
             self.timing
                 .push(now.duration_since(t).as_secs_f32() * 1e3, render_ms);
         }
+        if let Some(t) = self.last_frame {
+            if fast && self.last_fast {
+                self.motion
+                    .record(now.duration_since(t).as_secs_f32() * 1e3);
+            } else if !fast {
+                self.motion.pause();
+            }
+        }
+        self.last_fast = fast;
         self.last_frame = Some(now);
         self.frames += 1;
         if self.frames == 1 && !fast {

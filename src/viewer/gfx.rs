@@ -184,12 +184,27 @@ impl Gfx {
         self.viewports.truncate(tiles.len());
         for (i, tile) in tiles.iter().enumerate() {
             let wants_motion = motion_scale < 1.0;
+            let motion_wh = motion_size(tile.width, tile.height, motion_scale);
             if let Some(v) = self.viewports.get_mut(i)
                 && v.tile.width == tile.width
                 && v.tile.height == tile.height
                 && v.motion.is_some() == wants_motion
             {
                 v.tile = *tile;
+                let resized = v
+                    .motion
+                    .as_ref()
+                    .is_some_and(|(t, _)| (t.width, t.height) != motion_wh);
+                if resized {
+                    // The motion scale changed (it follows the frame rate):
+                    // only the motion targets are made again.
+                    let t = self
+                        .renderer
+                        .motion_targets(&self.gpu, motion_wh.0, motion_wh.1)?;
+                    let b = self.blit_source(&t, (tile.width, tile.height));
+                    self.viewports[i].motion = Some((t, b));
+                    self.viewports[i].drawn = [None, None];
+                }
                 continue;
             }
             let size = (tile.width, tile.height);
