@@ -308,6 +308,8 @@ fn align_writes_a_plan_that_uses_the_scan() {
         plan.contains("mesh = \"client.ply\"") && plan.contains("[head.landmarks]"),
         "{plan}"
     );
+    // The scan's size decides the subdivisions, not the built-in head's 2.
+    assert!(!plan.contains("subdivisions"), "{plan}");
     let out = run_ok(&dir, &["check", "--plan", "client.toml"]);
     assert!(out.contains("valid"), "{out}");
 }

@@ -591,6 +591,9 @@ impl TreatmentPlan {
         }
         plan.head.mesh = mesh.display().to_string();
         plan.head.scale_to_mm = Some(found.to_head.scale);
+        // As many subdivisions as the scan's size allows (a 1 M-triangle
+        // scan takes none), not the built-in head's 2.
+        plan.head.subdivisions = None;
         plan.head.landmarks = Some(LandmarkSpec::from(&found.landmarks));
         plan
     }
