@@ -242,11 +242,7 @@ pub fn load_mesh(
     if let Some(s) = subdivisions {
         check_subdivisions(&file, s)?;
     }
-    if let Some(scale) = scale_to_mm
-        && !(scale.is_finite() && scale > 0.0)
-    {
-        return Err(HeadError::InvalidScale { file, scale });
-    }
+    check_scale(&file, scale_to_mm)?;
     let pieces = read_pieces(path)?;
     let subdivisions = subdivisions.unwrap_or_else(|| {
         let base: usize = pieces.iter().map(|p| p.triangles.len()).sum();
@@ -265,13 +261,8 @@ pub fn load_mesh(
             (to_head, l, None)
         }
         None => {
-            let found = align::align(&pieces, &file)?;
-            let to_head = match scale_to_mm {
-                Some(s) => align::frame::head_frame(&found.landmarks, Some(s))
-                    .map_or(found.to_head, |f| f.0),
-                None => found.to_head,
-            };
-            (to_head, found.landmarks, Some(found.confidence))
+            let found = align_pieces(&pieces, &file, scale_to_mm)?;
+            (found.to_head, found.landmarks, Some(found.confidence))
         }
     };
     // `build` scales; the turn and offset go in first, in the file's unit.
@@ -318,12 +309,29 @@ fn read_pieces(path: &Path) -> Result<Vec<Piece>, HeadError> {
 /// its own coordinates, and its head frame (at `scale_to_mm` when given).
 pub fn align_file(path: &Path, scale_to_mm: Option<f32>) -> Result<align::Alignment, HeadError> {
     let file = path.display().to_string();
-    if let Some(scale) = scale_to_mm
-        && !(scale.is_finite() && scale > 0.0)
-    {
-        return Err(HeadError::InvalidScale { file, scale });
+    check_scale(&file, scale_to_mm)?;
+    align_pieces(&read_pieces(path)?, &file, scale_to_mm)
+}
+
+/// `scale_to_mm`, when given, is a finite number > 0.
+fn check_scale(file: &str, scale_to_mm: Option<f32>) -> Result<(), HeadError> {
+    match scale_to_mm {
+        Some(scale) if !(scale.is_finite() && scale > 0.0) => Err(HeadError::InvalidScale {
+            file: file.to_string(),
+            scale,
+        }),
+        _ => Ok(()),
     }
-    let mut found = align::align(&read_pieces(path)?, &file)?;
+}
+
+/// The scan aligned; with `scale_to_mm` given, framed at that unit
+/// instead of the one found.
+fn align_pieces(
+    pieces: &[Piece],
+    file: &str,
+    scale_to_mm: Option<f32>,
+) -> Result<align::Alignment, HeadError> {
+    let mut found = align::align(pieces, file)?;
     if let Some(s) = scale_to_mm
         && let Some((to_head, _)) = align::frame::head_frame(&found.landmarks, Some(s))
     {

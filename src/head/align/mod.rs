@@ -121,18 +121,20 @@ pub fn align(pieces: &[Piece], file: &str) -> Result<Alignment, AlignError> {
                 .map(|&d| d < ON_SURFACE_MM),
         )
     };
-    let mut fitted = global_fit(&samples, &scan, template, Scales::Units);
-    if fitted
-        .as_ref()
-        .is_none_or(|f| coverage(f) < MIN_HEAD_COVERAGE)
-    {
-        let free = global_fit(&samples, &scan, template, Scales::Free);
-        fitted = match (fitted, free) {
-            (Some(a), Some(b)) => Some(if coverage(&a) >= coverage(&b) { a } else { b }),
-            (a, b) => a.or(b),
-        };
-    }
-    let fitted = fitted.unwrap_or(Similarity::IDENTITY);
+    let scored = |scales| global_fit(&samples, &scan, template, scales).map(|f| (coverage(&f), f));
+    let fitted = match scored(Scales::Units) {
+        Some((covered, f)) if covered >= MIN_HEAD_COVERAGE => f,
+        units => match (units, scored(Scales::Free)) {
+            (Some(a), Some(b)) => {
+                if a.0 >= b.0 {
+                    a.1
+                } else {
+                    b.1
+                }
+            }
+            (a, b) => a.or(b).map_or(Similarity::IDENTITY, |(_, f)| f),
+        },
+    };
     let (scale, unit) = frame::snap_to_unit(fitted.scale);
     // The rest looks at the head alone, sampled as densely as a head-only
     // scan: a bust's samples are mostly torso.
