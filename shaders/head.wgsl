@@ -24,6 +24,9 @@ struct VertexIn {
     @location(3) material: u32,
     // A scan's own colour (sRGB), alpha 0 where the mesh has none.
     @location(4) scan_srgba: vec4<f32>,
+    // The share of the sky this point sees (`head::occlusion`).
+    @location(5) sky_visibility: f32,
+    @location(6) open_direction: vec3<f32>,
 }
 
 struct VertexOut {
@@ -38,6 +41,8 @@ struct VertexOut {
     @location(5) uv: vec2<f32>,
     // The scan's colour, linear, alpha 1 where it has one.
     @location(6) scan: vec4<f32>,
+    @location(7) sky: f32,
+    @location(8) open_dir: vec3<f32>,
 }
 
 fn head_vertex(v: VertexIn) -> VertexOut {
@@ -50,6 +55,8 @@ fn head_vertex(v: VertexIn) -> VertexOut {
     out.mottle = vec2<f32>(0.0);
     out.uv = v.uv;
     out.scan = vec4<f32>(srgb_to_linear(v.scan_srgba.rgb), v.scan_srgba.a);
+    out.sky = v.sky_visibility;
+    out.open_dir = v.open_direction;
     return out;
 }
 
@@ -105,6 +112,19 @@ fn specular(n: vec3<f32>, v: vec3<f32>, l: vec3<f32>, roughness: f32, f0: f32) -
 fn skin_diffuse(n_dot_l: f32) -> vec3<f32> {
     let wrap = vec3<f32>(0.21, 0.17, 0.15);
     return max((vec3<f32>(n_dot_l) + wrap) / ((1.0 + wrap) * (1.0 + wrap)), vec3<f32>(0.0));
+}
+
+// How much of a light reaches a point in a fold or hollow, from what it
+// sees of the sky (the bent cone, Klehm et al. 2011): a point that sees a
+// cosine-weighted share V of its sky sees it through a cone of half-angle θ,
+// sin²θ = V, round its open direction. A light inside the cone reaches it,
+// one outside is hidden, with a soft edge for the soft boxes' size: the ear's
+// fold, the nose and the chin shade the skin on the far side from the light.
+fn light_occlusion(sky: f32, open_dir: vec3<f32>, l: vec3<f32>) -> f32 {
+    let cos_cone = sqrt(max(1.0 - sky, 0.0));
+    let inside = smoothstep(cos_cone - 0.3, cos_cone + 0.15, dot(open_dir, l));
+    // Where nearly the whole sky is open the diffuse term alone shades it.
+    return mix(mix(0.15, 1.0, inside), 1.0, smoothstep(0.8, 0.97, sky));
 }
 
 fn ambient(n: vec3<f32>) -> vec3<f32> {
@@ -363,12 +383,14 @@ fn shade_skin(in: VertexOut, frag: vec4<f32>) -> vec3<f32> {
     // Lashes are darker than the hair on the head.
     let lash = mix(vec3<f32>(0.012, 0.009, 0.008), frame.hair.rgb, 0.25);
     albedo = mix(albedo, lash, lash_line(in.world, footprint) * paint);
-    var color = ambient(s.normal) * albedo;
-    // Bare skin keeps a little sheen; stubble is matte.
+    let open_dir = normalize(in.open_dir);
+    var color = ambient(open_dir) * albedo * in.sky;
+    // Bare skin keeps a little sheen; stubble is matte. Folds and hollows
+    // hide part of each light as they hide the sky.
     let sheen = 1.0 - 0.85 * stubble_matte(frag);
     for (var k = 0u; k < 3u; k++) {
         let l = frame.light_dir[k].xyz;
-        let radiance = frame.light_color[k].rgb;
+        let radiance = frame.light_color[k].rgb * light_occlusion(in.sky, open_dir, l);
         let n_dot_l = dot(s.normal, l);
         color += radiance * albedo * skin_diffuse(n_dot_l);
         color += radiance * sheen * (specular(s.normal, v, l, s.roughness, 0.028) + 0.35 * specular(s.normal, v, l, 0.75, 0.028));
@@ -399,10 +421,11 @@ fn shade_eye(in: VertexOut) -> vec3<f32> {
     // lashes hang over the top of the iris: no white above it, no stare.
     let lid = 1.0 - 0.7 * smoothstep(0.18, 0.42, local.y);
     let occlusion = (0.35 + 0.65 * smoothstep(0.2, 0.9, front)) * lid;
-    var color = ambient(n) * albedo * occlusion;
+    let open_dir = normalize(in.open_dir);
+    var color = ambient(open_dir) * albedo * occlusion * in.sky;
     for (var k = 0u; k < 3u; k++) {
         let l = frame.light_dir[k].xyz;
-        let radiance = frame.light_color[k].rgb;
+        let radiance = frame.light_color[k].rgb * light_occlusion(in.sky, open_dir, l);
         // The cornea is wet: a small, sharp catchlight.
         let cornea = specular(n, v, l, 0.07, 0.03) * (0.4 + 0.6 * smoothstep(0.6, 0.95, front));
         color += radiance * (albedo * max(dot(n, l), 0.0) * occlusion + cornea * lid);
@@ -416,17 +439,26 @@ fn shade_eye(in: VertexOut) -> vec3<f32> {
 // (uv.y < 4 is the collar's rings), so the eye reads it as fabric and then
 // leaves it for the head.
 fn shade_cloth(in: VertexOut) -> vec3<f32> {
-    let n = normalize(in.normal);
+    // Soft drape creases, a few cm apart, longer down the body than round
+    // it (the ridges of value noise): a smooth shell reads as a cushion, not
+    // as a worn top.
+    let n_geo = normalize(in.normal);
+    let scale = vec3<f32>(1.0 / 30.0, 1.0 / 80.0, 1.0 / 30.0);
+    let fold = skin_noise(in.world * scale, 23u);
+    let ridge = sign(fold.x) * fold.yzw * scale * 12.0;
+    let n = normalize(n_geo + 0.25 * (ridge - n_geo * dot(ridge, n_geo)));
     let rib = 0.5 + 0.5 * sin(in.uv.x * 6.2831853 * 180.0);
     let knit = value_noise(in.world * 1.7, 11u);
     var albedo = frame.clothing.rgb * (0.9 + 0.12 * knit);
     if (in.uv.y < 4.0) { albedo *= 0.85 + 0.2 * rib; }
     // The inside of the top (`garment::INSIDE_UV`), in the collar's shadow.
     if (in.uv.y < -0.5) { albedo *= 0.3; }
-    var color = ambient(n) * albedo;
+    let open_dir = normalize(in.open_dir);
+    var color = ambient(open_dir) * albedo * in.sky;
     for (var k = 0u; k < 3u; k++) {
         let l = frame.light_dir[k].xyz;
-        color += frame.light_color[k].rgb * albedo * (0.15 + 0.85 * max(dot(n, l), 0.0));
+        let shadow = light_occlusion(in.sky, open_dir, l);
+        color += frame.light_color[k].rgb * albedo * (0.15 + 0.85 * max(dot(n, l), 0.0)) * shadow;
     }
     return color;
 }

@@ -38,12 +38,12 @@ pub fn preset(p: LightingPreset) -> (LightSpec, LightSpec, LightSpec, AmbientSpe
     };
     match p {
         LightingPreset::Clinic => (
-            l([-0.55, 0.6, 0.62], "#fff3e6", 2.4),
-            l([0.75, 0.05, 0.6], "#e9f0ff", 0.7),
-            l([0.35, 0.55, -0.75], "#ffffff", 1.5),
+            l([-0.55, 0.6, 0.62], "#fff3e6", 2.3),
+            l([0.75, 0.05, 0.6], "#e9f0ff", 0.5),
+            l([0.35, 0.55, -0.75], "#ffffff", 1.1),
             AmbientSpec {
                 color: "#c2ccd9".into(),
-                intensity: 0.30,
+                intensity: 0.27,
             },
         ),
         LightingPreset::Daylight => (

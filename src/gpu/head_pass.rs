@@ -13,8 +13,9 @@ pub struct HeadPass {
     pub shade: wgpu::RenderPipeline,
 }
 
-const VERTEX_ATTRIBUTES: [wgpu::VertexAttribute; 5] = wgpu::vertex_attr_array![
-    0 => Float32x3, 1 => Float32x3, 2 => Float32x2, 3 => Uint32, 4 => Unorm8x4
+const VERTEX_ATTRIBUTES: [wgpu::VertexAttribute; 7] = wgpu::vertex_attr_array![
+    0 => Float32x3, 1 => Float32x3, 2 => Float32x2, 3 => Uint32, 4 => Unorm8x4, 5 => Float32,
+    6 => Float32x3
 ];
 
 fn head_vertex_layout() -> wgpu::VertexBufferLayout<'static> {

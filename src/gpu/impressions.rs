@@ -529,6 +529,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_placement_shader_reads_head_vertices_at_their_size() {
+        let src = include_str!("../../shaders/impressions.wgsl");
+        let floats = std::mem::size_of::<crate::head::HeadVertex>() / 4;
+        assert!(src.contains(&format!("const VERTEX_FLOATS: u32 = {floats}u;")));
+    }
+
+    #[test]
     fn past_the_limits_is_an_error_naming_the_field() {
         let limits = wgpu::Limits {
             max_storage_buffer_binding_size: 16 << 20,

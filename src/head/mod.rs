@@ -23,6 +23,7 @@ pub mod lids;
 pub mod morph;
 mod obj;
 mod obj_errors;
+mod occlusion;
 mod ply;
 mod texture;
 
@@ -37,7 +38,7 @@ use std::path::Path;
 
 use glam::Vec3;
 
-/// One vertex of the head mesh as uploaded to the GPU (40 bytes).
+/// One vertex of the head mesh as uploaded to the GPU (56 bytes).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, bytemuck::Pod, bytemuck::Zeroable)]
 pub struct HeadVertex {
@@ -52,9 +53,15 @@ pub struct HeadVertex {
     /// A scan's own colour here (sRGB, from its vertex colours or texture);
     /// alpha 0 where the mesh has none (the built-in head).
     pub scan_srgba: [u8; 4],
+    /// The cosine-weighted share of the sky this point sees (0-1; see
+    /// `occlusion`): how much soft light reaches it.
+    pub sky_visibility: f32,
+    /// The mean direction in which it sees the sky (unit; the normal where
+    /// nothing covers it): lights far off it are hidden by a fold.
+    pub open_direction: [f32; 3],
 }
 
-const _: () = assert!(std::mem::size_of::<HeadVertex>() == 40);
+const _: () = assert!(std::mem::size_of::<HeadVertex>() == 56);
 
 /// `HeadVertex::material` of skin.
 pub const MATERIAL_SKIN: u32 = 0;

@@ -53,14 +53,17 @@ pub fn pigment_srgb(shade: &str) -> Result<Srgb, String> {
 }
 
 /// Fitzpatrick I-VI skin presets (sRGB albedo of scalp skin), or `"#rrggbb"`.
+/// Skin is red with haemoglobin, not orange: in linear RGB its green is about
+/// 1.4 times its blue, as on the ColorChecker's "light skin" (1.37) and "dark
+/// skin" (1.45) patches, and its red about twice its green on darker skin.
 pub fn skin_tone_srgb(tone: &str) -> Result<Srgb, String> {
     const PRESETS: [(&str, &str); 6] = [
         ("fitzpatrick-1", "#f1d1bd"),
-        ("fitzpatrick-2", "#e6bc9c"),
-        ("fitzpatrick-3", "#cf9f7c"),
-        ("fitzpatrick-4", "#ad7a55"),
-        ("fitzpatrick-5", "#7e5236"),
-        ("fitzpatrick-6", "#4b3022"),
+        ("fitzpatrick-2", "#e6bca2"),
+        ("fitzpatrick-3", "#cf9f87"),
+        ("fitzpatrick-4", "#ad7a66"),
+        ("fitzpatrick-5", "#755243"),
+        ("fitzpatrick-6", "#4b3025"),
     ];
     match PRESETS.iter().find(|(n, _)| *n == tone) {
         Some((_, hex)) => parse_color(hex),

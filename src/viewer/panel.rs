@@ -134,7 +134,7 @@ fn skin_picker(ui: &mut Ui, tone: &mut String) {
                 if ui.selectable_label(custom, "custom").clicked() && !custom {
                     *tone = crate::plan::skin_tone_srgb(tone)
                         .map(|c| bytes_hex(c.0.map(|v| (v * 255.0).round() as u8)))
-                        .unwrap_or_else(|_| "#cf9f7c".into());
+                        .unwrap_or_else(|_| "#cf9f87".into());
                 }
             });
         if let Some(mut c) = custom.then(|| hex_bytes(tone)).flatten()
