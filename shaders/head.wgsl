@@ -155,8 +155,10 @@ fn tone_map(color: vec3<f32>) -> vec3<f32> {
 fn ink_transmission_at(frag: vec4<f32>) -> vec3<f32> {
     let px = u32(frag.y) * u32(frame.viewport.x) + u32(frag.x);
     let a = vec3<f32>(f32(ink[2u * px] & 0xffffu), f32(ink[2u * px] >> 16u), f32(ink[2u * px + 1u] & 0xffffu));
-    let out = vec3<f32>(1.0) - min(a / PIGMENT_SCALE, vec3<f32>(1.0));
-    return out * unpack_unit3(diffused[2u * px]);
+    let sharp = vec3<f32>(1.0) - min(a / PIGMENT_SCALE, vec3<f32>(1.0));
+    let spread = unpack_unit3(diffused[2u * px]);
+    // Healed ink lies partly spread round each dot (`skin_optics::INK_SPREAD`).
+    return mix(sharp, spread, frame.subsurface.w) * spread;
 }
 
 // How matte the stubble makes the skin here (0 bare, 1 dense stubble):
@@ -233,6 +235,25 @@ fn beard_shadow(world: vec3<f32>) -> f32 {
     return b.w * below * front * neck * (1.0 - lips);
 }
 
+// Where the face is redder, as faces are: the blood close under thin skin
+// on the nose, the cheeks and the ears (a 6-10 % shift towards red at the
+// middle of each, fading over 1-3 cm), on a head whose landmarks give them.
+fn skin_redness(world: vec3<f32>) -> f32 {
+    let ear = frame.beard[1];
+    if (ear.x <= 0.0) { return 0.0; }
+    let eye = select(frame.eye_right, frame.eye_left, world.x > 0.0);
+    let ax = abs(world.x);
+    let nose_top = eye.y - 8.0;
+    let nose_bottom = frame.beard[0].x;
+    let along = smoothstep(nose_bottom - 4.0, nose_bottom + 6.0, world.y) * (1.0 - smoothstep(nose_top - 6.0, nose_top, world.y));
+    let nose = exp(-ax * ax / (2.0 * 8.0 * 8.0)) * along * smoothstep(eye.z, eye.z + 12.0, world.z);
+    let cheek_at = vec3<f32>(sign(world.x) * (abs(eye.x) + 4.0), eye.y - 30.0, eye.z + 2.0);
+    let cheek = exp(-dot(world - cheek_at, world - cheek_at) / (2.0 * 15.0 * 15.0));
+    let ear_at = vec3<f32>(sign(world.x) * ear.x, ear.y + 4.0, ear.z);
+    let ears = exp(-dot(world - ear_at, world - ear_at) / (2.0 * 20.0 * 20.0));
+    return max(nose, max(0.8 * cheek, ears));
+}
+
 // The lips' middle sits this far below the facial-thirds estimate of the
 // mouth line on the built-in head (its lower lip is the fuller).
 const MOUTH_BELOW_STOMION_MM: f32 = 3.0;
@@ -262,8 +283,13 @@ fn brow_cover(world: vec3<f32>) -> f32 {
     let across = abs(world.y - centre);
     let ends = smoothstep(-0.05, 0.08, t) * (1.0 - smoothstep(0.9, 1.05, t));
     let band = 1.0 - smoothstep(half_width - 1.2, half_width + 0.9, across);
-    let strands = 0.5 + 0.5 * value_noise(vec3<f32>(out * 0.35, world.y * 2.2, world.z * 0.5), 17u);
-    return band * ends * (0.45 + 0.55 * strands);
+    // Single hairs about 0.2 mm apart lying along the brow and rising at
+    // its head, thinning to the edges of the band.
+    let slant = mix(1.2, 0.25, clamp(t, 0.0, 1.0));
+    let strands = value_noise(vec3<f32>(out * 0.3 + (world.y - centre) * slant * 0.3, (world.y - centre) * 3.0 - out * slant * 1.2, world.z * 0.3), 17u);
+    let hairs = smoothstep(-0.2, 0.45, strands);
+    let fill = 1.0 - smoothstep(0.2, 1.0, across / max(half_width, 1e-3));
+    return band * ends * (0.45 + 0.55 * hairs) * (0.7 + 0.3 * fill);
 }
 
 // Skin detail noise: value noise on a one-hash lattice with its analytic
@@ -380,6 +406,7 @@ fn shade_skin(in: VertexOut, frag: vec4<f32>) -> vec3<f32> {
     let stubble = mix(frame.hair.rgb, frame.hair_root.rgb, 0.5) * vec3<f32>(0.9, 1.0, 1.2);
     albedo = mix(albedo, stubble, 0.42 * beard_shadow(in.world) * grain);
     albedo *= mix(vec3<f32>(1.0), vec3<f32>(1.02, 0.80, 0.80), lip_tint(in.world));
+    albedo *= mix(vec3<f32>(1.0), vec3<f32>(1.04, 0.90, 0.91), skin_redness(in.world) * (1.0 - in.scan.a) * frame.skin.w);
     // Lashes are darker than the hair on the head.
     let lash = mix(vec3<f32>(0.012, 0.009, 0.008), frame.hair.rgb, 0.25);
     albedo = mix(albedo, lash, lash_line(in.world, footprint) * paint);
@@ -410,11 +437,16 @@ fn shade_eye(in: VertexOut) -> vec3<f32> {
     // An iris 12 mm across and a 4-5 mm pupil on a 24-30 mm eyeball.
     let iris_edge = 0.91;
     let pupil_edge = 0.988;
-    var albedo = vec3<f32>(0.62, 0.58, 0.55);
+    // The white is a warm off-white with a little red, not paper.
+    var albedo = vec3<f32>(0.55, 0.45, 0.40);
     if (front > iris_edge) {
-        let radial = value_noise(local * 18.0, 5u);
-        albedo = mix(vec3<f32>(0.10, 0.06, 0.035), vec3<f32>(0.20, 0.12, 0.06), 0.5 + 0.5 * radial);
-        albedo *= smoothstep(iris_edge, iris_edge + 0.02, front) * 0.6 + 0.4;
+        // Radial fibres, a dark limbal ring at the edge and a lighter collar
+        // round the pupil: a brown iris reads dark in a photograph.
+        let across = normalize(local.xy + vec2<f32>(1e-4));
+        let fibres = value_noise(vec3<f32>(across * 9.0, front * 40.0), 5u);
+        let ring = (front - iris_edge) / (pupil_edge - iris_edge);
+        albedo = mix(vec3<f32>(0.018, 0.010, 0.006), vec3<f32>(0.06, 0.034, 0.016), 0.5 + 0.5 * fibres);
+        albedo *= mix(0.35, 1.0, smoothstep(0.0, 0.25, ring)) * (1.0 + 0.4 * smoothstep(0.7, 0.95, ring));
     }
     if (front > pupil_edge) { albedo = vec3<f32>(0.008); }
     // Lids shade the upper and outer eyeball, and the upper lid and its
@@ -446,7 +478,7 @@ fn shade_cloth(in: VertexOut) -> vec3<f32> {
     let scale = vec3<f32>(1.0 / 30.0, 1.0 / 80.0, 1.0 / 30.0);
     let fold = skin_noise(in.world * scale, 23u);
     let ridge = sign(fold.x) * fold.yzw * scale * 12.0;
-    let n = normalize(n_geo + 0.25 * (ridge - n_geo * dot(ridge, n_geo)));
+    let n = normalize(n_geo + 0.15 * (ridge - n_geo * dot(ridge, n_geo)));
     let rib = 0.5 + 0.5 * sin(in.uv.x * 6.2831853 * 180.0);
     let knit = value_noise(in.world * 1.7, 11u);
     var albedo = frame.clothing.rgb * (0.9 + 0.12 * knit);
@@ -474,7 +506,14 @@ fn fs_shade(in: VertexOut) -> @location(0) vec4<f32> {
     } else {
         color = shade_skin(in, in.clip);
     }
-    return vec4<f32>(tone_map(color * frame.params.x), 1.0);
+    return vec4<f32>(sensor_grain(tone_map(color * frame.params.x), in.clip.xy), 1.0);
+}
+
+// A camera's sensor noise: a faint, fixed grain (±1.5 % of the signal per
+// pixel, deterministic), without which a clean render reads as a render.
+fn sensor_grain(c: vec3<f32>, pixel: vec2<f32>) -> vec3<f32> {
+    let h = f32(hash_u32(u32(pixel.x) * 1973u + u32(pixel.y) * 9277u + 7u) >> 8u) / 16777216.0;
+    return c * (1.0 + 0.03 * (h - 0.5));
 }
 
 // ---- backdrop -------------------------------------------------------------
@@ -495,5 +534,10 @@ fn vs_backdrop(@builtin(vertex_index) i: u32) -> BackdropOut {
 
 @fragment
 fn fs_backdrop(in: BackdropOut) -> @location(0) vec4<f32> {
-    return vec4<f32>(mix(frame.background_bottom.rgb, frame.background_top.rgb, clamp(in.t, 0.0, 1.0)), 1.0);
+    let base = mix(frame.background_bottom.rgb, frame.background_top.rgb, clamp(in.t, 0.0, 1.0));
+    // A lens darkens the corners a little; the studio's backdrop is lit
+    // brightest behind the head.
+    let centred = (in.clip.xy / frame.viewport.xy - vec2<f32>(0.5)) * vec2<f32>(frame.viewport.x / frame.viewport.y, 1.0);
+    let vignette = 1.0 - 0.35 * dot(centred, centred);
+    return vec4<f32>(sensor_grain(base * vignette, in.clip.xy), 1.0);
 }

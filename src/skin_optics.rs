@@ -11,11 +11,21 @@
 //! dot it is soft-edged (the blur) and cool-rimmed (red spreads furthest),
 //! and a sparse dot darkens about twice its one-pass absorption — why
 //! sub-millimetre dots darken a scalp more than their area suggests.
+//! Healed ink also lies partly spread round each dot, so part of the way out
+//! is blurred too ([`INK_SPREAD`]).
 
 /// Gaussian widths (mm) of the skin's diffusion profile, red, green, blue:
 /// single-Gaussian reductions of d'Eon & Luebke's six-Gaussian skin profile
 /// (GPU Gems 3, ch. 14), red scattering furthest.
 pub const DIFFUSION_SIGMA_MM: [f32; 3] = [0.75, 0.42, 0.24];
+
+/// How much of a healed dot's ink lies spread round it rather than in it
+/// (0-1): the light leaving a point crosses `(1 − s)·T + s·(K * T)`. Healed
+/// pigment is not a crisp disc: macrophages and fibroblasts hold the
+/// particles through the upper dermis round the needle's track, so a healed
+/// SMP dot is soft-edged, as practitioners' close-ups show, and at a
+/// consultation distance the dots merge into a shadow instead of pepper.
+pub const INK_SPREAD: f32 = 0.5;
 
 /// Reduced scattering of the skin over the ink, 1/mm, red, green, blue
 /// (610, 550, 465 nm): Jacques' fit for skin, μs' = 4.60 mm⁻¹ (λ / 500
@@ -71,8 +81,8 @@ pub fn ink_absorption(seen: [f32; 3], skin: [f32; 3]) -> [f32; 3] {
 
 /// The reflectance ratio (to bare skin) of one channel along a line through
 /// ink absorbing `absorption(x)` (one pass) at positions `x_mm`, spaced
-/// `dx_mm`, for a diffusion width `sigma_mm`: `T · (K * T)`, the 1-D twin of
-/// the shading's ink term.
+/// `dx_mm`, for a diffusion width `sigma_mm`: `((1 − s)·T + s·(K * T)) ·
+/// (K * T)` with `s` = [`INK_SPREAD`], the 1-D twin of the shading's ink term.
 pub fn reflectance_1d(absorption: &[f32], dx_mm: f32, sigma_mm: f32) -> Vec<f32> {
     let t: Vec<f32> = absorption.iter().map(|a| 1.0 - a.clamp(0.0, 1.0)).collect();
     let radius = (2.5 * sigma_mm / dx_mm).ceil() as i64;
@@ -89,7 +99,8 @@ pub fn reflectance_1d(absorption: &[f32], dx_mm: f32, sigma_mm: f32) -> Vec<f32>
                 sum += w * t[j as usize];
                 weight += w;
             }
-            t[i as usize] * sum / weight
+            let blurred = sum / weight;
+            ((1.0 - INK_SPREAD) * t[i as usize] + INK_SPREAD * blurred) * blurred
         })
         .collect()
 }

@@ -33,6 +33,7 @@ pub struct FrameUniform {
     pub neck_cut: [f32; 4],
     pub scar_tissue: [f32; 4],
     pub scar_look: [[f32; 4]; 4],
+    /// The skin's diffusion widths, mm (rgb), and the healed ink's spread (w).
     pub subsurface: [f32; 4],
     /// The upper lid margins as curves, left eye then right: (c0, c1, c2,
     /// 1 where known), (x inner, x outer, 0, 0).
@@ -177,7 +178,10 @@ impl FrameUniform {
             neck_cut: [look.neck_cut.0, look.neck_cut.1, 0.0, 0.0],
             scar_tissue: c4(look.scar_tissue_linear, 0.28),
             scar_look,
-            subsurface: c4(crate::skin_optics::DIFFUSION_SIGMA_MM, 0.0),
+            subsurface: c4(
+                crate::skin_optics::DIFFUSION_SIGMA_MM,
+                crate::skin_optics::INK_SPREAD,
+            ),
             lid_curves,
             beard: look.beard.map_or([[0.0; 4]; 2], |b| {
                 [
