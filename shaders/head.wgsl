@@ -43,6 +43,8 @@ struct VertexOut {
     @location(6) scan: vec4<f32>,
     @location(7) sky: f32,
     @location(8) open_dir: vec3<f32>,
+    // `skin_redness`, 1-3 cm features: per vertex.
+    @location(9) redness: f32,
 }
 
 fn head_vertex(v: VertexIn) -> VertexOut {
@@ -53,6 +55,7 @@ fn head_vertex(v: VertexIn) -> VertexOut {
     out.view_depth = -(frame.view * vec4<f32>(v.position_mm, 1.0)).z;
     out.material = v.material;
     out.mottle = vec2<f32>(0.0);
+    out.redness = 0.0;
     out.uv = v.uv;
     out.scan = vec4<f32>(srgb_to_linear(v.scan_srgba.rgb), v.scan_srgba.a);
     out.sky = v.sky_visibility;
@@ -74,6 +77,7 @@ fn vs_shade(v: VertexIn) -> VertexOut {
     var out = head_vertex(v);
     // A scan has its own mottling in its colour.
     out.mottle = skin_mottle(v.position_mm) * (1.0 - v.scan_srgba.a);
+    out.redness = skin_redness(v.position_mm) * (1.0 - v.scan_srgba.a);
     return out;
 }
 
@@ -406,7 +410,7 @@ fn shade_skin(in: VertexOut, frag: vec4<f32>) -> vec3<f32> {
     let stubble = mix(frame.hair.rgb, frame.hair_root.rgb, 0.5) * vec3<f32>(0.9, 1.0, 1.2);
     albedo = mix(albedo, stubble, 0.42 * beard_shadow(in.world) * grain);
     albedo *= mix(vec3<f32>(1.0), vec3<f32>(1.02, 0.80, 0.80), lip_tint(in.world));
-    albedo *= mix(vec3<f32>(1.0), vec3<f32>(1.04, 0.90, 0.91), skin_redness(in.world) * (1.0 - in.scan.a) * frame.skin.w);
+    albedo *= mix(vec3<f32>(1.0), vec3<f32>(1.04, 0.90, 0.91), in.redness * frame.skin.w);
     // Lashes are darker than the hair on the head.
     let lash = mix(vec3<f32>(0.012, 0.009, 0.008), frame.hair.rgb, 0.25);
     albedo = mix(albedo, lash, lash_line(in.world, footprint) * paint);
