@@ -367,6 +367,9 @@ fn skin_surface(world: vec3<f32>, n: vec3<f32>, footprint_mm: f32, mottle: vec2<
     if (relief_fade > 0.0) {
         let relief = skin_noise(world / 0.42, seed ^ 99u);
         let grad = relief.yzw / 0.42;
+        // The fine unevenness of the skin's own colour, a few per cent,
+        // which a smooth albedo lacks and a camera sees (waxy without it).
+        albedo *= 1.0 + 0.05 * relief_fade * relief.x;
         let tangential = grad - n * dot(grad, n);
         normal = normalize(n - 0.018 * relief_fade * tangential);
         roughness += 0.05 * relief_fade * relief.x;
@@ -437,22 +440,26 @@ fn shade_eye(in: VertexOut) -> vec3<f32> {
     let local = (in.world - eye.xyz) / eye.w;
     let n = normalize(in.normal);
     let v = normalize(frame.camera_pos.xyz - in.world);
-    let front = normalize(local).z;
+    // The gaze: a little below the eyeball's axis, as at a camera held at
+    // eye height, so the upper lid covers the iris's top and not the pupil.
+    let gaze = normalize(vec3<f32>(0.0, -0.12, 1.0));
+    let front = dot(normalize(local), gaze);
     // An iris 12 mm across and a 4-5 mm pupil on a 24-30 mm eyeball.
     let iris_edge = 0.91;
     let pupil_edge = 0.988;
     // The white is a warm off-white with a little red, not paper.
-    var albedo = vec3<f32>(0.55, 0.45, 0.40);
-    if (front > iris_edge) {
-        // Radial fibres, a dark limbal ring at the edge and a lighter collar
-        // round the pupil: a brown iris reads dark in a photograph.
-        let across = normalize(local.xy + vec2<f32>(1e-4));
-        let fibres = value_noise(vec3<f32>(across * 9.0, front * 40.0), 5u);
-        let ring = (front - iris_edge) / (pupil_edge - iris_edge);
-        albedo = mix(vec3<f32>(0.018, 0.010, 0.006), vec3<f32>(0.06, 0.034, 0.016), 0.5 + 0.5 * fibres);
-        albedo *= mix(0.35, 1.0, smoothstep(0.0, 0.25, ring)) * (1.0 + 0.4 * smoothstep(0.7, 0.95, ring));
-    }
-    if (front > pupil_edge) { albedo = vec3<f32>(0.008); }
+    let white = vec3<f32>(0.55, 0.45, 0.40);
+    // Radial fibres, a dark limbal ring at the edge and a lighter collar
+    // round the pupil: a brown iris reads dark in a photograph. Edges are
+    // smoothed over a pixel (MSAA does not reach inside a triangle).
+    let across = normalize(local.xy + vec2<f32>(1e-4));
+    let fibres = value_noise(vec3<f32>(across * 9.0, front * 40.0), 5u);
+    let ring = clamp((front - iris_edge) / (pupil_edge - iris_edge), 0.0, 1.0);
+    var iris = mix(vec3<f32>(0.018, 0.010, 0.006), vec3<f32>(0.06, 0.034, 0.016), 0.5 + 0.5 * fibres);
+    iris *= mix(0.35, 1.0, smoothstep(0.0, 0.25, ring)) * (1.0 + 0.4 * smoothstep(0.7, 0.95, ring));
+    let edge = max(fwidth(front), 1e-4);
+    var albedo = mix(white, iris, smoothstep(iris_edge - edge, iris_edge + edge, front));
+    albedo = mix(albedo, vec3<f32>(0.008), smoothstep(pupil_edge - edge, pupil_edge + edge, front));
     // Lids shade the upper and outer eyeball, and the upper lid and its
     // lashes hang over the top of the iris: no white above it, no stare.
     let lid = 1.0 - 0.7 * smoothstep(0.18, 0.42, local.y);
@@ -466,6 +473,18 @@ fn shade_eye(in: VertexOut) -> vec3<f32> {
         let cornea = specular(n, v, l, 0.07, 0.03) * (0.4 + 0.6 * smoothstep(0.6, 0.95, front));
         color += radiance * (albedo * max(dot(n, l), 0.0) * occlusion + cornea * lid);
     }
+    // The catchlight: the key's soft box mirrored in the wet cornea, a small
+    // bright patch with an edge (a studio portrait always has one). The
+    // cornea bulges out of the eyeball (7.8 mm radius on a 12 mm ball), so
+    // its normal turns faster across it (three times, for the iris seen under
+    // the lid); the upper lid
+    // hides what falls under it.
+    let along = dot(n, gaze);
+    let n_cornea = normalize(gaze * along + 3.0 * (n - gaze * along));
+    let mirrored = reflect(-v, n_cornea);
+    let under_lid = 1.0 - smoothstep(0.22, 0.3, local.y);
+    let catchlight = smoothstep(0.982, 0.994, dot(mirrored, frame.light_dir[0].xyz)) * smoothstep(0.86, 0.9, front) * under_lid;
+    color += frame.light_color[0].rgb * 0.3 * catchlight;
     return color;
 }
 
