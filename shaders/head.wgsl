@@ -126,9 +126,9 @@ fn skin_diffuse(n_dot_l: f32) -> vec3<f32> {
 // fold, the nose and the chin shade the skin on the far side from the light.
 fn light_occlusion(sky: f32, open_dir: vec3<f32>, l: vec3<f32>) -> f32 {
     let cos_cone = sqrt(max(1.0 - sky, 0.0));
-    let inside = smoothstep(cos_cone - 0.3, cos_cone + 0.15, dot(open_dir, l));
+    let inside = smoothstep(cos_cone - 0.4, cos_cone + 0.2, dot(open_dir, l));
     // Where nearly the whole sky is open the diffuse term alone shades it.
-    return mix(mix(0.15, 1.0, inside), 1.0, smoothstep(0.8, 0.97, sky));
+    return mix(mix(0.35, 1.0, inside), 1.0, smoothstep(0.8, 0.97, sky));
 }
 
 fn ambient(n: vec3<f32>) -> vec3<f32> {
@@ -420,8 +420,11 @@ fn shade_skin(in: VertexOut, frag: vec4<f32>) -> vec3<f32> {
     let open_dir = normalize(in.open_dir);
     var color = ambient(open_dir) * albedo * in.sky;
     // Bare skin keeps a little sheen; stubble is matte. Folds and hollows
-    // hide part of each light as they hide the sky.
-    let sheen = 1.0 - 0.85 * stubble_matte(frag);
+    // hide part of each light as they hide the sky. Skin oil is uneven
+    // (patches of a few cm), so a shaved crown's highlight is broken up, not
+    // a painted disc.
+    let oil = 0.75 + 0.45 * in.mottle.y;
+    let sheen = (1.0 - 0.95 * stubble_matte(frag)) * oil;
     for (var k = 0u; k < 3u; k++) {
         let l = frame.light_dir[k].xyz;
         let radiance = frame.light_color[k].rgb * light_occlusion(in.sky, open_dir, l);

@@ -172,12 +172,15 @@ pub fn preset_shape(preset: HairlinePreset) -> HairlineShape {
     // heights. Its cranium rises only about 31 mm above a hairline at 6 cm,
     // which left the front third of the scalp bare and the front view
     // bald-looking. A straight (juvenile) hairline sits a little
-    // lower, a mature one about 1 cm higher at the centre.
+    // lower, a mature one about 1 cm higher at the centre along the skin
+    // (6-7 mm in height: the forehead leans back there; at 0.44 the mature
+    // line sat so near the top of this head's low cranium that the treated
+    // front read as bald).
     let (front_curve_mm, corner_recession_mm, peak_depth_mm, forehead_fraction) = match preset {
         HairlinePreset::Straight => (0.0, 2.5, 0.0, 0.34),
         HairlinePreset::Rounded => (2.5, 8.5, 0.0, 0.36),
         HairlinePreset::WidowsPeak => (3.5, 10.0, 7.0, 0.36),
-        HairlinePreset::Mature => (4.5, 22.0, 0.0, 0.44),
+        HairlinePreset::Mature => (4.5, 22.0, 0.0, 0.405),
     };
     HairlineShape {
         front_curve_mm,
