@@ -63,9 +63,10 @@ struct Frame {
     neck_cut: vec4<f32>,        // y = x + y·z: the cut plane under the neck
     scar_tissue: vec4<f32>,     // linear albedo of scar tissue, roughness
     scar_look: array<vec4<f32>, 4>,  // seen rgb of a scar's own shade
-    subsurface: vec4<f32>,      // light's diffusion under the ink, Gaussian sigma mm (r, g, b), 0
-    lid_curves: array<vec4<f32>, 4>,
-    beard: array<vec4<f32>, 2>,   // (subnasale y, stomion y, menton y, strength), (ear |x|, y, z, 0) // upper lid margins, left eye then right: y = c0 + c1 x + c2 x² (w 1 where known), (x inner, x outer, 0, 0)
+    subsurface: vec4<f32>,      // light's diffusion under the ink, Gaussian sigma mm (r, g, b), healed ink's spread
+    lid_curves: array<vec4<f32>, 4>, // upper lid margins, left eye then right: y = c0 + c1 x + c2 x² (w 1 where known), (x inner, x outer, 0, 0)
+    beard: array<vec4<f32>, 2>,   // (subnasale y, stomion y, menton y, strength), (ear |x|, y, z, 0)
+    detail_level: vec4<f32>,    // share of sub-pixel impressions splatted (1 in still frames), 0, 0, 0
     scars: Scars,
 }
 

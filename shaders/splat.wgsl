@@ -143,6 +143,13 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
     if (facing <= 0.02) { return; }
     let view_depth = -(frame.view * vec4<f32>(p, 1.0)).z;
     if (view_depth <= 1.0) { return; }
+    // In a motion frame, of the pigment impressions whose whole unit falls
+    // within a pixel only `detail_level.x` are drawn, each standing for the
+    // rest at their area (`MOTION_IMPRESSION_SHARE`).
+    let share = frame.detail_level.x;
+    let unit_px = 2.5 * imp.diameter_mm * frame.camera_pos.w / view_depth;
+    let thinned = share < 1.0 && slot_of(imp) < 4u && unit_px < 1.0;
+    if (thinned && f32(hash_u32(i ^ 0x5eedu) >> 8u) / 16777216.0 >= share) { return; }
     let mark = mark_look(imp, p, i);
     if (mark.look.w < 0.0) { return; }
     // Tangent frame.
@@ -156,6 +163,7 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
     if (slot_of(imp) < 4u) {
         radius *= mix(FRESH_WIDTH, 1.0, frame.session_extra[slot_of(imp)].y);
     }
+    if (thinned) { radius *= inverseSqrt(share); }
     let turn = f32(hash_u32(i ^ 0x7a11u) >> 8u) / 16777216.0 * TAU;
     var offset = select(0.0, 2.2 * radius / (2.0 * sin(PI / f32(max(unit, 2u)))), unit > 1u);
     var dots = unit;

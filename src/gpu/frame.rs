@@ -41,6 +41,9 @@ pub struct FrameUniform {
     /// The beard's shadow: (subnasale y, stomion y, menton y, strength),
     /// (ear canal |x|, y, z, 0); strength 0: none.
     pub beard: [[f32; 4]; 2],
+    /// The share of sub-pixel impressions splatted (1 in still frames; see
+    /// `MOTION_IMPRESSION_SHARE`), 0, 0, 0.
+    pub detail_level: [f32; 4],
     pub scars: ScarUniform,
 }
 
@@ -189,6 +192,7 @@ impl FrameUniform {
                     [b.ear.x.abs(), b.ear.y, b.ear.z, 0.0],
                 ]
             }),
+            detail_level: [1.0, 0.0, 0.0, 0.0],
             scars: look.scars,
         }
     }
