@@ -43,8 +43,9 @@ struct VertexOut {
     @location(6) scan: vec4<f32>,
     @location(7) sky: f32,
     @location(8) open_dir: vec3<f32>,
-    // `skin_redness`, 1-3 cm features: per vertex.
+    // `skin_redness` and `under_eye`, 1-3 cm features: per vertex.
     @location(9) redness: f32,
+    @location(10) under_eye: f32,
 }
 
 fn head_vertex(v: VertexIn) -> VertexOut {
@@ -56,6 +57,7 @@ fn head_vertex(v: VertexIn) -> VertexOut {
     out.material = v.material;
     out.mottle = vec2<f32>(0.0);
     out.redness = 0.0;
+    out.under_eye = 0.0;
     out.uv = v.uv;
     out.scan = vec4<f32>(srgb_to_linear(v.scan_srgba.rgb), v.scan_srgba.a);
     out.sky = v.sky_visibility;
@@ -78,6 +80,7 @@ fn vs_shade(v: VertexIn) -> VertexOut {
     // A scan has its own mottling in its colour.
     out.mottle = skin_mottle(v.position_mm) * (1.0 - v.scan_srgba.a);
     out.redness = skin_redness(v.position_mm) * (1.0 - v.scan_srgba.a);
+    out.under_eye = under_eye(v.position_mm) * (1.0 - v.scan_srgba.a);
     return out;
 }
 
@@ -258,6 +261,16 @@ fn skin_redness(world: vec3<f32>) -> f32 {
     return max(nose, max(0.8 * cheek, ears));
 }
 
+// The thin skin under and beside the eyes, darker and a little violet (the
+// blood and muscle under it show through), fading over about a centimetre.
+fn under_eye(world: vec3<f32>) -> f32 {
+    if (frame.beard[1].x <= 0.0) { return 0.0; }
+    let eye = select(frame.eye_right, frame.eye_left, world.x > 0.0);
+    let d = world - (eye.xyz + vec3<f32>(0.0, -0.55 * eye.w, 0.3 * eye.w));
+    let r2 = d.x * d.x / (1.1 * 1.1) + d.y * d.y / (0.55 * 0.55) + d.z * d.z;
+    return exp(-r2 / (2.0 * 9.0 * 9.0)) * smoothstep(eye.z - 4.0, eye.z + 4.0, world.z);
+}
+
 // The lips' middle sits this far below the facial-thirds estimate of the
 // mouth line on the built-in head (its lower lip is the fuller).
 const MOUTH_BELOW_STOMION_MM: f32 = 3.0;
@@ -355,8 +368,8 @@ fn skin_surface(world: vec3<f32>, n: vec3<f32>, footprint_mm: f32, mottle: vec2<
     // The scan's colour where it has one; relief and pores still come from
     // here, finer than any scan records.
     var albedo = mix(frame.skin.rgb, scan.rgb, scan.a);
-    albedo *= 1.0 + 0.045 * detail * mottle.x;
-    albedo.r *= 1.0 + 0.035 * detail * mottle.y;
+    albedo *= 1.0 + 0.07 * detail * mottle.x;
+    albedo.r *= 1.0 + 0.05 * detail * mottle.y;
     // Fine relief (the skin's criss-cross microtopography, ~0.4 mm) and
     // pores: small pits, 0.1-0.2 mm across about half a millimetre apart,
     // a little darker and rougher than the skin around them. Each fades
@@ -412,8 +425,12 @@ fn shade_skin(in: VertexOut, frag: vec4<f32>) -> vec3<f32> {
     let grain = 0.75 + 0.5 * fract(sin(dot(floor(in.world * 2.5), vec3<f32>(12.9898, 78.233, 37.719))) * 43758.5453);
     let stubble = mix(frame.hair.rgb, frame.hair_root.rgb, 0.5) * vec3<f32>(0.9, 1.0, 1.2);
     albedo = mix(albedo, stubble, 0.42 * beard_shadow(in.world) * grain);
-    albedo *= mix(vec3<f32>(1.0), vec3<f32>(1.02, 0.80, 0.80), lip_tint(in.world));
+    // The lips: darker and redder than the skin round them, and moist.
+    let lips = lip_tint(in.world);
+    albedo *= mix(vec3<f32>(1.0), vec3<f32>(0.92, 0.66, 0.66), lips);
+    s.roughness = mix(s.roughness, 0.3, lips);
     albedo *= mix(vec3<f32>(1.0), vec3<f32>(1.04, 0.90, 0.91), in.redness * frame.skin.w);
+    albedo *= mix(vec3<f32>(1.0), vec3<f32>(0.86, 0.82, 0.88), in.under_eye * frame.skin.w);
     // Lashes are darker than the hair on the head.
     let lash = mix(vec3<f32>(0.012, 0.009, 0.008), frame.hair.rgb, 0.25);
     albedo = mix(albedo, lash, lash_line(in.world, footprint) * paint);

@@ -108,7 +108,9 @@ impl Healing {
         // The ink thins (macrophages, sun): L* ∝ Y^⅓, so lighter by `l` in
         // L* is × (1 + l)³ in the ink's own reflectance.
         let gain = (1.0 + self.lightening(days)).powi(3);
-        let ink: [f32; 3] = std::array::from_fn(|c| (ink_linear[c] * gain).min(skin_linear[c]));
+        let melanin = melanin_over_ink(skin_linear);
+        let ink: [f32; 3] =
+            std::array::from_fn(|c| (ink_linear[c] * gain * melanin).min(skin_linear[c]));
         let seen_linear = ink_under_skin(skin_linear, ink, depth_mm, healed);
         SessionLook {
             seen_linear,
@@ -118,6 +120,28 @@ impl Healing {
             visible: true,
         }
     }
+}
+
+/// The skin the palette's shades are given on (`pigment_palette`: the
+/// fresh ink's look on the skin): fitzpatrick-3.
+fn palette_skin_linear() -> [f32; 3] {
+    skin_tone_srgb("fitzpatrick-3")
+        .expect("a preset")
+        .to_linear()
+}
+
+/// How much darker ink looks on this skin than the palette says (0-1]:
+/// the palette's shades are their looks on the palette's skin. Skin darker
+/// than that has more melanin round and over the ink (the epidermis over a
+/// healed dot carries it; the wound's edges on the day), filtering the light
+/// to and from the ink as it does the light to and from the dermis round it,
+/// so the same ink looks darker in proportion and keeps its contrast with
+/// the skin: SMP shows on dark skin as a shadow, not a faint veil. On skin
+/// fairer than the palette's, the palette's look stands (1). One grey factor
+/// (luminance), so the ink keeps its hue, the same on every day, so fading
+/// stays monotone.
+pub fn melanin_over_ink(skin_linear: [f32; 3]) -> f32 {
+    (luminance(skin_linear) / luminance(palette_skin_linear()).max(1e-4)).min(1.0)
 }
 
 /// Each session's age (days) at the day shown, counting a later refresh
@@ -189,6 +213,30 @@ pub fn planned_counts(plan: &TreatmentPlan, treated_area_mm2: f64) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Healed ink keeps most of its contrast on dark skin (the melanin round
+    /// it), and is as the palette says on the palette's skin.
+    #[test]
+    fn healed_ink_keeps_its_contrast_on_dark_skin() {
+        let h = Healing::from_plan(&crate::plan::HealingSpec::default());
+        let ink = pigment_srgb("soft-black").unwrap().to_linear();
+        let contrast = |tone: &str| {
+            let skin = skin_tone_srgb(tone).unwrap().to_linear();
+            let seen = h.look(ink, skin, 0.5, 120.0).seen_linear;
+            1.0 - luminance(seen) / luminance(skin)
+        };
+        let (fair, palette, dark) = (
+            contrast("fitzpatrick-1"),
+            contrast("fitzpatrick-3"),
+            contrast("fitzpatrick-5"),
+        );
+        println!(
+            "healed soft-black: contrast {fair:.3} on fitzpatrick-1, {palette:.3} on -3, {dark:.3} on -5"
+        );
+        assert!(dark > 0.7 * palette, "{dark} vs {palette}");
+        assert!(fair > 0.8 * palette, "{fair} vs {palette}");
+        assert_eq!(melanin_over_ink(palette_skin_linear()), 1.0);
+    }
 
     fn healing(sun: f32) -> Healing {
         Healing::from_plan(&HealingSpec {

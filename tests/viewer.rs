@@ -32,9 +32,31 @@ struct Display {
 impl Drop for Display {
     fn drop(&mut self) {
         if let Some(child) = &mut self.xvfb {
-            let _ = child.kill();
+            // SIGTERM, so that Xvfb removes its lock and socket (a SIGKILL
+            // leaves them, and stale locks used up every display number
+            // on a machine that ran the suite a few hundred times).
+            let asked = Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status()
+                .is_ok_and(|s| s.success());
+            if !asked {
+                let _ = child.kill();
+            }
             let _ = child.wait();
         }
+    }
+}
+
+/// No X server holds display `n`: no lock, or a lock whose server is gone
+/// (which Xvfb itself takes over).
+fn display_is_free(n: u32) -> bool {
+    let lock = format!("/tmp/.X{n}-lock");
+    match std::fs::read_to_string(&lock) {
+        Err(_) => !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists(),
+        Ok(text) => text
+            .trim()
+            .parse::<u32>()
+            .is_ok_and(|pid| !Path::new(&format!("/proc/{pid}")).exists()),
     }
 }
 
@@ -51,10 +73,7 @@ fn display() -> Display {
     static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(90);
     let n = std::iter::repeat_with(|| NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
         .take_while(|&n| n < 400)
-        .find(|n| {
-            !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-                && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
-        })
+        .find(|&n| display_is_free(n))
         .expect("a free X display number");
     let child = Command::new("Xvfb")
         .args([&format!(":{n}"), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
