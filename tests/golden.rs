@@ -112,3 +112,20 @@ fn flip_sees_a_changed_image() {
     assert_eq!(flip(&a, &a).0, 0.0);
     assert!(flip(&a, &b).0 > MEAN_FLIP_TOLERANCE);
 }
+
+/// Not a check: writes the README's hairline close-up (receding-nw3 as the
+/// plan shows it, 800x600) to the file `SMP_README_CLOSEUP` names, for
+/// `tools/readme-pictures.sh`.
+#[test]
+#[ignore]
+fn readme_close_up() {
+    let Some(path) = std::env::var_os("SMP_README_CLOSEUP") else {
+        return;
+    };
+    let prepared = common::prepare(&common::load("receding-nw3.toml"));
+    prepared
+        .render_hairline_closeup(800, 600)
+        .unwrap()
+        .save(path)
+        .unwrap();
+}
