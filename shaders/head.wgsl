@@ -424,7 +424,7 @@ fn shade_skin(in: VertexOut, frag: vec4<f32>) -> vec3<f32> {
     // skin, a blue-grey shadow, grainy close up.
     let grain = 0.75 + 0.5 * fract(sin(dot(floor(in.world * 2.5), vec3<f32>(12.9898, 78.233, 37.719))) * 43758.5453);
     let stubble = mix(frame.hair.rgb, frame.hair_root.rgb, 0.5) * vec3<f32>(0.9, 1.0, 1.2);
-    albedo = mix(albedo, stubble, 0.42 * beard_shadow(in.world) * grain);
+    albedo = mix(albedo, stubble, 0.55 * beard_shadow(in.world) * grain);
     // The lips: darker and redder than the skin round them, and moist.
     let lips = lip_tint(in.world);
     albedo *= mix(vec3<f32>(1.0), vec3<f32>(0.92, 0.66, 0.66), lips);
@@ -467,8 +467,9 @@ fn shade_eye(in: VertexOut) -> vec3<f32> {
     // An iris 12 mm across and a 4-5 mm pupil on a 24-30 mm eyeball.
     let iris_edge = 0.91;
     let pupil_edge = 0.988;
-    // The white is a warm off-white with a little red, not paper.
-    let white = vec3<f32>(0.55, 0.45, 0.40);
+    // The white is a warm off-white, not paper.
+    // Redder towards the corners, where the vessels show.
+    let white = mix(vec3<f32>(0.48, 0.41, 0.37), vec3<f32>(0.50, 0.33, 0.30), smoothstep(0.45, 0.8, abs(local.x)));
     // Radial fibres, a dark limbal ring at the edge and a lighter collar
     // round the pupil: a brown iris reads dark in a photograph. Edges are
     // smoothed over a pixel (MSAA does not reach inside a triangle).
@@ -503,7 +504,7 @@ fn shade_eye(in: VertexOut) -> vec3<f32> {
     let n_cornea = normalize(gaze * along + 3.0 * (n - gaze * along));
     let mirrored = reflect(-v, n_cornea);
     let under_lid = 1.0 - smoothstep(0.22, 0.3, local.y);
-    let catchlight = smoothstep(0.982, 0.994, dot(mirrored, frame.light_dir[0].xyz)) * smoothstep(0.86, 0.9, front) * under_lid;
+    let catchlight = smoothstep(0.972, 0.988, dot(mirrored, frame.light_dir[0].xyz)) * smoothstep(0.86, 0.9, front) * under_lid;
     color += frame.light_color[0].rgb * 0.3 * catchlight;
     return color;
 }
@@ -552,11 +553,15 @@ fn fs_shade(in: VertexOut) -> @location(0) vec4<f32> {
     return vec4<f32>(sensor_grain(tone_map(color * frame.params.x), in.clip.xy), 1.0);
 }
 
-// A camera's sensor noise: a faint, fixed grain (±1.5 % of the signal per
-// pixel, deterministic), without which a clean render reads as a render.
+// A camera's sensor noise: a faint, fixed grain (±2.5 % of the signal per
+// pixel, a third of it in colour; deterministic), without which a clean
+// render reads as a render.
 fn sensor_grain(c: vec3<f32>, pixel: vec2<f32>) -> vec3<f32> {
-    let h = f32(hash_u32(u32(pixel.x) * 1973u + u32(pixel.y) * 9277u + 7u) >> 8u) / 16777216.0;
-    return c * (1.0 + 0.03 * (h - 0.5));
+    let k = hash_u32(u32(pixel.x) * 1973u + u32(pixel.y) * 9277u + 7u);
+    let luma = f32(k >> 8u) / 16777216.0 - 0.5;
+    let j = hash_u32(k);
+    let chroma = vec3<f32>(f32(j & 255u), f32((j >> 8u) & 255u), f32((j >> 16u) & 255u)) / 255.0 - vec3<f32>(0.5);
+    return c * (vec3<f32>(1.0 + 0.05 * luma) + 0.017 * chroma);
 }
 
 // ---- backdrop -------------------------------------------------------------
