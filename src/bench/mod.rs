@@ -46,7 +46,7 @@ pub fn run(opts: &BenchOptions, mut progress: impl FnMut(&str)) -> Result<BenchR
             timed: 7,
         }
     };
-    let steps = 2 + COUNTS.len() + 2 + if opts.scaling { 3 } else { 0 };
+    let steps = 2 + COUNTS.len() + 3 + if opts.scaling { 3 } else { 0 };
     let mut step = 0;
     let mut say = |what: &str| {
         step += 1;
@@ -104,6 +104,8 @@ pub fn run(opts: &BenchOptions, mut progress: impl FnMut(&str)) -> Result<BenchR
 
     say("render of five 1920x1080 views with PNG encoding");
     let render_s = time_render()?;
+    say("building the default plan's head, and its occlusion bake");
+    let (head_build_ms, occlusion_bake_ms) = time_head_build()?;
 
     let frame = |name: &str| {
         frames
@@ -141,6 +143,8 @@ pub fn run(opts: &BenchOptions, mut progress: impl FnMut(&str)) -> Result<BenchR
         generate_ms_100k: generate("100k"),
         generate_ms_1m: generate("1m"),
         render_5views_1080p_s: render_s,
+        head_build_ms,
+        occlusion_bake_ms,
         bytes_per_impression: BYTES_PER_IMPRESSION,
         placement_scratch_bytes_per_impression: scratch_per_impression,
         max_impressions,
@@ -265,6 +269,36 @@ fn time_render() -> Result<f64> {
     let seconds = t.elapsed().as_secs_f64();
     let _ = std::fs::remove_dir_all(&dir);
     Ok(seconds)
+}
+
+/// The default plan's head built from the embedded mesh (morph,
+/// subdivision, normals, occlusion bake), and the occlusion bake alone over
+/// the built head's vertices: medians of three, ms. A head is built when a
+/// plan loads and when the viewer's shape sliders change it.
+fn time_head_build() -> Result<(f64, f64)> {
+    use crate::head::occlusion::{Occluder, sky_view};
+    let plan = crate::loading::load(None)?.plan;
+    let (mut builds, mut bakes) = (Vec::new(), Vec::new());
+    for _ in 0..3 {
+        let t = Instant::now();
+        let head = crate::loading::load_head(&plan, None)?;
+        builds.push(t.elapsed().as_secs_f64() * 1e3);
+        let points: Vec<glam::Vec3> = head.vertices.iter().map(|v| v.position_mm.into()).collect();
+        let normals: Vec<glam::Vec3> = head.vertices.iter().map(|v| v.normal.into()).collect();
+        let triangles: Vec<[u32; 3]> = head
+            .indices
+            .chunks_exact(3)
+            .map(|t| [t[0], t[1], t[2]])
+            .collect();
+        let occluder = Occluder {
+            positions: &points,
+            triangles: &triangles,
+        };
+        let t = Instant::now();
+        std::hint::black_box(sky_view(&points, &normals, occluder, 0.0));
+        bakes.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    Ok((measure::median(builds), measure::median(bakes)))
 }
 
 /// The 1-minute load average, where the OS tells it (Linux).

@@ -30,6 +30,10 @@ pub struct BenchReport {
     pub generate_ms_100k: f64,
     pub generate_ms_1m: f64,
     pub render_5views_1080p_s: f64,
+    /// The default plan's head built (morph, subdivision, occlusion bake), ms.
+    pub head_build_ms: f64,
+    /// Of which the occlusion bake (`head::occlusion`), ms.
+    pub occlusion_bake_ms: f64,
     /// GPU memory per placed impression, kept for as long as the plan is shown.
     pub bytes_per_impression: u64,
     /// Scratch memory of the placement pass per impression (the 1 M run),
@@ -150,6 +154,12 @@ impl BenchReport {
             s,
             "render_5views_1080p_s  {:>10.2}",
             self.render_5views_1080p_s
+        );
+        let _ = writeln!(s, "head_build_ms          {:>10.1}", self.head_build_ms);
+        let _ = writeln!(
+            s,
+            "occlusion_bake_ms      {:>10.1}   (of the head build, over its vertices)",
+            self.occlusion_bake_ms
         );
         let _ = writeln!(
             s,

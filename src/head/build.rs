@@ -260,8 +260,11 @@ const OCCLUDER_TRIANGLES: usize = 200_000;
 /// What each welded vertex sees of the sky, occluded by `tris` (a level
 /// of the same surface `sag_mm` off it at most).
 fn sky_view_per_weld(w: &Work, tris: &[[u32; 3]], sag_mm: f32) -> Vec<super::occlusion::SkyView> {
-    let occluder: Vec<[Vec3; 3]> = tris.iter().map(|t| t.map(|i| w.pos[i as usize])).collect();
-    super::occlusion::sky_view(&w.weld_pos, &w.weld_normal, &occluder, sag_mm)
+    let occluder = super::occlusion::Occluder {
+        positions: &w.pos,
+        triangles: tris,
+    };
+    super::occlusion::sky_view(&w.weld_pos, &w.weld_normal, occluder, sag_mm)
 }
 
 /// The subdivision level drawn while the head moves: two steps coarser than

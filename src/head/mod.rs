@@ -23,7 +23,7 @@ pub mod lids;
 pub mod morph;
 mod obj;
 mod obj_errors;
-mod occlusion;
+pub mod occlusion;
 mod ply;
 mod texture;
 
