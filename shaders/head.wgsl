@@ -527,8 +527,9 @@ fn shade_cloth(in: VertexOut) -> vec3<f32> {
     let knit = value_noise(in.world * 1.7, 11u);
     var albedo = frame.clothing.rgb * (0.9 + 0.12 * knit);
     if (in.uv.y < 4.0) { albedo *= 0.85 + 0.2 * rib; }
-    // The inside of the top (`garment::INSIDE_UV`), in the collar's shadow.
-    if (in.uv.y < -0.5) { albedo *= 0.3; }
+    // The inside of the top (`garment::INSIDE_UV`), in the collar's shadow
+    // (the occlusion bake darkens it further).
+    if (in.uv.y < -0.5) { albedo *= 0.6; }
     let open_dir = normalize(in.open_dir);
     var color = ambient(open_dir) * albedo * in.sky;
     for (var k = 0u; k < 3u; k++) {
