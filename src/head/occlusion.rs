@@ -218,7 +218,12 @@ pub fn sky_view(
             } else {
                 1.0
             },
-            open_direction: bent.try_normalize().unwrap_or(n),
+            // Never a zero vector (the shader normalises it): a vertex with no
+            // normal (an isolated point) opens upwards.
+            open_direction: bent
+                .try_normalize()
+                .or(n.try_normalize())
+                .unwrap_or(Vec3::Y),
         })
         .collect()
 }
@@ -286,6 +291,14 @@ mod tests {
         );
         let half = half.visibility;
         assert!(half > 0.3 && half < 0.8, "{half}");
+    }
+
+    #[test]
+    fn a_point_without_a_normal_opens_upwards() {
+        let scene = cube(Vec3::ZERO, 20.0);
+        let v = view(&[Vec3::new(0.0, 50.0, 0.0)], &[Vec3::ZERO], &scene)[0];
+        assert_eq!(v.visibility, 1.0);
+        assert_eq!(v.open_direction, Vec3::Y);
     }
 
     #[test]
