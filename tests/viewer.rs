@@ -105,6 +105,16 @@ fn viewer(display: &Display, args: &[&str]) -> Output {
     viewer_with_env(display, args, &[])
 }
 
+/// The viewer's standard output, once it is seen to have exited 0.
+fn succeeded(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "viewer failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 fn viewer_with_env(display: &Display, args: &[&str], env: &[(&str, &str)]) -> Output {
     let out = Command::new(BIN)
         .arg("view")
@@ -199,12 +209,7 @@ fn window_screenshot_matches_headless_render() {
             "--no-ui",
         ],
     );
-    assert!(
-        out.status.success(),
-        "viewer failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = succeeded(&out);
     assert!(
         stdout.contains("median frame"),
         "no timing printed: {stdout}"
@@ -552,12 +557,7 @@ fn the_wipe_divider_drags_and_p_writes_the_consultation_pdf() {
         ],
         &[("SMP_VIEWER_INPUT", &script)],
     );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "viewer failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = succeeded(&out);
     let window = image::open(&shot).unwrap().to_rgba8();
     // Left of the divider (clear of it and of the labels): before.
     let crop = |img: &RgbaImage, x0: u32, x1: u32| {
@@ -643,12 +643,7 @@ fn a_click_in_landmark_mode_sets_the_landmark_and_ctrl_s_saves_it() {
         ],
         &[("SMP_VIEWER_INPUT", &script)],
     );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "viewer failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = succeeded(&out);
     assert!(stdout.contains("glabella set at"), "{stdout}");
     assert!(stdout.contains("saved"), "{stdout}");
     let text = std::fs::read_to_string(&plan_path).unwrap();

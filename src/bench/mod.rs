@@ -277,7 +277,7 @@ fn time_render() -> Result<f64> {
 /// plan loads and when the viewer's shape sliders change it.
 fn time_head_build() -> Result<(f64, f64)> {
     use crate::head::occlusion::{Occluder, sky_view};
-    let plan = crate::loading::load(None)?.plan;
+    let plan = crate::loading::load_plan(None)?;
     let (mut builds, mut bakes) = (Vec::new(), Vec::new());
     for _ in 0..3 {
         let t = Instant::now();

@@ -187,14 +187,16 @@ pub(super) fn build(
     // the finished surface stands off it.
     let mut occluder: Option<(Vec<[u32; 3]>, f32)> = None;
     for step in 0..subdivisions {
-        if step == coarse_at {
-            coarse_sag_mm = refinement_sag_mm(&w);
-        }
-        if occluder.is_none()
-            && w.tris.len() * 4 > OCCLUDER_TRIANGLES
-            && w.tris.len() <= OCCLUDER_TRIANGLES
-        {
-            occluder = Some((w.tris.clone(), refinement_sag_mm(&w)));
+        // At most one level is the last that few (each step has 4x more).
+        let last_few = w.tris.len() <= OCCLUDER_TRIANGLES && w.tris.len() * 4 > OCCLUDER_TRIANGLES;
+        if step == coarse_at || last_few {
+            let sag_mm = refinement_sag_mm(&w);
+            if step == coarse_at {
+                coarse_sag_mm = sag_mm;
+            }
+            if last_few {
+                occluder = Some((w.tris.clone(), sag_mm));
+            }
         }
         subdivide(&mut w);
         if step + 1 == coarse_at {
