@@ -6,6 +6,9 @@ const HAIRLINE_SAMPLES: u32 = 128u;
 const MAX_ZONES: u32 = 8u;
 // Fixed-point scale of the pigment accumulation buffers.
 const PIGMENT_SCALE: f32 = 4096.0;
+// Impressions per splat thread in a motion frame whose units are all under a
+// pixel (`gpu::renderer::MOTION_IMPRESSION_STRIDE`).
+const MOTION_STRIDE: u32 = 2u;
 
 // One pigment impression: 24 bytes.
 struct Impression {
@@ -66,7 +69,7 @@ struct Frame {
     subsurface: vec4<f32>,      // light's diffusion under the ink, Gaussian sigma mm (r, g, b), healed ink's spread
     lid_curves: array<vec4<f32>, 4>, // upper lid margins, left eye then right: y = c0 + c1 x + c2 x² (w 1 where known), (x inner, x outer, 0, 0)
     beard: array<vec4<f32>, 2>,   // (subnasale y, stomion y, menton y, strength), (ear |x|, y, z, 0)
-    detail_level: vec4<f32>,    // share of sub-pixel impressions splatted (1 in still frames), 0, 0, 0
+    detail_level: vec4<f32>,    // 1 / impressions per splat thread (1, or 1 / MOTION_STRIDE in motion), 0, 0, 0
     scars: Scars,
 }
 

@@ -290,7 +290,8 @@ fn emit_impressions(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_
     impressions[k] = imp;
 }
 
-// One thread: the impression count and the splat pass's indirect dispatch.
+// One thread: the impression count and the splat pass's indirect dispatches
+// (still frames, then motion frames: `splat.wgsl`).
 @compute @workgroup_size(1)
 fn finish_counts() {
     let last = gen.candidate_count - 1u;
@@ -301,4 +302,7 @@ fn finish_counts() {
     draw_args[2] = 1u;
     draw_args[3] = count;
     draw_args[4] = accepted;
+    draw_args[5] = ((count + MOTION_STRIDE - 1u) / MOTION_STRIDE + 63u) / 64u;
+    draw_args[6] = 1u;
+    draw_args[7] = 1u;
 }

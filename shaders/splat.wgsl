@@ -131,9 +131,16 @@ fn ink_retained(i: u32, healed: f32) -> f32 {
     return mix(1.0, select(strong, weak, u < WEAK_SHARE), healed);
 }
 
+// One thread per impression; in a motion frame where every unit is under a
+// pixel, one per run of `run` (`detail_level.x` = 1 / run, the motion
+// dispatch in `draw_args`): one of the run, at random, drawn at the area of
+// all of them, the rest not even read. Reading and culling an impression
+// was most of the pass's cost on a CPU rasteriser.
 @compute @workgroup_size(64)
 fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
-    let i = gid.x;
+    let run = u32(round(1.0 / frame.detail_level.x));
+    let thinned = run > 1u;
+    let i = gid.x * run + select(0u, hash_u32(gid.x ^ 0x5eedu) % run, thinned);
     if (i >= draw_args[3]) { return; }
     let imp = impressions[i];
     let p = vec3<f32>(imp.px, imp.py, imp.pz);
@@ -143,13 +150,6 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
     if (facing <= 0.02) { return; }
     let view_depth = -(frame.view * vec4<f32>(p, 1.0)).z;
     if (view_depth <= 1.0) { return; }
-    // In a motion frame, of the pigment impressions whose whole unit falls
-    // within a pixel only `detail_level.x` are drawn, each standing for the
-    // rest at their area (`MOTION_IMPRESSION_SHARE`).
-    let share = frame.detail_level.x;
-    let unit_px = 2.5 * imp.diameter_mm * frame.camera_pos.w / view_depth;
-    let thinned = share < 1.0 && slot_of(imp) < 4u && unit_px < 1.0;
-    if (thinned && f32(hash_u32(i ^ 0x5eedu) >> 8u) / 16777216.0 >= share) { return; }
     let mark = mark_look(imp, p, i);
     if (mark.look.w < 0.0) { return; }
     // Tangent frame.
@@ -163,7 +163,7 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
     if (slot_of(imp) < 4u) {
         radius *= mix(FRESH_WIDTH, 1.0, frame.session_extra[slot_of(imp)].y);
     }
-    if (thinned) { radius *= inverseSqrt(share); }
+    if (thinned) { radius *= sqrt(f32(run)); }
     let turn = f32(hash_u32(i ^ 0x7a11u) >> 8u) / 16777216.0 * TAU;
     var offset = select(0.0, 2.2 * radius / (2.0 * sin(PI / f32(max(unit, 2u)))), unit > 1u);
     var dots = unit;
@@ -180,7 +180,7 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
         splat_disc(q, t1 * radius, t2 * radius, facing, mark);
     }
     if (slot_of(imp) == SLOT_HAIR && frame.hair_flow.w > 0.0) {
-        splat_stubs(p, n, unit, facing, is_grey(i));
+        splat_stubs(p, n, unit, facing, is_grey(i), run);
     }
 }
 
@@ -197,7 +197,8 @@ fn slot_of(imp: Impression) -> u32 {
 // from the follicle, as long as the stubble has grown. Hair flows away from
 // the crown's whorl (forward on top, down the sides and the nape), turning
 // round it near the whorl.
-fn splat_stubs(p: vec3<f32>, n: vec3<f32>, unit: u32, facing: f32, grey: bool) {
+// (`run`: the units it stands for, at their area.)
+fn splat_stubs(p: vec3<f32>, n: vec3<f32>, unit: u32, facing: f32, grey: bool, run: u32) {
     let from_crown = p - frame.hair_flow.xyz;
     let whorl = cross(n, from_crown) * exp(-length(from_crown) / 25.0);
     var flow = normalize(from_crown + 0.9 * whorl) + vec3<f32>(0.0, -0.35, 0.0) * (1.0 - abs(n.y));
@@ -208,7 +209,7 @@ fn splat_stubs(p: vec3<f32>, n: vec3<f32>, unit: u32, facing: f32, grey: bool) {
     let side = cross(n, flow);
     let half = 0.5 * frame.hair_flow.w;
     // One stub per unit, as wide as its shafts side by side.
-    let width = 0.5 * SHAFT_DIAMETER_MM * sqrt(f32(unit));
+    let width = 0.5 * SHAFT_DIAMETER_MM * sqrt(f32(unit)) * f32(run);
     let colour = select(frame.hair.rgb, vec3<f32>(0.42, 0.41, 0.40), grey);
     let stub = Mark(vec4<f32>(colour, 0.2), colour, 0.0, false, vec3<f32>(0.0), true, 1.0);
     splat_disc(p + flow * half, flow * half, side * width, facing, stub);

@@ -1,10 +1,13 @@
 //! The viewer's frames while the head moves (the head's coarse triangles, no
 //! multisampling) show the same pigment as full frames: the splat's occlusion
-//! test against the coarse depth pre-pass keeps every impression, close up too.
+//! test against the coarse depth pre-pass keeps every impression, close up too,
+//! and where a frame splats one impression of a run for all of them it keeps
+//! their darkness.
 
 mod common;
 
 use smp_preview::camera::Camera;
+use smp_preview::gpu::renderer::motion_run;
 use smp_preview::gpu::{Scene, ViewTargets};
 use smp_preview::plan::ViewName;
 
@@ -39,7 +42,16 @@ fn motion_frames_keep_every_impression() {
         eye: top.target + 0.3 * (top.eye - top.target),
         ..top
     };
+    // From further off every unit is under a pixel: a motion frame splats
+    // one impression of each run, at the run's area.
+    let far = Camera {
+        eye: top.target + 2.0 * (top.eye - top.target),
+        ..top
+    };
+    assert!(motion_run(&p.scene, &far, HEIGHT) > 1);
+    assert_eq!(motion_run(&p.scene, &top, HEIGHT), 1);
     let cameras = [
+        ("top, far", far),
         ("top", top),
         ("crown, close", crown),
         (

@@ -41,8 +41,8 @@ pub struct FrameUniform {
     /// The beard's shadow: (subnasale y, stomion y, menton y, strength),
     /// (ear canal |x|, y, z, 0); strength 0: none.
     pub beard: [[f32; 4]; 2],
-    /// The share of sub-pixel impressions splatted (1 in still frames; see
-    /// `MOTION_IMPRESSION_SHARE`), 0, 0, 0.
+    /// 1 / the impressions a splat thread takes (1 in still frames; see
+    /// `MOTION_IMPRESSION_STRIDE`), 0, 0, 0.
     pub detail_level: [f32; 4],
     pub scars: ScarUniform,
 }

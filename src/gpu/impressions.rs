@@ -1,6 +1,7 @@
 //! The impression placement compute pass (`shaders/impressions.wgsl`).
 
 use super::scan::Scanner;
+use super::splat::splat_args;
 use super::{Gpu, GpuError, bind_buffers, compute_pipeline, dispatch_size, pass_shader, readback};
 use crate::hairline::CoverageUniform;
 use wgpu::util::DeviceExt;
@@ -70,7 +71,7 @@ impl Impressions {
         records: &[crate::stats::ImpressionRecord],
     ) -> Impressions {
         let count = records.len() as u32;
-        let args = [count.div_ceil(64), 1, 1, count, count, 0, 0, 0];
+        let args = splat_args(count, count);
         let usage = wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC;
         let bytes: &[u8] = if records.is_empty() {
             &[0; BYTES_PER_IMPRESSION as usize]
@@ -527,6 +528,16 @@ struct Buffers<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shaders_split_motion_frames_into_the_renderers_runs() {
+        let src = include_str!("../../shaders/common.wgsl");
+        let stride = super::super::renderer::MOTION_IMPRESSION_STRIDE;
+        assert!(src.contains(&format!("const MOTION_STRIDE: u32 = {stride}u;")));
+        // One thread per impression still, one per run in motion.
+        assert_eq!(splat_args(129, 140), [3, 1, 1, 129, 140, 2, 1, 1]);
+        assert_eq!(splat_args(0, 0)[0], 0);
+    }
 
     #[test]
     fn the_placement_shader_reads_head_vertices_at_their_size() {

@@ -15,12 +15,29 @@ use std::sync::OnceLock;
 
 pub const HEADLESS_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8UnormSrgb;
 
-/// While the head moves, the share of impressions smaller than a pixel
-/// (a whole unit within one) that are splatted, each at the area of all it
-/// stands for: the same mean darkness for half the splatting (stochastic
-/// simplification, Cook, Halstead, Planck & Ryu, SIGGRAPH 2007). The
-/// motion frame is coarse and blurred anyway; still frames draw them all.
-pub const MOTION_IMPRESSION_SHARE: f32 = 0.5;
+/// While the head moves and its impressions' units fall within a pixel,
+/// one impression of each run of this many is splatted, at the area of the
+/// run: the same mean darkness for half the impressions read and splatted (stochastic simplification, Cook, Halstead, Planck & Ryu,
+/// SIGGRAPH 2007). The motion frame is coarse and blurred anyway; still
+/// frames draw them all. `MOTION_STRIDE` in `shaders/common.wgsl`.
+pub const MOTION_IMPRESSION_STRIDE: u32 = 2;
+
+/// The impressions a splat thread takes for `scene` seen by `camera` in a
+/// `height`-pixel-tall motion frame: `MOTION_IMPRESSION_STRIDE` when a unit
+/// of the session with the largest impressions, at the head's nearest
+/// point, is under a pixel, else 1.
+pub fn motion_run(scene: &Scene, camera: &Camera, height: u32) -> u32 {
+    let (lo, hi) = scene.bounds;
+    let nearest_mm = (camera.eye.clamp(lo, hi) - camera.eye).length().max(1.0);
+    // A unit of three dots reaches 2.5 of its impressions' diameters
+    // (`splat.wgsl`).
+    let unit_px = 2.5 * scene.impression_mm * camera.focal_px(height as f32) / nearest_mm;
+    if unit_px < 1.0 {
+        MOTION_IMPRESSION_STRIDE
+    } else {
+        1
+    }
+}
 
 pub struct Renderer {
     pub generator: ImpressionGenerator,
@@ -284,9 +301,12 @@ impl Renderer {
         } else {
             0.0
         };
-        if targets.coarse {
-            uniform.detail_level[0] = MOTION_IMPRESSION_SHARE;
-        }
+        let run = if targets.coarse {
+            motion_run(scene, camera, targets.height)
+        } else {
+            1
+        };
+        uniform.detail_level[0] = 1.0 / run as f32;
         gpu.queue
             .write_buffer(&targets.frame, 0, bytemuck::bytes_of(&uniform));
         self.depth_prepass(encoder, scene, targets, timer);
@@ -307,6 +327,7 @@ impl Renderer {
                 encoder,
                 &bind,
                 &set.args,
+                run > 1,
                 timer.and_then(|t| t.compute("splat")),
             );
         }

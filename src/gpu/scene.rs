@@ -30,6 +30,9 @@ pub struct Scene {
     pub placement: PlacementPlan,
     pub look: Look,
     pub bounds: (Vec3, Vec3),
+    /// The largest of the sessions', the hair's and the scars' mean
+    /// impression diameters, mm (`gpu::renderer::motion_run`).
+    pub impression_mm: f32,
     /// Changes whenever what the scene draws changes (a new scene, a
     /// restyle): a picture of it drawn at one version stays true until then.
     pub version: u64,
@@ -114,8 +117,13 @@ impl Scene {
             .iter()
             .map(|d| ImpressionRecord::new(d.position, d.normal, d.diameter_mm, SLOT_SCAR_DOT))
             .collect();
+        let impression_mm = dots
+            .iter()
+            .map(|d| d.diameter_mm)
+            .fold(impression_mm(plan), f32::max);
         let scar_dots = (!dots.is_empty()).then(|| Impressions::upload(gpu, "FUE scars", &dots));
         Ok(Scene {
+            impression_mm,
             version: next_version(),
             index_count: head.indices.len() as u32,
             vertices,
@@ -206,6 +214,15 @@ fn hair_params(plan: &TreatmentPlan, placement: &PlacementPlan) -> GenParams {
         shade_spread: [0.15; 4],
         session_base: [SLOT_HAIR, 0, 0, 0],
     }
+}
+
+/// The largest of a plan's sessions' and its buzzed hair's mean diameters,
+/// mm.
+fn impression_mm(plan: &TreatmentPlan) -> f32 {
+    plan.sessions
+        .iter()
+        .map(|s| s.diameter_mm)
+        .fold(plan.hair.stubble_diameter_mm, f32::max)
 }
 
 /// The placement pass's parameters for a plan's sessions.

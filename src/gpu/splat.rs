@@ -1,6 +1,25 @@
 //! The pigment splat compute pass (`shaders/splat.wgsl`).
 
+use super::renderer::MOTION_IMPRESSION_STRIDE;
 use super::{Gpu, compute_pipeline, pass_shader};
+
+/// Where in an impression set's `args` the motion frames' dispatch is
+/// (`splat_args`).
+const MOTION_DISPATCH: u64 = 5 * 4;
+
+/// An impression set's `args` for `count` impressions (of `accepted`
+/// placed): the still frames' dispatch (one thread an impression), the
+/// count, `accepted`, then the motion frames' dispatch (one thread per
+/// `MOTION_IMPRESSION_STRIDE`). `finish_counts` in `impressions.wgsl`
+/// writes the same on the GPU.
+pub fn splat_args(count: u32, accepted: u32) -> [u32; 8] {
+    let groups = |threads: u32| threads.div_ceil(SPLAT_WORKGROUP);
+    let motion = count.div_ceil(MOTION_IMPRESSION_STRIDE);
+    [groups(count), 1, 1, count, accepted, groups(motion), 1, 1]
+}
+
+/// `splat_impressions`'s workgroup size.
+const SPLAT_WORKGROUP: u32 = 64;
 
 pub struct SplatPass {
     pub pipeline: wgpu::ComputePipeline,
@@ -61,6 +80,7 @@ impl SplatPass {
         encoder: &mut wgpu::CommandEncoder,
         bind: &wgpu::BindGroup,
         args: &wgpu::Buffer,
+        motion: bool,
         timestamp_writes: Option<wgpu::ComputePassTimestampWrites>,
     ) {
         let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
@@ -69,6 +89,6 @@ impl SplatPass {
         });
         pass.set_pipeline(&self.pipeline);
         pass.set_bind_group(0, bind, &[]);
-        pass.dispatch_workgroups_indirect(args, 0);
+        pass.dispatch_workgroups_indirect(args, if motion { MOTION_DISPATCH } else { 0 });
     }
 }
