@@ -70,6 +70,7 @@ struct Frame {
     lid_curves: array<vec4<f32>, 4>, // upper lid margins, left eye then right: y = c0 + c1 x + c2 x² (w 1 where known), (x inner, x outer, 0, 0)
     beard: array<vec4<f32>, 2>,   // (subnasale y, stomion y, menton y, strength), (ear |x|, y, z, 0)
     detail_level: vec4<f32>,    // 1 / impressions per splat thread (1, or 1 / MOTION_STRIDE in motion), 0, 0, 0
+    lens: vec4<f32>,            // focus distance mm, blur diameter at infinity px, largest radius px, 0
     scars: Scars,
 }
 

@@ -44,6 +44,8 @@ pub struct FrameUniform {
     /// 1 / the impressions a splat thread takes (1 in still frames; see
     /// `MOTION_IMPRESSION_STRIDE`), 0, 0, 0.
     pub detail_level: [f32; 4],
+    /// The camera's depth of field (`gpu::lens::lens_uniform`); zero: none.
+    pub lens: [f32; 4],
     pub scars: ScarUniform,
 }
 
@@ -193,6 +195,7 @@ impl FrameUniform {
                 ]
             }),
             detail_level: [1.0, 0.0, 0.0, 0.0],
+            lens: [0.0; 4],
             scars: look.scars,
         }
     }

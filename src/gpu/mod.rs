@@ -6,6 +6,7 @@ pub mod errors;
 pub mod frame;
 pub mod head_pass;
 pub mod impressions;
+pub mod lens;
 pub mod readback;
 pub mod renderer;
 pub mod scan;

@@ -6,11 +6,13 @@
 use super::frame::FrameUniform;
 use super::head_pass::{DEPTH_FORMAT, HeadPass, LINEAR_DEPTH_FORMAT};
 use super::impressions::ImpressionGenerator;
+use super::lens::{LensPass, lens_uniform};
 use super::splat::SplatPass;
 use super::subsurface::SubsurfacePass;
 use super::timing::GpuTimer;
 use super::{Gpu, GpuError, Scene, readback};
 use crate::camera::Camera;
+use glam::Vec3;
 use std::sync::OnceLock;
 
 pub const HEADLESS_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8UnormSrgb;
@@ -21,6 +23,14 @@ pub const HEADLESS_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unorm
 /// SIGGRAPH 2007). The motion frame is coarse and blurred anyway; still
 /// frames draw them all. `MOTION_STRIDE` in `shaders/common.wgsl`.
 pub const MOTION_IMPRESSION_STRIDE: u32 = 2;
+
+/// Where a picture is focused: the scalp's point facing the camera, on the
+/// sphere through the frontal hairline round the scalp's centre.
+fn focus_point(scene: &Scene, camera: &Camera) -> Vec3 {
+    let coverage = &scene.placement.coverage;
+    let radius = (coverage.frontal_point - coverage.center).length();
+    coverage.center + (camera.eye - coverage.center).normalize_or(Vec3::Y) * radius
+}
 
 /// The impressions a splat thread takes for `scene` seen by `camera` in a
 /// `height`-pixel-tall motion frame: `MOTION_IMPRESSION_STRIDE` when a unit
@@ -47,6 +57,7 @@ pub struct Renderer {
     head_1x: OnceLock<HeadPass>,
     splat: SplatPass,
     subsurface: SubsurfacePass,
+    lens: LensPass,
     color_format: wgpu::TextureFormat,
     samples: u32,
 }
@@ -68,6 +79,10 @@ pub struct ViewTargets {
     ink: wgpu::Buffer,
     subsurface_bind: wgpu::BindGroup,
     head_bind: wgpu::BindGroup,
+    /// Still frames: the shaded picture before the lens's depth of field,
+    /// and the lens pass's bindings. (Frames drawn while the head moves are
+    /// shaded straight into their output.)
+    sharp: Option<(wgpu::TextureView, wgpu::BindGroup)>,
     /// The resolved image, for headless use.
     pub color: wgpu::Texture,
 }
@@ -105,6 +120,7 @@ impl Renderer {
             head_1x: OnceLock::new(),
             splat: SplatPass::new(gpu),
             subsurface: SubsurfacePass::new(gpu),
+            lens: LensPass::new(gpu, color_format),
             color_format,
             samples,
         }
@@ -224,6 +240,18 @@ impl Renderer {
                 },
             ],
         });
+        let sharp = (!coarse).then(|| {
+            let sharp = view(texture(
+                gpu,
+                "sharp colour",
+                size,
+                self.color_format,
+                1,
+                attach | wgpu::TextureUsages::TEXTURE_BINDING,
+            ));
+            let bind = self.lens.bind_group(gpu, &frame, &sharp, &linear_depth);
+            (sharp, bind)
+        });
         Ok(ViewTargets {
             width,
             height,
@@ -242,6 +270,7 @@ impl Renderer {
                 ))
             }),
             depth: view(texture(gpu, "depth", size, DEPTH_FORMAT, samples, attach)),
+            sharp,
             // Also viewable without the sRGB suffix: a UI that treats
             // textures as gamma-encoded bytes (the viewer's) shows it as is.
             color: gpu.device.create_texture(&wgpu::TextureDescriptor {
@@ -307,6 +336,9 @@ impl Renderer {
             1
         };
         uniform.detail_level[0] = 1.0 / run as f32;
+        if targets.sharp.is_some() {
+            uniform.lens = lens_uniform(camera, focus_point(scene, camera), targets.height);
+        }
         gpu.queue
             .write_buffer(&targets.frame, 0, bytemuck::bytes_of(&uniform));
         self.depth_prepass(encoder, scene, targets, timer);
@@ -338,7 +370,14 @@ impl Renderer {
             timer.and_then(|t| t.compute("subsurface")),
         );
         let head = self.head_pass(gpu, targets.samples);
-        self.shade(head, encoder, scene, targets, output, timer);
+        match &targets.sharp {
+            Some((sharp, lens_bind)) => {
+                self.shade(head, encoder, scene, targets, sharp, timer);
+                let timestamps = timer.and_then(|t| t.render("lens"));
+                self.lens.encode(encoder, lens_bind, output, timestamps);
+            }
+            None => self.shade(head, encoder, scene, targets, output, timer),
+        }
     }
 
     fn depth_prepass(

@@ -1,0 +1,64 @@
+// The camera's depth of field: the shaded picture (sharp) blurred by each
+// point's circle of confusion for a thin lens focused on the scalp facing
+// the camera (`gpu::lens`). A photograph's background and shoulders are soft; a
+// picture sharp from the nose to the collar reads as rendered.
+//
+// A gather in the point's own circle, from a Vogel disc turned per pixel.
+// Farther samples count (the point's blur takes in what lies behind it);
+// a nearer one only where its own circle reaches the point, so a sharp head
+// never bleeds into the soft torso behind it. The backdrop is left as it is
+// (it is a smooth gradient already), and so is anything nearly in focus.
+
+@group(0) @binding(0) var<uniform> frame: Frame;
+@group(0) @binding(1) var sharp: texture_2d<f32>;
+@group(0) @binding(2) var head_depth: texture_2d<f32>;
+
+const LENS_TAPS: u32 = 32u;
+const GOLDEN_ANGLE: f32 = 2.39996323;
+const NO_SURFACE: f32 = 1e8;
+
+struct VertexOut {
+    @builtin(position) clip: vec4<f32>,
+}
+
+@vertex
+fn vs_lens(@builtin(vertex_index) i: u32) -> VertexOut {
+    let corner = vec2<f32>(f32((i << 1u) & 2u), f32(i & 2u));
+    var out: VertexOut;
+    out.clip = vec4<f32>(corner * vec2<f32>(2.0, -2.0) + vec2<f32>(-1.0, 1.0), 0.0, 1.0);
+    return out;
+}
+
+// The circle of confusion's radius, pixels, at view depth `d` mm.
+fn blur_radius_px(d: f32) -> f32 {
+    let focus = frame.lens.x;
+    return min(0.5 * frame.lens.y * abs(d - focus) / d, frame.lens.z);
+}
+
+@fragment
+fn fs_lens(in: VertexOut) -> @location(0) vec4<f32> {
+    let p = vec2<i32>(in.clip.xy);
+    let own = textureLoad(sharp, p, 0);
+    let depth = textureLoad(head_depth, p, 0).x;
+    if (depth > NO_SURFACE) { return own; }
+    let radius = blur_radius_px(depth);
+    if (radius < 0.5) { return own; }
+    let size = vec2<i32>(textureDimensions(sharp));
+    // Interleaved gradient noise (Jimenez 2014): the disc's turn per pixel.
+    let turn = TAU * fract(52.9829189 * fract(dot(in.clip.xy, vec2<f32>(0.06711056, 0.00583715))));
+    var sum = own.rgb;
+    var weight = 1.0;
+    for (var k = 1u; k < LENS_TAPS; k++) {
+        let r = radius * sqrt(f32(k) / f32(LENS_TAPS - 1u));
+        let a = turn + f32(k) * GOLDEN_ANGLE;
+        let q = clamp(p + vec2<i32>(round(r * vec2<f32>(cos(a), sin(a)))), vec2<i32>(0), size - 1);
+        let d = textureLoad(head_depth, q, 0).x;
+        let behind = d >= depth - 2.0 * radius * depth / frame.camera_pos.w;
+        let reaches = blur_radius_px(min(d, NO_SURFACE)) >= r;
+        if (behind || reaches) {
+            sum += textureLoad(sharp, q, 0).rgb;
+            weight += 1.0;
+        }
+    }
+    return vec4<f32>(sum / weight, own.a);
+}
