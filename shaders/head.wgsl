@@ -348,6 +348,39 @@ fn skin_noise(p: vec3<f32>, seed: u32) -> vec4<f32> {
     return vec4<f32>(value, grad);
 }
 
+// Spots a real skin has and a rendered one lacks: a few moles (a dark brown
+// dot 1-2.5 mm across, about one in 30 cm²) and more faint brown macules
+// (lentigines, 2-5 mm, a few per cent darker). At most one in each 12 mm
+// cell of space, lying wholly inside it, so one cell is looked at per pixel.
+// Returns the albedo's factor; a spot under a pixel keeps its mean darkness.
+const SPOT_CELL_MM: f32 = 12.0;
+fn skin_spots(world: vec3<f32>, footprint_mm: f32) -> vec3<f32> {
+    let seed = bitcast<u32>(frame.params.y) ^ 0x5b07u;
+    let cell = floor(world / SPOT_CELL_MM);
+    let i = vec3<i32>(cell);
+    let h = hash_u32((u32(i.x) * 73856093u) ^ (u32(i.y) * 19349663u) ^ (u32(i.z) * 83492791u) ^ seed);
+    let u = f32(h >> 8u) / 16777216.0;
+    let mole = u < 0.07;
+    if (!mole && u > 0.25) { return vec3<f32>(1.0); }
+    let h2 = hash_u32(h ^ 0x9e37u);
+    let h3 = hash_u32(h2 ^ 0x79b9u);
+    let size = f32(h3 >> 8u) / 16777216.0;
+    let radius = select(1.0 + 1.5 * size, 0.5 + 0.75 * size, mole);
+    // The spot's centre, inside the cell by its radius.
+    let room = SPOT_CELL_MM - 2.0 * radius;
+    let at = (cell * SPOT_CELL_MM) + vec3<f32>(radius)
+        + room * vec3<f32>(f32(h2 & 0x3ffu), f32((h2 >> 10u) & 0x3ffu), f32((h2 >> 20u) & 0x3ffu)) / 1023.0;
+    // Spots lie on the skin, not in it: only a cell's spot near this point.
+    let d = length(world - at);
+    let soft = max(0.35 * radius, footprint_mm);
+    let inside = 1.0 - smoothstep(radius - soft, radius + soft, d);
+    if (inside <= 0.0) { return vec3<f32>(1.0); }
+    // Under a pixel: the spot's area share of it.
+    let share = min(1.0, (radius * radius) / (soft * soft));
+    let tint = select(vec3<f32>(0.93, 0.90, 0.89), vec3<f32>(0.55, 0.43, 0.38), mole);
+    return mix(vec3<f32>(1.0), tint, inside * share);
+}
+
 struct SkinSurface {
     albedo: vec3<f32>,
     normal: vec3<f32>,
@@ -368,6 +401,8 @@ fn skin_surface(world: vec3<f32>, n: vec3<f32>, footprint_mm: f32, mottle: vec2<
     // The scan's colour where it has one; relief and pores still come from
     // here, finer than any scan records.
     var albedo = mix(frame.skin.rgb, scan.rgb, scan.a);
+    // (A scan has its own spots in its colour.)
+    albedo *= mix(vec3<f32>(1.0), skin_spots(world, footprint_mm), detail * (1.0 - scan.a));
     albedo *= 1.0 + 0.07 * detail * mottle.x;
     albedo.r *= 1.0 + 0.05 * detail * mottle.y;
     // Fine relief (the skin's criss-cross microtopography, ~0.4 mm) and
