@@ -261,6 +261,17 @@ fn skin_redness(world: vec3<f32>) -> f32 {
     return max(nose, max(0.8 * cheek, ears));
 }
 
+// The ears' outer flap (the pinna, skin over a thin cartilage, standing
+// out from the head past the ear canal): a light behind it shows through it
+// red, as it does in every backlit portrait. A weight, 0 to 1.
+fn pinna(world: vec3<f32>) -> f32 {
+    let ear = frame.beard[1];
+    if (ear.x <= 0.0) { return 0.0; }
+    let out = abs(world.x) - ear.x;
+    let d = world.yz - vec2<f32>(ear.y + 6.0, ear.z - 6.0);
+    return smoothstep(3.0, 9.0, out) * exp(-dot(d, d) / (2.0 * 24.0 * 24.0));
+}
+
 // The thin skin under and beside the eyes, darker and a little violet (the
 // blood and muscle under it show through), fading over about a centimetre.
 fn under_eye(world: vec3<f32>) -> f32 {
@@ -477,17 +488,31 @@ fn shade_skin(in: VertexOut, frag: vec4<f32>) -> vec3<f32> {
     // a painted disc.
     let oil = 0.75 + 0.45 * in.mottle.y;
     let sheen = (1.0 - 0.95 * stubble_matte(frag)) * oil;
+    // What the blood lets through the pinna: mostly red.
+    let through = pinna(in.world) * albedo * vec3<f32>(0.55, 0.16, 0.09);
     for (var k = 0u; k < 3u; k++) {
         let l = frame.light_dir[k].xyz;
         let radiance = frame.light_color[k].rgb * light_occlusion(in.sky, open_dir, l);
         let n_dot_l = dot(s.normal, l);
         color += radiance * albedo * skin_diffuse(n_dot_l);
+        color += frame.light_color[k].rgb * through * max(-dot(n_geo, l), 0.0);
         color += radiance * sheen * (specular(s.normal, v, l, s.roughness, 0.028) + 0.35 * specular(s.normal, v, l, 0.75, 0.028));
     }
     return color;
 }
 
 // ---- eyes -----------------------------------------------------------------
+
+// The upper lid and its lashes shade the eyeball under them: a band a few
+// millimetres deep below the lid's margin (found on the mesh), darkest at
+// the margin. Without it an eye stares out of its socket like a doll's.
+fn lid_shadow(world: vec3<f32>) -> f32 {
+    let k = select(2u, 0u, world.x > 0.0);
+    let curve = frame.lid_curves[k];
+    if (curve.w <= 0.0) { return 1.0; }
+    let below = (curve.x + curve.y * world.x + curve.z * world.x * world.x) - world.y;
+    return 1.0 - 0.75 * (1.0 - smoothstep(0.0, 4.5, below));
+}
 
 fn shade_eye(in: VertexOut) -> vec3<f32> {
     let left = in.world.x > 0.0;
@@ -518,7 +543,7 @@ fn shade_eye(in: VertexOut) -> vec3<f32> {
     albedo = mix(albedo, vec3<f32>(0.008), smoothstep(pupil_edge - edge, pupil_edge + edge, front));
     // Lids shade the upper and outer eyeball, and the upper lid and its
     // lashes hang over the top of the iris: no white above it, no stare.
-    let lid = 1.0 - 0.7 * smoothstep(0.18, 0.42, local.y);
+    let lid = (1.0 - 0.7 * smoothstep(0.18, 0.42, local.y)) * lid_shadow(in.world);
     let occlusion = (0.35 + 0.65 * smoothstep(0.2, 0.9, front)) * lid;
     let open_dir = normalize(in.open_dir);
     var color = ambient(open_dir) * albedo * occlusion * in.sky;

@@ -225,7 +225,7 @@ pub struct HairSpec {
 }
 
 fn default_beard_shadow() -> f32 {
-    0.6
+    0.45
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
