@@ -6,6 +6,9 @@ const HAIRLINE_SAMPLES: u32 = 128u;
 const MAX_ZONES: u32 = 8u;
 // Fixed-point scale of the pigment accumulation buffers.
 const PIGMENT_SCALE: f32 = 4096.0;
+// A healed dot's halo of migrated ink (`skin_optics::INK_HALO_REACH`, `INK_HALO_SHARE`).
+const INK_HALO_REACH: f32 = 3.0;
+const INK_HALO_SHARE: f32 = 0.15;
 // Impressions per splat thread in a motion frame whose units are all under a
 // pixel (`gpu::renderer::MOTION_IMPRESSION_STRIDE`).
 const MOTION_STRIDE: u32 = 2u;

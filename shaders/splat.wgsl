@@ -55,19 +55,21 @@ struct Mark {
     absorption: vec3<f32>, // one-pass, when under the skin
     stub: bool,          // a cut hair stub (its cover makes the skin matte)
     surface: f32,        // of pigment under the skin, the share still at the surface
+    halo: f32,           // the halo of migrated ink's share of the absorption (healed pigment)
 }
 
 // Adds `units` of a mark's coverage at pixel `idx`: ink into the ink buffer
 // as absorption, anything else (hair, scar marks, the fresh halo) into the
-// pigment buffer as coverage and colour.
-fn add_mark(idx: u32, units: f32, mark: Mark, red_units: f32, halo_color: vec3<f32>) {
+// pigment buffer as coverage and colour. `halo_units`: migrated ink round
+// a healed dot, all under the skin.
+fn add_mark(idx: u32, units: f32, mark: Mark, red_units: f32, halo_color: vec3<f32>, halo_units: f32) {
     var cover_units = units;
     var rgb_units = units * mark.seen;
     if (mark.under_skin) {
         // Fresh ink lies in the open wound, on the surface: a dark dot over
         // the skin. As the skin closes over it, it goes under (absorbing the
         // light that diffuses through the skin).
-        let a = vec3<u32>(units * (1.0 - mark.surface) * mark.absorption + 0.5);
+        let a = vec3<u32>((units * (1.0 - mark.surface) + halo_units) * mark.absorption + 0.5);
         atomicAdd(&ink[idx], a.r | (a.g << 16u));
         atomicAdd(&ink[idx + 1u], a.b);
         cover_units = units * mark.surface;
@@ -93,10 +95,10 @@ fn mark_look(imp: Impression, p: vec3<f32>, i: u32) -> Mark {
         var seen = clamp(frame.hair_root.rgb / darkness, vec3<f32>(0.0), vec3<f32>(1.0));
         // A grey hair's root has no pigment: the skin all but hides it.
         if (is_grey(i)) { seen = mix(seen, frame.skin.rgb, 0.85); }
-        return Mark(vec4<f32>(frame.hair.rgb, frame.hair.w), seen, 0.0, true, ink_absorption(seen, frame.skin.rgb), false, 0.0);
+        return Mark(vec4<f32>(frame.hair.rgb, frame.hair.w), seen, 0.0, true, ink_absorption(seen, frame.skin.rgb), false, 0.0, 0.0);
     }
     if (slot == SLOT_SCAR_DOT) {
-        return Mark(vec4<f32>(frame.scar_tissue.rgb, 0.5), frame.scar_tissue.rgb, 0.0, false, vec3<f32>(0.0), false, 1.0);
+        return Mark(vec4<f32>(frame.scar_tissue.rgb, 0.5), frame.scar_tissue.rgb, 0.0, false, vec3<f32>(0.0), false, 1.0, 0.0);
     }
     let look = frame.session_look[slot];
     var seen = look.rgb;
@@ -115,8 +117,8 @@ fn mark_look(imp: Impression, p: vec3<f32>, i: u32) -> Mark {
     seen = clamp(seen / dark, vec3<f32>(0.0), vec3<f32>(1.0));
     let kept = ink_retained(i, frame.session_extra[slot].y);
     let absorption = min(ink_absorption(seen, frame.skin.rgb) * kept, vec3<f32>(1.0));
-    let surface = 1.0 - frame.session_extra[slot].y;
-    return Mark(look, seen, frame.session_extra[slot].x, true, absorption, false, surface);
+    let healed = frame.session_extra[slot].y;
+    return Mark(look, seen, frame.session_extra[slot].x, true, absorption, false, 1.0 - healed, INK_HALO_SHARE * healed);
 }
 
 // How much of its ink impression `i` keeps once healed (`healed` 0 to 1),
@@ -211,7 +213,7 @@ fn splat_stubs(p: vec3<f32>, n: vec3<f32>, unit: u32, facing: f32, grey: bool, r
     // One stub per unit, as wide as its shafts side by side.
     let width = 0.5 * SHAFT_DIAMETER_MM * sqrt(f32(unit)) * f32(run);
     let colour = select(frame.hair.rgb, vec3<f32>(0.42, 0.41, 0.40), grey);
-    let stub = Mark(vec4<f32>(colour, 0.2), colour, 0.0, false, vec3<f32>(0.0), true, 1.0);
+    let stub = Mark(vec4<f32>(colour, 0.2), colour, 0.0, false, vec3<f32>(0.0), true, 1.0, 0.0);
     splat_disc(p + flow * half, flow * half, side * width, facing, stub);
 }
 
@@ -255,6 +257,8 @@ fn splat_disc(p: vec3<f32>, ea: vec3<f32>, eb: vec3<f32>, facing: f32, mark: Mar
     if (mark.redness <= 0.01 && max(dot(a, a), dot(b, b)) < 0.25) {
         let tolerance = 0.6 + radius * 2.0 + 4.0 * mm_per_px / max(facing, 0.2) + frame.params.z;
         let area = PI * det_m * PIGMENT_SCALE;
+        // The halo's ink, `skin_optics::ink_halo_gain` dot areas at full share.
+        let halo_gain = 0.3 * INK_HALO_REACH * INK_HALO_REACH * mark.halo;
         let g = c.xy - 0.5;
         let base = vec2<i32>(floor(g));
         let f = g - floor(g);
@@ -268,7 +272,7 @@ fn splat_disc(p: vec3<f32>, ea: vec3<f32>, eb: vec3<f32>, facing: f32, mark: Mar
             if (units < 0.5) { continue; }
             let surface = textureLoad(head_depth, q, 0).x;
             if (abs(surface - view_depth) > tolerance) { continue; }
-            add_mark(2u * u32(q.y * w + q.x), units, mark, 0.0, vec3<f32>(0.0));
+            add_mark(2u * u32(q.y * w + q.x), units, mark, 0.0, vec3<f32>(0.0), units * halo_gain);
         }
         return;
     }
@@ -283,9 +287,15 @@ fn splat_disc(p: vec3<f32>, ea: vec3<f32>, eb: vec3<f32>, facing: f32, mark: Mar
     // Wide and faint: round a dense session the halos run together into
     // the pink, slightly swollen skin of the day, not a ring per dot.
     let halo_reach = select(0.0, HALO_REACH, halo > 0.01);
-    let reach = max(1.0 + soft, halo_reach);
+    // The migrated ink's halo, unless it would take the footprint past its
+    // widest (close enough that one dot fills much of the picture).
+    let axes = vec2<f32>(sqrt(sxx), sqrt(syy));
+    let halo_fits = all(axes * INK_HALO_REACH < vec2<f32>(f32(MAX_FOOTPRINT_PX)));
+    let ink_halo = select(0.0, mark.halo, halo_fits);
+    let ink_reach = select(0.0, INK_HALO_REACH, ink_halo > 0.0);
+    let reach = max(max(1.0 + soft, halo_reach), ink_reach);
     let halo_color = frame.skin.rgb * vec3<f32>(1.0, 0.62, 0.62);
-    let ext = vec2<f32>(sqrt(sxx), sqrt(syy)) * reach;
+    let ext = axes * reach;
     let lo = vec2<i32>(floor(c.xy - ext));
     let hi = vec2<i32>(ceil(c.xy + ext));
     if (hi.x - lo.x > MAX_FOOTPRINT_PX * 2 || hi.y - lo.y > MAX_FOOTPRINT_PX * 2) { return; }
@@ -303,14 +313,15 @@ fn splat_disc(p: vec3<f32>, ea: vec3<f32>, eb: vec3<f32>, facing: f32, mark: Mar
             let cover = opacity * norm * (1.0 - smoothstep(1.0 - soft, 1.0 + soft, q));
             // (Not over the dot itself: the fresh ink is dark and bold.)
             let red = halo * 0.07 * opacity * smoothstep(0.9, 1.3, q) * (1.0 - smoothstep(1.3, HALO_REACH, q));
-            if (cover + red < 1.0 / 1024.0) { continue; }
+            let migrated = ink_halo * opacity * (1.0 - smoothstep(0.0, INK_HALO_REACH, q));
+            if (cover + red + migrated < 1.0 / 1024.0) { continue; }
             let surface = textureLoad(head_depth, vec2<i32>(x, y), 0).x;
             if (abs(surface - view_depth) > tolerance) { continue; }
             // Two words per pixel: coverage | r << 16, g | b << 16. Each
             // half sums 16-bit fixed point, exact while a pixel's summed
             // coverage stays under 16 (it is the area fraction the marks
             // cover, a few at most); two atomics instead of four.
-            add_mark(2u * u32(y * w + x), cover * PIGMENT_SCALE, mark, red * PIGMENT_SCALE, halo_color);
+            add_mark(2u * u32(y * w + x), cover * PIGMENT_SCALE, mark, red * PIGMENT_SCALE, halo_color, migrated * PIGMENT_SCALE);
         }
     }
 }

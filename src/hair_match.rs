@@ -84,9 +84,11 @@ pub fn apply(plan: &mut TreatmentPlan) {
             .look(ink, skin, s.depth_mm, SETTLED_DAYS)
             .seen_linear;
         let ink_contrast = (1.0 - luminance(seen) / luminance(skin)).max(0.05);
-        // The same darkening per unit at the same units per area.
+        // The same darkening per unit at the same units per area; settled
+        // ink darkens by its dot and its halo of migrated ink as well.
+        let ink_per_area = ink_contrast * (1.0 + crate::skin_optics::ink_halo_gain());
         let size = plan.hair.stubble_diameter_mm
-            * (hair_darkening / (root_area * ink_contrast))
+            * (hair_darkening / (root_area * ink_per_area))
                 .max(0.0)
                 .sqrt();
         s.shade = shade.to_string();

@@ -27,6 +27,23 @@ pub const DIFFUSION_SIGMA_MM: [f32; 3] = [0.75, 0.42, 0.24];
 /// consultation distance the dots merge into a shadow instead of pepper.
 pub const INK_SPREAD: f32 = 0.5;
 
+/// Healed ink also migrates a little past the needle's track: a faint halo
+/// round each dot, out to this many of its radii (`splat.wgsl`)…
+pub const INK_HALO_REACH: f32 = 3.0;
+/// …holding this share of the dot's absorption at its middle, falling to
+/// none at its reach (a smoothstep). Halos of neighbouring dots, about
+/// 0.65 mm apart, overlap: between the dots the skin is faintly grey, which
+/// is what makes a healed treatment a shadow at a distance rather than
+/// pepper, and what still shows of it on dark skin.
+pub const INK_HALO_SHARE: f32 = 0.15;
+
+/// The ink a fully healed dot's halo adds, as a share of the dot's own:
+/// the halo's profile `h·(1 − smoothstep(0, R, q))` integrates to
+/// `0.3·R²·h` dot areas.
+pub fn ink_halo_gain() -> f32 {
+    0.3 * INK_HALO_REACH * INK_HALO_REACH * INK_HALO_SHARE
+}
+
 /// Reduced scattering of the skin over the ink, 1/mm, red, green, blue
 /// (610, 550, 465 nm): Jacques' fit for skin, μs' = 4.60 mm⁻¹ (λ / 500
 /// nm)^−1.421 (Phys. Med. Biol. 58 (2013) R37, table 2). Blue scatters most.
@@ -107,6 +124,28 @@ pub fn reflectance_1d(absorption: &[f32], dx_mm: f32, sigma_mm: f32) -> Vec<f32>
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_splat_shader_draws_the_same_ink_halo() {
+        let src = include_str!("../shaders/common.wgsl");
+        assert!(src.contains(&format!("const INK_HALO_REACH: f32 = {INK_HALO_REACH:?};")));
+        assert!(src.contains(&format!("const INK_HALO_SHARE: f32 = {INK_HALO_SHARE:?};")));
+        // The halo's integral, numerically: 0.3·R²·h dot areas.
+        let (r, h) = (INK_HALO_REACH as f64, INK_HALO_SHARE as f64);
+        let steps = 10_000;
+        let integral: f64 = (0..steps)
+            .map(|k| {
+                let q = (k as f64 + 0.5) / steps as f64 * r;
+                let t = q / r;
+                h * (1.0 - t * t * (3.0 - 2.0 * t)) * 2.0 * q * (r / steps as f64)
+            })
+            .sum();
+        assert!(
+            (integral - ink_halo_gain() as f64).abs() < 1e-4,
+            "{integral}"
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -215,12 +215,15 @@ fn scar_density_and_shade_overrides_hold() {
         let c = camera.view_proj().project_point3(p);
         glam::Vec2::new((c.x * 0.5 + 0.5) * w as f32, (0.5 - c.y * 0.5) * h as f32)
     };
+    // Within 7.5 px of the scar's axis (was 6): its 5 mm strip, the
+    // 0.8 mm edge its shade fades over and the healed ink's halo round its
+    // outermost dots (`skin_optics::INK_HALO_REACH` radii, about 0.7 mm).
     let near_scar = |x: u32, y: u32| {
         let q = glam::Vec2::new(x as f32 + 0.5, y as f32 + 0.5);
         scars
             .capsules
             .iter()
-            .any(|c| (0..=20).any(|k| to_px(c.a.lerp(c.b, k as f32 / 20.0)).distance(q) < 6.0))
+            .any(|c| (0..=20).any(|k| to_px(c.a.lerp(c.b, k as f32 / 20.0)).distance(q) < 7.5))
     };
     let (mut redder, mut stray) = (0, 0);
     for (x, y, p) in red.enumerate_pixels() {

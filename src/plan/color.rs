@@ -58,7 +58,7 @@ pub fn pigment_srgb(shade: &str) -> Result<Srgb, String> {
 /// skin" (1.45) patches, and its red about twice its green on darker skin.
 pub fn skin_tone_srgb(tone: &str) -> Result<Srgb, String> {
     const PRESETS: [(&str, &str); 6] = [
-        ("fitzpatrick-1", "#f1d1bd"),
+        ("fitzpatrick-1", "#e9c4b0"),
         ("fitzpatrick-2", "#e6bca2"),
         ("fitzpatrick-3", "#cf9f87"),
         ("fitzpatrick-4", "#ad7a66"),
