@@ -215,13 +215,17 @@ fn hairline_controls(f: f32, curve: f32, r: f32, temple: f32) -> Vec<(f32, f32)>
         (44.0, 0.5 * (f + r) + 4.0 + 0.5 * temple),
         (50.0, 15.0 + temple),
         (56.0, 6.0 + 0.5 * temple),
-        (62.0, -3.0),
-        // …the sideburn in front of the ear, down to the ear canal's level…
-        (70.0, -25.0),
-        (77.0, -36.0),
-        (81.0, -34.0),
+        (62.0, -2.0),
+        // …back to the sideburn's top at about the eyes' level…
+        (69.0, -8.0),
+        // …the sideburn: a front edge that drops nearly straight down in
+        // front of the ear, 10-15 mm wide, to the ear canal's level (the
+        // built-in head's canal: 90° round, 32° down)…
+        (74.0, -31.0),
+        (80.0, -34.0),
+        (83.0, -30.0),
         // …over the ear, 5-10 mm above it…
-        (85.0, -15.0),
+        (86.0, -15.0),
         (93.0, -11.0),
         (104.0, -12.0),
         // …and down behind it to the nape, which runs nearly level across

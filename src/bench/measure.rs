@@ -23,11 +23,12 @@ pub struct FrameTime {
     /// Median of wall time around submit + wait, for comparison.
     pub wall_ms: f64,
     /// Medians per pass (timestamp queries only): depth pre-pass, splat,
-    /// subsurface diffusion, shade.
+    /// subsurface diffusion, shade, the lens's depth of field.
     pub depth_prepass_ms: Option<f64>,
     pub splat_ms: Option<f64>,
     pub subsurface_ms: Option<f64>,
     pub shade_ms: Option<f64>,
+    pub lens_ms: Option<f64>,
     pub frames: usize,
 }
 
@@ -94,6 +95,7 @@ fn summarise(samples: &[Sample]) -> FrameTime {
         splat_ms: pass("splat"),
         subsurface_ms: pass("subsurface"),
         shade_ms: pass("shade"),
+        lens_ms: pass("lens"),
         frames: samples.len(),
     }
 }

@@ -102,7 +102,7 @@ impl BenchReport {
         );
         let _ = writeln!(
             s,
-            "\n{:<8} {:>9} {:>9} {:>10} {:>9} {:>9} {:>7} {:>9} {:>8} {:>11} {:>7}",
+            "\n{:<8} {:>9} {:>9} {:>10} {:>9} {:>9} {:>7} {:>9} {:>8} {:>8} {:>11} {:>7}",
             "",
             "in view",
             "frame ms",
@@ -111,6 +111,7 @@ impl BenchReport {
             "splat ms",
             "sss ms",
             "shade ms",
+            "lens ms",
             "wall ms",
             "generate ms",
             "rounds"
@@ -118,7 +119,7 @@ impl BenchReport {
         let line = |s: &mut String, name: &str, f: &FrameTime, g: Option<&Generated>| {
             let _ = writeln!(
                 s,
-                "{:<8} {:>9} {:>9.1} {:>10.2} {:>9} {:>9} {:>7} {:>9} {:>8.1} {:>11} {:>7}",
+                "{:<8} {:>9} {:>9.1} {:>10.2} {:>9} {:>9} {:>7} {:>9} {:>8} {:>8.1} {:>11} {:>7}",
                 name,
                 g.map_or("0".into(), |g| g.in_view.to_string()),
                 f.frame_ms,
@@ -127,6 +128,7 @@ impl BenchReport {
                 opt(f.splat_ms),
                 opt(f.subsurface_ms),
                 opt(f.shade_ms),
+                opt(f.lens_ms),
                 f.wall_ms,
                 g.map_or("-".into(), |g| format!("{:.1}", g.generate_ms)),
                 g.map_or("-".into(), |g| g.rounds.to_string()),
