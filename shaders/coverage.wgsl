@@ -60,7 +60,7 @@ fn hairline_distance(p: vec3<f32>) -> vec2<f32> {
 // The edge's ramp width at |azimuth| (degrees); mirrors `hairline::band_at`.
 fn band_at(az_deg: f32) -> f32 {
     let t = clamp((az_deg - 75.0) / 35.0, 0.0, 1.0);
-    return cov.band.x + 12.0 * t * t * (3.0 - 2.0 * t);
+    return cov.band.x + 7.0 * t * t * (3.0 - 2.0 * t);
 }
 
 // 0 at the hairline's edge, 1 past its band: where the edge's single,

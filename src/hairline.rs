@@ -529,8 +529,9 @@ fn ramp(x: f32, width: f32) -> f32 {
 
 /// Extra width (mm) of the edge's ramp over the ears and at the nape: hair
 /// there thins out over 1-2 cm (finer, sparser hairs) instead of ending in
-/// a line, and a practitioner fades the treatment the same way.
-pub const TAPER_MM: f32 = 12.0;
+/// a line, and a practitioner fades the treatment the same way, if less:
+/// 12 mm read to two blind reviewers as loose dots down the neck.
+pub const TAPER_MM: f32 = 7.0;
 
 /// The hairline's ramp width at azimuth `az_deg` (absolute degrees): the
 /// plan's band at the front, widened by [`TAPER_MM`] from the sideburns
