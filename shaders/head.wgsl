@@ -324,9 +324,12 @@ fn brow_cover(world: vec3<f32>) -> f32 {
 // gradient. A third of the hashing of `value_noise` (which must match its CPU
 // twin in the coverage model; the skin's noise need not), and one call gives
 // the pores' slope instead of four.
+fn lattice_hash(i: vec3<i32>, seed: u32) -> u32 {
+    return hash_u32((u32(i.x) * 73856093u) ^ (u32(i.y) * 19349663u) ^ (u32(i.z) * 83492791u) ^ seed);
+}
+
 fn skin_lattice(i: vec3<i32>, seed: u32) -> f32 {
-    let h = hash_u32((u32(i.x) * 73856093u) ^ (u32(i.y) * 19349663u) ^ (u32(i.z) * 83492791u) ^ seed);
-    return f32(h >> 8u) / 16777216.0 * 2.0 - 1.0;
+    return f32(lattice_hash(i, seed) >> 8u) / 16777216.0 * 2.0 - 1.0;
 }
 
 // (value in [-1, 1], gradient).
@@ -368,8 +371,7 @@ const SPOT_CELL_MM: f32 = 12.0;
 fn skin_spots(world: vec3<f32>, footprint_mm: f32) -> vec3<f32> {
     let seed = bitcast<u32>(frame.params.y) ^ 0x5b07u;
     let cell = floor(world / SPOT_CELL_MM);
-    let i = vec3<i32>(cell);
-    let h = hash_u32((u32(i.x) * 73856093u) ^ (u32(i.y) * 19349663u) ^ (u32(i.z) * 83492791u) ^ seed);
+    let h = lattice_hash(vec3<i32>(cell), seed);
     let u = f32(h >> 8u) / 16777216.0;
     let mole = u < 0.07;
     if (!mole && u > 0.25) { return vec3<f32>(1.0); }

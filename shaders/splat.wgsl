@@ -55,21 +55,21 @@ struct Mark {
     absorption: vec3<f32>, // one-pass, when under the skin
     stub: bool,          // a cut hair stub (its cover makes the skin matte)
     surface: f32,        // of pigment under the skin, the share still at the surface
-    halo: f32,           // the halo of migrated ink's share of the absorption (healed pigment)
+    migrated: f32,       // healed pigment: the share of its absorption in the halo of migrated ink round it
 }
 
 // Adds `units` of a mark's coverage at pixel `idx`: ink into the ink buffer
 // as absorption, anything else (hair, scar marks, the fresh halo) into the
-// pigment buffer as coverage and colour. `halo_units`: migrated ink round
-// a healed dot, all under the skin.
-fn add_mark(idx: u32, units: f32, mark: Mark, red_units: f32, halo_color: vec3<f32>, halo_units: f32) {
+// pigment buffer as coverage and colour. `migrated_units`: the ink
+// migrated round a healed dot, all under the skin.
+fn add_mark(idx: u32, units: f32, mark: Mark, red_units: f32, halo_color: vec3<f32>, migrated_units: f32) {
     var cover_units = units;
     var rgb_units = units * mark.seen;
     if (mark.under_skin) {
         // Fresh ink lies in the open wound, on the surface: a dark dot over
         // the skin. As the skin closes over it, it goes under (absorbing the
         // light that diffuses through the skin).
-        let a = vec3<u32>((units * (1.0 - mark.surface) + halo_units) * mark.absorption + 0.5);
+        let a = vec3<u32>((units * (1.0 - mark.surface) + migrated_units) * mark.absorption + 0.5);
         atomicAdd(&ink[idx], a.r | (a.g << 16u));
         atomicAdd(&ink[idx + 1u], a.b);
         cover_units = units * mark.surface;
@@ -257,8 +257,8 @@ fn splat_disc(p: vec3<f32>, ea: vec3<f32>, eb: vec3<f32>, facing: f32, mark: Mar
     if (mark.redness <= 0.01 && max(dot(a, a), dot(b, b)) < 0.25) {
         let tolerance = 0.6 + radius * 2.0 + 4.0 * mm_per_px / max(facing, 0.2) + frame.params.z;
         let area = PI * det_m * PIGMENT_SCALE;
-        // The halo's ink, `skin_optics::ink_halo_gain` dot areas at full share.
-        let halo_gain = 0.3 * INK_HALO_REACH * INK_HALO_REACH * mark.halo;
+        // The migrated ink, `skin_optics::ink_halo_gain` dot areas at full share.
+        let migrated_gain = 0.3 * INK_HALO_REACH * INK_HALO_REACH * mark.migrated;
         let g = c.xy - 0.5;
         let base = vec2<i32>(floor(g));
         let f = g - floor(g);
@@ -272,7 +272,7 @@ fn splat_disc(p: vec3<f32>, ea: vec3<f32>, eb: vec3<f32>, facing: f32, mark: Mar
             if (units < 0.5) { continue; }
             let surface = textureLoad(head_depth, q, 0).x;
             if (abs(surface - view_depth) > tolerance) { continue; }
-            add_mark(2u * u32(q.y * w + q.x), units, mark, 0.0, vec3<f32>(0.0), units * halo_gain);
+            add_mark(2u * u32(q.y * w + q.x), units, mark, 0.0, vec3<f32>(0.0), units * migrated_gain);
         }
         return;
     }
@@ -291,8 +291,8 @@ fn splat_disc(p: vec3<f32>, ea: vec3<f32>, eb: vec3<f32>, facing: f32, mark: Mar
     // widest (close enough that one dot fills much of the picture).
     let axes = vec2<f32>(sqrt(sxx), sqrt(syy));
     let halo_fits = all(axes * INK_HALO_REACH < vec2<f32>(f32(MAX_FOOTPRINT_PX)));
-    let ink_halo = select(0.0, mark.halo, halo_fits);
-    let ink_reach = select(0.0, INK_HALO_REACH, ink_halo > 0.0);
+    let migrated_share = select(0.0, mark.migrated, halo_fits);
+    let ink_reach = select(0.0, INK_HALO_REACH, migrated_share > 0.0);
     let reach = max(max(1.0 + soft, halo_reach), ink_reach);
     let halo_color = frame.skin.rgb * vec3<f32>(1.0, 0.62, 0.62);
     let ext = axes * reach;
@@ -313,7 +313,7 @@ fn splat_disc(p: vec3<f32>, ea: vec3<f32>, eb: vec3<f32>, facing: f32, mark: Mar
             let cover = opacity * norm * (1.0 - smoothstep(1.0 - soft, 1.0 + soft, q));
             // (Not over the dot itself: the fresh ink is dark and bold.)
             let red = halo * 0.07 * opacity * smoothstep(0.9, 1.3, q) * (1.0 - smoothstep(1.3, HALO_REACH, q));
-            let migrated = ink_halo * opacity * (1.0 - smoothstep(0.0, INK_HALO_REACH, q));
+            let migrated = migrated_share * opacity * (1.0 - smoothstep(0.0, INK_HALO_REACH, q));
             if (cover + red + migrated < 1.0 / 1024.0) { continue; }
             let surface = textureLoad(head_depth, vec2<i32>(x, y), 0).x;
             if (abs(surface - view_depth) > tolerance) { continue; }

@@ -1,7 +1,7 @@
 //! The impression placement compute pass (`shaders/impressions.wgsl`).
 
 use super::scan::Scanner;
-use super::splat::splat_args;
+use super::splat::{SPLAT_WORKGROUP, splat_args};
 use super::{Gpu, GpuError, bind_buffers, compute_pipeline, dispatch_size, pass_shader, readback};
 use crate::hairline::CoverageUniform;
 use wgpu::util::DeviceExt;
@@ -121,8 +121,8 @@ fn max_impressions_for(l: &wgpu::Limits, support_ratio: f64) -> u64 {
     // cand_pos and sorted_pos are the largest candidate buffers: 16 bytes each.
     let by_candidates = (binding / 16) as f64 / candidates_per_impression(support_ratio);
     let by_instances = binding / BYTES_PER_IMPRESSION;
-    // The splat pass dispatches one row of 64-wide groups.
-    let by_dispatch = l.max_compute_workgroups_per_dimension as u64 * 64;
+    // The splat pass dispatches one row of groups.
+    let by_dispatch = l.max_compute_workgroups_per_dimension as u64 * SPLAT_WORKGROUP as u64;
     (by_candidates as u64)
         .min(by_instances)
         .min(by_dispatch)

@@ -19,8 +19,8 @@ pub const HEADLESS_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unorm
 
 /// While the head moves and its impressions' units fall within a pixel,
 /// one impression of each run of this many is splatted, at the area of the
-/// run: the same mean darkness for half the impressions read and splatted (stochastic simplification, Cook, Halstead, Planck & Ryu,
-/// SIGGRAPH 2007). The motion frame is coarse and blurred anyway; still
+/// run: the same mean darkness for half the impressions read and splatted
+/// (stochastic simplification, Cook, Halstead, Planck & Ryu, SIGGRAPH 2007). The motion frame is coarse and blurred anyway; still
 /// frames draw them all. `MOTION_STRIDE` in `shaders/common.wgsl`.
 pub const MOTION_IMPRESSION_STRIDE: u32 = 2;
 
@@ -39,8 +39,8 @@ fn focus_point(scene: &Scene, camera: &Camera) -> Vec3 {
 pub fn motion_run(scene: &Scene, camera: &Camera, height: u32) -> u32 {
     let (lo, hi) = scene.bounds;
     let nearest_mm = (camera.eye.clamp(lo, hi) - camera.eye).length().max(1.0);
-    // A unit of three dots reaches 2.5 of its impressions' diameters
-    // (`splat.wgsl`).
+    // A unit of three dots, at its dots' offsets in `splat_impressions`,
+    // spans about 2.5 of its impressions' diameters.
     let unit_px = 2.5 * scene.impression_mm * camera.focal_px(height as f32) / nearest_mm;
     if unit_px < 1.0 {
         MOTION_IMPRESSION_STRIDE

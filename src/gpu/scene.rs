@@ -30,8 +30,8 @@ pub struct Scene {
     pub placement: PlacementPlan,
     pub look: Look,
     pub bounds: (Vec3, Vec3),
-    /// The largest of the sessions', the hair's and the scars' mean
-    /// impression diameters, mm (`gpu::renderer::motion_run`).
+    /// The largest of the sessions' and the hair's mean diameters and the
+    /// scar marks' diameters, mm (`gpu::renderer::motion_run`).
     pub impression_mm: f32,
     /// Changes whenever what the scene draws changes (a new scene, a
     /// restyle): a picture of it drawn at one version stays true until then.

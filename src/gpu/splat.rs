@@ -19,7 +19,7 @@ pub fn splat_args(count: u32, accepted: u32) -> [u32; 8] {
 }
 
 /// `splat_impressions`'s workgroup size.
-const SPLAT_WORKGROUP: u32 = 64;
+pub const SPLAT_WORKGROUP: u32 = 64;
 
 pub struct SplatPass {
     pub pipeline: wgpu::ComputePipeline,
