@@ -11,7 +11,7 @@ const INK_HALO_REACH: f32 = 3.0;
 const INK_HALO_SHARE: f32 = 0.15;
 // Impressions per splat thread in a motion frame whose units are all under a
 // pixel (`gpu::renderer::MOTION_IMPRESSION_STRIDE`).
-const MOTION_STRIDE: u32 = 2u;
+const MOTION_STRIDE: u32 = 4u;
 
 // One pigment impression: 24 bytes.
 struct Impression {
@@ -72,7 +72,7 @@ struct Frame {
     subsurface: vec4<f32>,      // light's diffusion under the ink, Gaussian sigma mm (r, g, b), healed ink's spread
     lid_curves: array<vec4<f32>, 4>, // upper lid margins, left eye then right: y = c0 + c1 x + c2 x² (w 1 where known), (x inner, x outer, 0, 0)
     beard: array<vec4<f32>, 2>,   // (subnasale y, stomion y, menton y, strength), (ear |x|, y, z, 0)
-    detail_level: vec4<f32>,    // 1 / impressions per splat thread (1, or 1 / MOTION_STRIDE in motion), 0, 0, 0
+    detail_level: vec4<f32>,    // 1 / impressions per splat thread (1, or 1 / MOTION_STRIDE in motion), least ink blur px (0 unless thinned), 0, 0
     lens: vec4<f32>,            // focus distance mm, blur diameter at infinity px, largest radius px, 0
     scars: Scars,
 }

@@ -30,22 +30,48 @@ struct VertexIn {
 }
 
 struct VertexOut {
-    @builtin(position) clip: vec4<f32>,
-    @location(0) world: vec3<f32>,
-    @location(1) normal: vec3<f32>,
-    @location(2) view_depth: f32,
-    @location(3) @interpolate(flat) material: u32,
+    clip: vec4<f32>,
+    world: vec3<f32>,
+    normal: vec3<f32>,
+    view_depth: f32,
+    material: u32,
     // The skin's mottling (albedo, extra red), 6-24 mm features: evaluated
     // per vertex (1-2 mm apart) instead of per fragment.
-    @location(4) mottle: vec2<f32>,
-    @location(5) uv: vec2<f32>,
+    mottle: vec2<f32>,
+    uv: vec2<f32>,
     // The scan's colour, linear, alpha 1 where it has one.
-    @location(6) scan: vec4<f32>,
-    @location(7) sky: f32,
-    @location(8) open_dir: vec3<f32>,
+    scan: vec4<f32>,
+    sky: f32,
+    open_dir: vec3<f32>,
     // `skin_redness` and `under_eye`, 1-3 cm features: per vertex.
-    @location(9) redness: f32,
-    @location(10) under_eye: f32,
+    redness: f32,
+    under_eye: f32,
+}
+
+// `VertexOut` as the rasteriser interpolates it, packed four to a slot: a
+// CPU rasteriser sets up each slot of every triangle, and the motion
+// frames' triangles are a pixel or two each, so eleven slots cost more
+// than the shading of their pixels.
+struct Varyings {
+    @builtin(position) clip: vec4<f32>,
+    @location(0) world_depth: vec4<f32>,
+    @location(1) normal_sky: vec4<f32>,
+    @location(2) open_dir_redness: vec4<f32>,
+    @location(3) mottle_uv: vec4<f32>,
+    @location(4) scan: vec4<f32>,
+    @location(5) under_eye: f32,
+    @location(6) @interpolate(flat) material: u32,
+}
+
+fn pack_varyings(o: VertexOut) -> Varyings {
+    return Varyings(o.clip, vec4<f32>(o.world, o.view_depth), vec4<f32>(o.normal, o.sky),
+        vec4<f32>(o.open_dir, o.redness), vec4<f32>(o.mottle, o.uv), o.scan, o.under_eye, o.material);
+}
+
+fn unpack_varyings(v: Varyings) -> VertexOut {
+    return VertexOut(v.clip, v.world_depth.xyz, v.normal_sky.xyz, v.world_depth.w, v.material,
+        v.mottle_uv.xy, v.mottle_uv.zw, v.scan, v.normal_sky.w, v.open_dir_redness.xyz,
+        v.open_dir_redness.w, v.under_eye);
 }
 
 fn head_vertex(v: VertexIn) -> VertexOut {
@@ -70,18 +96,18 @@ fn srgb_to_linear(c: vec3<f32>) -> vec3<f32> {
 }
 
 @vertex
-fn vs_head(v: VertexIn) -> VertexOut {
-    return head_vertex(v);
+fn vs_head(v: VertexIn) -> Varyings {
+    return pack_varyings(head_vertex(v));
 }
 
 @vertex
-fn vs_shade(v: VertexIn) -> VertexOut {
+fn vs_shade(v: VertexIn) -> Varyings {
     var out = head_vertex(v);
     // A scan has its own mottling in its colour.
     out.mottle = skin_mottle(v.position_mm) * (1.0 - v.scan_srgba.a);
     out.redness = skin_redness(v.position_mm) * (1.0 - v.scan_srgba.a);
     out.under_eye = under_eye(v.position_mm) * (1.0 - v.scan_srgba.a);
-    return out;
+    return pack_varyings(out);
 }
 
 // The mesh ends in a ragged edge on the neck: cut it cleanly with a plane
@@ -91,9 +117,9 @@ fn below_neck_cut(world: vec3<f32>) -> bool {
 }
 
 @fragment
-fn fs_depth(in: VertexOut) -> @location(0) vec4<f32> {
-    if (below_neck_cut(in.world)) { discard; }
-    return vec4<f32>(in.view_depth, 0.0, 0.0, 1.0);
+fn fs_depth(v: Varyings) -> @location(0) vec4<f32> {
+    if (below_neck_cut(v.world_depth.xyz)) { discard; }
+    return vec4<f32>(v.world_depth.w, 0.0, 0.0, 1.0);
 }
 
 // ---- lighting -------------------------------------------------------------
@@ -165,7 +191,10 @@ fn ink_transmission_at(frag: vec4<f32>) -> vec3<f32> {
     let sharp = vec3<f32>(1.0) - min(a / PIGMENT_SCALE, vec3<f32>(1.0));
     let spread = unpack_unit3(diffused[2u * px]);
     // Healed ink lies partly spread round each dot (`skin_optics::INK_SPREAD`).
-    return mix(sharp, spread, frame.subsurface.w) * spread;
+    // A thinned motion frame sees its ink through the blur only (see
+    // `THINNED_INK_BLUR_PX`).
+    let near = select(sharp, spread, frame.detail_level.y > 0.0);
+    return mix(near, spread, frame.subsurface.w) * spread;
 }
 
 // How matte the stubble makes the skin here (0 bare, 1 dense stubble):
@@ -603,7 +632,8 @@ fn shade_cloth(in: VertexOut) -> vec3<f32> {
 }
 
 @fragment
-fn fs_shade(in: VertexOut) -> @location(0) vec4<f32> {
+fn fs_shade(v: Varyings) -> @location(0) vec4<f32> {
+    let in = unpack_varyings(v);
     if (below_neck_cut(in.world)) { discard; }
     var color: vec3<f32>;
     if (in.material == 1u) {

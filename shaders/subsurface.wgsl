@@ -45,7 +45,8 @@ fn diffuse(p: vec2<i32>, step: vec2<i32>, first: bool) -> vec4<f32> {
     let own = source_at(p, first);
     if (depth > NO_SURFACE) { return own; }
     let px_per_mm = frame.camera_pos.w / depth;
-    let sigma_px = frame.subsurface.xyz * px_per_mm;
+    // In a thinned motion frame, at least its blur (`THINNED_INK_BLUR_PX`).
+    let sigma_px = max(frame.subsurface.xyz * px_per_mm, vec3<f32>(frame.detail_level.y));
     let widest = max(sigma_px.x, max(sigma_px.y, sigma_px.z));
     // Under a third of a pixel the kernel is the pixel itself.
     if (widest < 0.33) { return own; }

@@ -42,7 +42,8 @@ pub struct FrameUniform {
     /// (ear canal |x|, y, z, 0); strength 0: none.
     pub beard: [[f32; 4]; 2],
     /// 1 / the impressions a splat thread takes (1 in still frames; see
-    /// `MOTION_IMPRESSION_STRIDE`), 0, 0, 0.
+    /// `MOTION_IMPRESSION_STRIDE`), the least blur of the ink's light in px
+    /// (0 unless thinned: `THINNED_INK_BLUR_PX`), 0, 0.
     pub detail_level: [f32; 4],
     /// The camera's depth of field (`gpu::lens::lens_uniform`); zero: none.
     pub lens: [f32; 4],

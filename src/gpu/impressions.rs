@@ -534,8 +534,10 @@ mod tests {
         let src = include_str!("../../shaders/common.wgsl");
         let stride = super::super::renderer::MOTION_IMPRESSION_STRIDE;
         assert!(src.contains(&format!("const MOTION_STRIDE: u32 = {stride}u;")));
-        // One thread per impression still, one per run in motion.
-        assert_eq!(splat_args(129, 140), [3, 1, 1, 129, 140, 2, 1, 1]);
+        // One thread per impression still, one per run in motion: 257
+        // impressions are 65 runs of four, two groups of 64.
+        assert_eq!(stride, 4);
+        assert_eq!(splat_args(257, 260), [5, 1, 1, 257, 260, 2, 1, 1]);
         assert_eq!(splat_args(0, 0)[0], 0);
     }
 

@@ -19,10 +19,18 @@ pub const HEADLESS_FORMAT: wgpu::TextureFormat = wgpu::TextureFormat::Rgba8Unorm
 
 /// While the head moves and its impressions' units fall within a pixel,
 /// one impression of each run of this many is splatted, at the area of the
-/// run: the same mean darkness for half the impressions read and splatted
-/// (stochastic simplification, Cook, Halstead, Planck & Ryu, SIGGRAPH 2007). The motion frame is coarse and blurred anyway; still
-/// frames draw them all. `MOTION_STRIDE` in `shaders/common.wgsl`.
-pub const MOTION_IMPRESSION_STRIDE: u32 = 2;
+/// run: the same mean darkness for a quarter of the impressions read and
+/// splatted (stochastic simplification, Cook, Halstead, Planck & Ryu,
+/// SIGGRAPH 2007), the kept ones' ink blurred over the run's pixels
+/// (`THINNED_INK_BLUR_PX`). The motion frame is coarse and blurred anyway;
+/// still frames draw them all. `MOTION_STRIDE` in `shaders/common.wgsl`.
+pub const MOTION_IMPRESSION_STRIDE: u32 = 4;
+
+/// In a frame that splats one impression of each run, the least spread
+/// (Gaussian sigma, px) of the ink's light: the run's other impressions
+/// are drawn by blurring the one kept over about as many pixels as the run
+/// would have darkened, which keeps the shadow even instead of speckled.
+const THINNED_INK_BLUR_PX: f32 = 0.7;
 
 /// Where a picture is focused: the scalp's point facing the camera, on the
 /// sphere through the frontal hairline round the scalp's centre.
@@ -336,6 +344,7 @@ impl Renderer {
             1
         };
         uniform.detail_level[0] = 1.0 / run as f32;
+        uniform.detail_level[1] = if run > 1 { THINNED_INK_BLUR_PX } else { 0.0 };
         if targets.sharp.is_some() {
             uniform.lens = lens_uniform(camera, focus_point(scene, camera), targets.height);
         }
