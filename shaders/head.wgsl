@@ -164,13 +164,18 @@ fn ambient(n: vec3<f32>) -> vec3<f32> {
     return mix(frame.ambient_ground.rgb, frame.ambient_sky.rgb, 0.5 + 0.5 * n.y);
 }
 
-// Khronos PBR Neutral tone mapping: keeps skin and pigment hues true.
+// Khronos PBR Neutral tone mapping: keeps skin and pigment hues true. Its
+// toe (the Fresnel floor's 0.04 taken off) is taken off in proportion,
+// not from each channel alike: subtracted, it took most of a dark skin's
+// blue and turned fitzpatrick-5 brown (#755243) terracotta (R/G 1.68,
+// G/B 1.5 against the preset's 1.43, 1.22).
 fn tone_map(color: vec3<f32>) -> vec3<f32> {
     let start = 0.8 - 0.04;
     let desat = 0.15;
     let x = min(color.r, min(color.g, color.b));
     let offset = select(0.04, x - 6.25 * x * x, x < 0.08);
-    var c = color - offset;
+    let top = max(color.r, max(color.g, color.b));
+    var c = color * max(top - offset, 0.0) / max(top, 1e-6);
     let peak = max(c.r, max(c.g, c.b));
     if (peak < start) { return c; }
     let d = 1.0 - start;
