@@ -55,7 +55,15 @@ struct Sample {
 /// does each frame: write the frame uniform, record, submit; the only
 /// readback is of the timestamps, after the frame is done.
 fn frame(w: &Workload, timer: &GpuTimer, targets: &ViewTargets) -> Result<Sample> {
-    let camera = w.camera(targets.width, targets.height);
+    frame_from(w, timer, targets, &w.camera(targets.width, targets.height))
+}
+
+fn frame_from(
+    w: &Workload,
+    timer: &GpuTimer,
+    targets: &ViewTargets,
+    camera: &crate::camera::Camera,
+) -> Result<Sample> {
     let output = targets.color.create_view(&Default::default());
     w.gpu.wait();
     let t = Instant::now();
@@ -64,7 +72,7 @@ fn frame(w: &Workload, timer: &GpuTimer, targets: &ViewTargets) -> Result<Sample
         &w.gpu,
         &mut encoder,
         &w.scene,
-        &camera,
+        camera,
         targets,
         &output,
         Some(timer),
@@ -86,8 +94,16 @@ fn summarise(samples: &[Sample]) -> FrameTime {
         .collect();
     let wall = samples.iter().map(|s| s.wall_ms).collect();
     let timed = samples.iter().all(|s| s.times.span_ms.is_some()) && !samples.is_empty();
-    let pass =
-        |label: &str| timed.then(|| median(samples.iter().map(|s| s.times.total(label)).collect()));
+    // A pass the frames do not run (the lens, in motion frames) has no figure.
+    let ran = |label: &str| {
+        samples
+            .iter()
+            .all(|s| s.times.passes.iter().any(|(l, _)| *l == label))
+    };
+    let pass = |label: &str| {
+        (timed && ran(label))
+            .then(|| median(samples.iter().map(|s| s.times.total(label)).collect()))
+    };
     FrameTime {
         frame_ms: median(total),
         wall_ms: median(wall),
@@ -118,6 +134,41 @@ pub fn frames_interleaved(
             let sample = frame(w, timer, targets);
             std::mem::swap(&mut w.scene.impressions, set);
             let sample = sample?;
+            if i >= counts.warmup {
+                samples[k].push(sample);
+            }
+        }
+    }
+    Ok(samples.iter().map(|s| summarise(s)).collect())
+}
+
+/// The viewer's frames while the head turns (`Renderer::motion_targets`:
+/// the coarse triangles, no multisampling, one impression of each run where
+/// units are under a pixel) of the workload's own plan, from the
+/// three-quarter view, at each of `sizes`, interleaved frame by frame.
+pub fn motion_frames(
+    w: &Workload,
+    timer: &GpuTimer,
+    sizes: &[(u32, u32)],
+    counts: FrameCounts,
+) -> Result<Vec<FrameTime>> {
+    let views = sizes
+        .iter()
+        .map(|&(width, height)| {
+            let targets = w.renderer.motion_targets(&w.gpu, width, height)?;
+            let aspect = width as f32 / height as f32;
+            let camera = crate::camera::Camera::preset(
+                crate::plan::ViewName::ThreeQuarter,
+                w.scene.bounds,
+                aspect,
+            );
+            Ok((targets, camera))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut samples: Vec<Vec<Sample>> = views.iter().map(|_| Vec::new()).collect();
+    for i in 0..counts.warmup + counts.timed {
+        for (k, (targets, camera)) in views.iter().enumerate() {
+            let sample = frame_from(w, timer, targets, camera)?;
             if i >= counts.warmup {
                 samples[k].push(sample);
             }

@@ -24,6 +24,9 @@ pub struct BenchOptions {
 }
 
 pub const FRAME_SIZE: (u32, u32) = (1280, 720);
+/// The viewer's motion frames at 1280x720: the pixel budget's scale (0.5)
+/// where a drag starts, and the adaptive scale's floor (0.2).
+const MOTION_SIZES: [(&str, u32, u32); 2] = [("motion-360", 640, 360), ("motion-144", 256, 144)];
 const COUNTS: [(&str, u32); 3] = [("100k", 100_000), ("300k", 300_000), ("1m", 1_000_000)];
 const SCALING_COUNTS: [u32; 5] = [10_000, 30_000, 100_000, 300_000, 1_000_000];
 const SCALING_SIZES: [(&str, u32, u32); 4] = [
@@ -46,7 +49,7 @@ pub fn run(opts: &BenchOptions, mut progress: impl FnMut(&str)) -> Result<BenchR
             timed: 7,
         }
     };
-    let steps = 2 + COUNTS.len() + 3 + if opts.scaling { 3 } else { 0 };
+    let steps = 3 + COUNTS.len() + 3 + if opts.scaling { 3 } else { 0 };
     let mut step = 0;
     let mut say = |what: &str| {
         step += 1;
@@ -59,6 +62,14 @@ pub fn run(opts: &BenchOptions, mut progress: impl FnMut(&str)) -> Result<BenchR
     let (width, height) = FRAME_SIZE;
     let targets = w.renderer.targets(&w.gpu, width, height)?;
     let camera = w.camera(width, height);
+
+    say("the viewer's motion frames of the default plan (three-quarter view)");
+    let sizes: Vec<(u32, u32)> = MOTION_SIZES.iter().map(|&(_, w, h)| (w, h)).collect();
+    let motion: Vec<(String, FrameTime)> = MOTION_SIZES
+        .iter()
+        .map(|(name, _, _)| name.to_string())
+        .zip(measure::motion_frames(&w, &timer, &sizes, counts)?)
+        .collect();
 
     let mut generated = Vec::new();
     let mut sets = vec![Impressions::upload(&w.gpu, "none", &[])];
@@ -151,6 +162,9 @@ pub fn run(opts: &BenchOptions, mut progress: impl FnMut(&str)) -> Result<BenchR
         over_limit_error,
         bare,
         frames: frames.into_iter().collect(),
+        motion_frame_ms_360: motion[0].1.frame_ms,
+        motion_frame_ms_144: motion[1].1.frame_ms,
+        motion,
         generated,
         scaling,
         quick: opts.quick,
