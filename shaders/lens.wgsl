@@ -6,8 +6,12 @@
 // A gather in the point's own circle, from a Vogel disc turned per pixel.
 // Farther samples count (the point's blur takes in what lies behind it);
 // a nearer one only where its own circle reaches the point, so a sharp head
-// never bleeds into the soft torso behind it. The backdrop is left as it is
-// (it is a smooth gradient already), and so is anything nearly in focus.
+// never bleeds into the soft torso behind it. Anything nearly in focus is
+// left as it is; so is the backdrop (a smooth gradient already), except
+// where something out of focus lies in front of it within the widest
+// circle: there it takes in what reaches it, so a soft torso's outline
+// spreads over the backdrop as in a photograph instead of ending in a
+// sharp silhouette.
 
 @group(0) @binding(0) var<uniform> frame: Frame;
 @group(0) @binding(1) var sharp: texture_2d<f32>;
@@ -35,23 +39,57 @@ fn blur_radius_px(d: f32) -> f32 {
     return min(0.5 * frame.lens.y * abs(d - focus) / d, frame.lens.z);
 }
 
+// Interleaved gradient noise (Jimenez 2014): the disc's turn per pixel.
+fn disc_turn(pixel: vec2<f32>) -> f32 {
+    return TAU * fract(52.9829189 * fract(dot(pixel, vec2<f32>(0.06711056, 0.00583715))));
+}
+
+fn tap(p: vec2<i32>, r: f32, a: f32, size: vec2<i32>) -> vec2<i32> {
+    return clamp(p + vec2<i32>(round(r * vec2<f32>(cos(a), sin(a)))), vec2<i32>(0), size - 1);
+}
+
+// A backdrop pixel: what out-of-focus surface in front of it reaches it
+// (its own circle as wide as the tap's distance), with the backdrop round it.
+fn backdrop_pixel(p: vec2<i32>, own: vec4<f32>, turn: f32) -> vec4<f32> {
+    let size = vec2<i32>(textureDimensions(sharp));
+    let widest = frame.lens.z;
+    // Most of the backdrop has nothing soft within the widest circle: eight
+    // taps on its rim say so.
+    var near = false;
+    for (var k = 0u; k < 8u; k++) {
+        let d = textureLoad(head_depth, tap(p, widest, turn + f32(k) * TAU / 8.0, size), 0).x;
+        near = near || (d < NO_SURFACE && blur_radius_px(d) >= 1.0);
+    }
+    if (!near) { return own; }
+    var sum = own.rgb;
+    var weight = 1.0;
+    for (var k = 1u; k < LENS_TAPS; k++) {
+        let r = widest * sqrt(f32(k) / f32(LENS_TAPS - 1u));
+        let q = tap(p, r, turn + f32(k) * GOLDEN_ANGLE, size);
+        let d = textureLoad(head_depth, q, 0).x;
+        if (d >= NO_SURFACE || blur_radius_px(d) >= r) {
+            sum += textureLoad(sharp, q, 0).rgb;
+            weight += 1.0;
+        }
+    }
+    return vec4<f32>(sum / weight, own.a);
+}
+
 @fragment
 fn fs_lens(in: VertexOut) -> @location(0) vec4<f32> {
     let p = vec2<i32>(in.clip.xy);
     let own = textureLoad(sharp, p, 0);
     let depth = textureLoad(head_depth, p, 0).x;
-    if (depth > NO_SURFACE) { return own; }
+    let turn = disc_turn(in.clip.xy);
+    if (depth > NO_SURFACE) { return backdrop_pixel(p, own, turn); }
     let radius = blur_radius_px(depth);
     if (radius < 0.5) { return own; }
     let size = vec2<i32>(textureDimensions(sharp));
-    // Interleaved gradient noise (Jimenez 2014): the disc's turn per pixel.
-    let turn = TAU * fract(52.9829189 * fract(dot(in.clip.xy, vec2<f32>(0.06711056, 0.00583715))));
     var sum = own.rgb;
     var weight = 1.0;
     for (var k = 1u; k < LENS_TAPS; k++) {
         let r = radius * sqrt(f32(k) / f32(LENS_TAPS - 1u));
-        let a = turn + f32(k) * GOLDEN_ANGLE;
-        let q = clamp(p + vec2<i32>(round(r * vec2<f32>(cos(a), sin(a)))), vec2<i32>(0), size - 1);
+        let q = tap(p, r, turn + f32(k) * GOLDEN_ANGLE, size);
         let d = textureLoad(head_depth, q, 0).x;
         let behind = d >= depth - 2.0 * radius * depth / frame.camera_pos.w;
         let reaches = blur_radius_px(min(d, NO_SURFACE)) >= r;

@@ -12,6 +12,11 @@ const SHOULDER_WIDTH_PER_NECK: f32 = 3.7;
 const SHOULDER_DEPTH_PER_NECK: f32 = 2.0;
 /// Superellipse exponent of the shoulders' outline: boxier than an ellipse.
 const SHOULDER_SQUARENESS: f32 = 3.0;
+/// The armpits' creases in the outline: where across the shoulders (share
+/// of the half-width), how wide (share), how deep (share of the depth).
+const ARMPIT_AT: f32 = 0.74;
+const ARMPIT_WIDTH: f32 = 0.09;
+const ARMPIT_DEPTH: f32 = 0.22;
 
 /// Rings from the neck out: (outward offset mm, rise mm above the cut) on the
 /// collar, a 12 mm rib that starts inside the neck (so it meets the skin in a
@@ -58,10 +63,13 @@ pub fn collar(neck: &[Vec3], cut_y: impl Fn(Vec3) -> f32) -> Piece {
     );
     let outline = |d: Vec2| {
         let e = 2.0 / SHOULDER_SQUARENESS;
-        Vec2::new(
-            sw * d.x.signum() * d.x.abs().powf(e),
-            sd * d.y.signum() * d.y.abs().powf(e),
-        )
+        let x = sw * d.x.signum() * d.x.abs().powf(e);
+        // The armpits' creases, front and back, between the chest and the
+        // upper arms: seen from above the arms' round caps end the shoulders,
+        // not one slab's rounded corners.
+        let u = (x.abs() / sw - ARMPIT_AT) / ARMPIT_WIDTH;
+        let notch = 1.0 - ARMPIT_DEPTH * (-u * u).exp();
+        Vec2::new(x, sd * notch * d.y.signum() * d.y.abs().powf(e))
     };
     let mut rings: Vec<Vec<Vec3>> = COLLAR
         .iter()
