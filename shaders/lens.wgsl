@@ -53,11 +53,12 @@ fn tap(p: vec2<i32>, r: f32, a: f32, size: vec2<i32>) -> vec2<i32> {
 fn backdrop_pixel(p: vec2<i32>, own: vec4<f32>, turn: f32) -> vec4<f32> {
     let size = vec2<i32>(textureDimensions(sharp));
     let widest = frame.lens.z;
-    // Most of the backdrop has nothing soft within the widest circle: eight
-    // taps on its rim say so.
+    // Most of the backdrop has nothing soft within the widest circle: four
+    // taps on its rim say so (their turn differs from pixel to pixel, so
+    // nothing wider than a few pixels slips between them everywhere).
     var near = false;
-    for (var k = 0u; k < 8u; k++) {
-        let d = textureLoad(head_depth, tap(p, widest, turn + f32(k) * TAU / 8.0, size), 0).x;
+    for (var k = 0u; k < 4u; k++) {
+        let d = textureLoad(head_depth, tap(p, widest, turn + f32(k) * TAU / 4.0, size), 0).x;
         near = near || (d < NO_SURFACE && blur_radius_px(d) >= 1.0);
     }
     if (!near) { return own; }
