@@ -295,12 +295,13 @@ mod tests {
         let neck = |shape: &HeadShape| {
             let mesh = load_builtin_shape(shape, 0).unwrap();
             let menton = mesh.menton().unwrap();
-            // Where the clothing starts at the throat and at the nape, and
-            // how wide the neck is above it.
+            // Where the clothing starts at the throat and at the nape (near
+            // the midline: not the shoulders' tops), and how wide the neck
+            // is above it.
             let top = |front: bool| {
                 mesh.vertices
                     .iter()
-                    .filter(|v| v.material == MATERIAL_CLOTH)
+                    .filter(|v| v.material == MATERIAL_CLOTH && v.position_mm[0].abs() < 30.0)
                     .filter(|v| (v.position_mm[2] > menton.z - 40.0) == front)
                     .map(|v| v.position_mm[1])
                     .fold(f32::MIN, f32::max)
@@ -321,10 +322,13 @@ mod tests {
             "collar top: {slim_front:.1} / {heavy_front:.1} mm from the chin, {slim_back:.1} / \
              {heavy_back:.1} mm from the inion; neck half-width {slim_w:.1} / {heavy_w:.1} mm"
         );
-        // 3-6 cm under the chin at the throat, well under the occiput at the
+        // 3-7 cm under the chin at the throat (a crew neck sits a little
+        // above the suprasternal notch, 7-9 cm under the chin; measured on
+        // the midline since the shoulders' outline has armpits: 61.5 mm on
+        // the slim build, 37 on the heavy one), well under the occiput at the
         // nape, on both; the heavier neck wider.
         for front in [slim_front, heavy_front] {
-            assert!((-60.0..=-30.0).contains(&front), "{front}");
+            assert!((-70.0..=-30.0).contains(&front), "{front}");
         }
         for back in [slim_back, heavy_back] {
             assert!(back < -50.0, "{back}");
@@ -336,16 +340,8 @@ mod tests {
     fn the_coarse_level_bounds_every_morph() {
         for shape in HeadShape::three_builds() {
             let fine = load_builtin_shape(&shape, 2).unwrap();
-            let per_parent = fine.triangle_count() / (fine.coarse_indices.len() / 3);
-            let p = |i: u32| Vec3::from(fine.vertices[i as usize].position_mm);
-            let mut most = 0.0f32;
-            for (k, parent) in fine.coarse_indices.chunks_exact(3).enumerate() {
-                let [a, b, c] = [parent[0], parent[1], parent[2]].map(p);
-                let n = (b - a).cross(c - a).normalize();
-                for &v in &fine.indices[3 * k * per_parent..3 * (k + 1) * per_parent] {
-                    most = most.max((p(v) - a).dot(n).abs());
-                }
-            }
+            let most =
+                crate::head::tests::farthest_off_coarse(&fine, 2.0 * fine.coarse_sag_mm + 1.0);
             assert!(
                 most <= fine.coarse_sag_mm,
                 "{shape:?}: slack {} < {most} mm",
