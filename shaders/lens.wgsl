@@ -50,16 +50,21 @@ fn tap(p: vec2<i32>, r: f32, a: f32, size: vec2<i32>) -> vec2<i32> {
 
 // A backdrop pixel: what out-of-focus surface in front of it reaches it
 // (its own circle as wide as the tap's distance), with the backdrop round it.
+// Only clearly soft surfaces (a circle of at least `BACKDROP_SOFT` of the
+// widest): a nearly sharp one, the head's own outline, would reach the
+// backdrop through one or two of the taps here and there and speckle it.
+const BACKDROP_SOFT: f32 = 0.3;
 fn backdrop_pixel(p: vec2<i32>, own: vec4<f32>, turn: f32) -> vec4<f32> {
     let size = vec2<i32>(textureDimensions(sharp));
     let widest = frame.lens.z;
+    let soft = BACKDROP_SOFT * widest;
     // Most of the backdrop has nothing soft within the widest circle: four
     // taps on its rim say so (their turn differs from pixel to pixel, so
     // nothing wider than a few pixels slips between them everywhere).
     var near = false;
     for (var k = 0u; k < 4u; k++) {
         let d = textureLoad(head_depth, tap(p, widest, turn + f32(k) * TAU / 4.0, size), 0).x;
-        near = near || (d < NO_SURFACE && blur_radius_px(d) >= 1.0);
+        near = near || (d < NO_SURFACE && blur_radius_px(d) >= soft);
     }
     if (!near) { return own; }
     var sum = own.rgb;
@@ -68,7 +73,7 @@ fn backdrop_pixel(p: vec2<i32>, own: vec4<f32>, turn: f32) -> vec4<f32> {
         let r = widest * sqrt(f32(k) / f32(LENS_TAPS - 1u));
         let q = tap(p, r, turn + f32(k) * GOLDEN_ANGLE, size);
         let d = textureLoad(head_depth, q, 0).x;
-        if (d >= NO_SURFACE || blur_radius_px(d) >= r) {
+        if (d >= NO_SURFACE || blur_radius_px(d) >= max(r, soft)) {
             sum += textureLoad(sharp, q, 0).rgb;
             weight += 1.0;
         }
