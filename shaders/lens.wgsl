@@ -54,7 +54,7 @@ fn tap(p: vec2<i32>, r: f32, a: f32, size: vec2<i32>) -> vec2<i32> {
 // widest): a nearly sharp one, the head's own outline, would reach the
 // backdrop through one or two of the taps here and there and speckle it.
 const BACKDROP_SOFT: f32 = 0.3;
-fn backdrop_pixel(p: vec2<i32>, own: vec4<f32>, turn: f32) -> vec4<f32> {
+fn backdrop_pixel(p: vec2<i32>, own: vec4<f32>, turn: f32, depth: f32) -> vec4<f32> {
     let size = vec2<i32>(textureDimensions(sharp));
     let widest = frame.lens.z;
     let soft = BACKDROP_SOFT * widest;
@@ -63,17 +63,33 @@ fn backdrop_pixel(p: vec2<i32>, own: vec4<f32>, turn: f32) -> vec4<f32> {
     // nothing wider than a few pixels slips between them everywhere).
     var near = false;
     for (var k = 0u; k < 4u; k++) {
-        let d = textureLoad(head_depth, tap(p, widest, turn + f32(k) * TAU / 4.0, size), 0).x;
+        let d = depth_at(tap(p, widest, turn + f32(k) * TAU / 4.0, size));
         near = near || (d < NO_SURFACE && blur_radius_px(d) >= soft);
     }
     if (!near) { return own; }
+    // (The backdrop's depth is the pre-pass's clear value: any backdrop
+    // sample counts as behind it, a surface only if its circle reaches.)
+    return disc_gather(p, own, turn, depth, widest, soft);
+}
+
+fn depth_at(p: vec2<i32>) -> f32 {
+    return textureLoad(head_depth, p, 0).x;
+}
+
+// The gather in a circle of `radius` px round `p` (view depth `depth`): a
+// sample behind the point counts, a nearer one where its own circle
+// reaches the point and is at least `least_reach` px.
+fn disc_gather(p: vec2<i32>, own: vec4<f32>, turn: f32, depth: f32, radius: f32, least_reach: f32) -> vec4<f32> {
+    let size = vec2<i32>(textureDimensions(sharp));
     var sum = own.rgb;
     var weight = 1.0;
     for (var k = 1u; k < LENS_TAPS; k++) {
-        let r = widest * sqrt(f32(k) / f32(LENS_TAPS - 1u));
+        let r = radius * sqrt(f32(k) / f32(LENS_TAPS - 1u));
         let q = tap(p, r, turn + f32(k) * GOLDEN_ANGLE, size);
-        let d = textureLoad(head_depth, q, 0).x;
-        if (d >= NO_SURFACE || blur_radius_px(d) >= max(r, soft)) {
+        let d = depth_at(q);
+        let behind = d >= depth - 2.0 * radius * depth / frame.camera_pos.w;
+        let reaches = blur_radius_px(min(d, NO_SURFACE)) >= max(r, least_reach);
+        if (behind || reaches) {
             sum += textureLoad(sharp, q, 0).rgb;
             weight += 1.0;
         }
@@ -85,24 +101,10 @@ fn backdrop_pixel(p: vec2<i32>, own: vec4<f32>, turn: f32) -> vec4<f32> {
 fn fs_lens(in: VertexOut) -> @location(0) vec4<f32> {
     let p = vec2<i32>(in.clip.xy);
     let own = textureLoad(sharp, p, 0);
-    let depth = textureLoad(head_depth, p, 0).x;
+    let depth = depth_at(p);
     let turn = disc_turn(in.clip.xy);
-    if (depth > NO_SURFACE) { return backdrop_pixel(p, own, turn); }
+    if (depth > NO_SURFACE) { return backdrop_pixel(p, own, turn, depth); }
     let radius = blur_radius_px(depth);
     if (radius < 0.5) { return own; }
-    let size = vec2<i32>(textureDimensions(sharp));
-    var sum = own.rgb;
-    var weight = 1.0;
-    for (var k = 1u; k < LENS_TAPS; k++) {
-        let r = radius * sqrt(f32(k) / f32(LENS_TAPS - 1u));
-        let q = tap(p, r, turn + f32(k) * GOLDEN_ANGLE, size);
-        let d = textureLoad(head_depth, q, 0).x;
-        let behind = d >= depth - 2.0 * radius * depth / frame.camera_pos.w;
-        let reaches = blur_radius_px(min(d, NO_SURFACE)) >= r;
-        if (behind || reaches) {
-            sum += textureLoad(sharp, q, 0).rgb;
-            weight += 1.0;
-        }
-    }
-    return vec4<f32>(sum / weight, own.a);
+    return disc_gather(p, own, turn, depth, radius, 0.0);
 }

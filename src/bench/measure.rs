@@ -127,15 +127,27 @@ pub fn frames_interleaved(
     sets: &mut [Impressions],
     counts: FrameCounts,
 ) -> Result<Vec<FrameTime>> {
-    let mut samples: Vec<Vec<Sample>> = sets.iter().map(|_| Vec::new()).collect();
+    interleaved(sets.len(), counts, |k| {
+        std::mem::swap(&mut w.scene.impressions, &mut sets[k]);
+        let sample = frame(w, timer, targets);
+        std::mem::swap(&mut w.scene.impressions, &mut sets[k]);
+        sample
+    })
+}
+
+/// `cases` kinds of frame, each drawn by `sample(k)`, one of each in turn
+/// for every warm-up and timed frame; the timed ones summarised per kind.
+fn interleaved(
+    cases: usize,
+    counts: FrameCounts,
+    mut sample: impl FnMut(usize) -> Result<Sample>,
+) -> Result<Vec<FrameTime>> {
+    let mut samples: Vec<Vec<Sample>> = (0..cases).map(|_| Vec::new()).collect();
     for i in 0..counts.warmup + counts.timed {
-        for (k, set) in sets.iter_mut().enumerate() {
-            std::mem::swap(&mut w.scene.impressions, set);
-            let sample = frame(w, timer, targets);
-            std::mem::swap(&mut w.scene.impressions, set);
-            let sample = sample?;
+        for (k, kept) in samples.iter_mut().enumerate() {
+            let s = sample(k)?;
             if i >= counts.warmup {
-                samples[k].push(sample);
+                kept.push(s);
             }
         }
     }
@@ -165,16 +177,10 @@ pub fn motion_frames(
             Ok((targets, camera))
         })
         .collect::<Result<Vec<_>>>()?;
-    let mut samples: Vec<Vec<Sample>> = views.iter().map(|_| Vec::new()).collect();
-    for i in 0..counts.warmup + counts.timed {
-        for (k, (targets, camera)) in views.iter().enumerate() {
-            let sample = frame_from(w, timer, targets, camera)?;
-            if i >= counts.warmup {
-                samples[k].push(sample);
-            }
-        }
-    }
-    Ok(samples.iter().map(|s| summarise(s)).collect())
+    interleaved(views.len(), counts, |k| {
+        let (targets, camera) = &views[k];
+        frame_from(w, timer, targets, camera)
+    })
 }
 
 #[cfg(test)]
