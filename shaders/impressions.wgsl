@@ -16,6 +16,13 @@
 //    is the same bit for bit whatever the thread order.
 // 4. The first N accepted (in priority order) become impressions; sessions take
 //    consecutive ranks, so later sessions fill the gaps left by earlier ones.
+//
+// Waves: when the candidates that fit in memory accept fewer than N, the next
+// wave draws the stream's next candidates into the same slots, after the
+// impressions accepted so far (carried in as accepted, in the first slots).
+// Every candidate of a wave ranks below every earlier one, so the waves give
+// exactly what one pass over the whole stream would: nearly saturated dart
+// throwing, an even spacing, in a fixed memory.
 
 const DEAD: u32 = 0u;
 const UNDECIDED: u32 = 1u;
@@ -38,6 +45,9 @@ struct GenParams {
     diameter_spread: vec4<f32>,
     shade_spread: vec4<f32>,
     session_base: vec4<u32>,   // x: number of the first session (hair: SLOT_HAIR)
+    // x: impressions carried from earlier waves (slots 0..x), y: the stream
+    // index of the first slot after them.
+    wave: vec4<u32>,
 }
 
 @group(0) @binding(0) var<uniform> gen: GenParams;
@@ -114,11 +124,25 @@ fn cell_hash(c: vec3<i32>) -> u32 {
     return m & gen.table_mask;
 }
 
+// The stream index of the candidate in slot i (carried impressions keep theirs).
+fn stream_index(i: u32) -> u32 {
+    return gen.wave.y + (i - gen.wave.x);
+}
+
+// Slot i: an impression carried from an earlier wave, or the stream's next
+// candidate. Either way binned with its spacing.
 @compute @workgroup_size(256)
 fn generate_candidates(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
     let i = flat_index(gid, groups);
     if (i >= gen.candidate_count) { return; }
-    var rng = rng_seed(i, gen.seed);
+    if (i < gen.wave.x) {
+        let imp = impressions[i];
+        let p = vec3<f32>(imp.px, imp.py, imp.pz);
+        cand_pos[i] = vec4<f32>(p, bitcast<f32>(imp.normal_oct));
+        bin_candidate(i, p, coverage(p), true);
+        return;
+    }
+    var rng = rng_seed(stream_index(i), gen.seed);
     let u = rng_next(&rng);
     var lo = 0u;
     var hi = gen.support_triangles - 1u;
@@ -137,7 +161,10 @@ fn generate_candidates(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(n
     let n = normalize(b.x * vertex_normal(i0) + b.y * vertex_normal(i1) + b.z * vertex_normal(i2));
     cand_pos[i] = vec4<f32>(p, bitcast<f32>(pack_normal(n)));
     let c = coverage(p);
-    let keep = rng_next(&rng) * gen.coverage_max < c;
+    bin_candidate(i, p, c, rng_next(&rng) * gen.coverage_max < c);
+}
+
+fn bin_candidate(i: u32, p: vec3<f32>, c: f32, keep: bool) {
     cand_radius[i] = spacing_for(c);
     if (keep) {
         let h = cell_hash(cell_of(p));
@@ -162,7 +189,10 @@ fn scatter_candidates(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(nu
     let k = cell_start[h] + cand_state[i];
     cell_items[k] = i;
     sorted_pos[k] = vec4<f32>(cand_pos[i].xyz, cand_radius[i]);
-    sorted_state[k] = UNDECIDED;
+    // Impressions carried from earlier waves are accepted already; as if
+    // accepted in this round, so that the first reject round pushes away the
+    // wave's candidates near them.
+    sorted_state[k] = select(UNDECIDED, ACCEPTED_NEW, i < gen.wave.x);
 }
 
 fn live_count() -> u32 {
@@ -263,7 +293,8 @@ const UNIT_THREE: f32 = 0.24;
 @compute @workgroup_size(256)
 fn emit_impressions(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
     let i = flat_index(gid, groups);
-    if (i >= gen.candidate_count || cand_state[i] != ACCEPTED) { return; }
+    // Carried impressions were written by the wave that accepted them.
+    if (i >= gen.candidate_count || i < gen.wave.x || cand_state[i] != ACCEPTED) { return; }
     let k = rank[i];
     if (k >= gen.target_total) { return; }
     var session = 0u;
@@ -271,7 +302,7 @@ fn emit_impressions(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_
         if (k >= gen.session_end[s]) { session = s + 1u; }
     }
     session = min(session, gen.session_count - 1u);
-    var rng = rng_seed(i, gen.seed ^ 0x51ed270bu);
+    var rng = rng_seed(stream_index(i), gen.seed ^ 0x51ed270bu);
     let c = cand_pos[i];
     // At the hairline's edge single, smaller dots (a 1RL and a lighter hand);
     // past it units of 1-3 dots, as hair grows in follicular units.

@@ -244,7 +244,9 @@ fn generated_row(
         in_view: w.in_view(&placed.impressions, camera)?,
         generate_ms: placed.generate_ms,
         rounds: placed.impressions.rounds,
+        waves: placed.impressions.waves,
         candidates: placed.impressions.candidates,
+        drawn: placed.impressions.drawn,
         spacing_mm: placed.spacing_mm,
         diameter_mm: placed.diameter_mm,
     })

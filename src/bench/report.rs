@@ -70,7 +70,11 @@ pub struct Generated {
     pub in_view: u32,
     pub generate_ms: f64,
     pub rounds: u32,
+    /// Waves of candidates the placement took (see `gpu::impressions`).
+    pub waves: u32,
+    /// Candidate slots (the scratch memory) and the candidates drawn in all.
     pub candidates: u32,
+    pub drawn: u32,
     pub spacing_mm: f32,
     pub diameter_mm: f32,
 }
@@ -109,7 +113,7 @@ impl BenchReport {
         );
         let _ = writeln!(
             s,
-            "\n{:<10} {:>7} {:>9} {:>10} {:>9} {:>9} {:>7} {:>9} {:>8} {:>8} {:>11} {:>7}",
+            "\n{:<10} {:>7} {:>9} {:>10} {:>9} {:>9} {:>7} {:>9} {:>8} {:>8} {:>11} {:>7} {:>5}",
             "",
             "in view",
             "frame ms",
@@ -121,7 +125,8 @@ impl BenchReport {
             "lens ms",
             "wall ms",
             "generate ms",
-            "rounds"
+            "rounds",
+            "waves"
         );
         // Still frames against the bare one; the motion frames (another
         // size, another view) stand alone.
@@ -132,7 +137,7 @@ impl BenchReport {
                     still: bool| {
             let _ = writeln!(
                 s,
-                "{:<10} {:>7} {:>9.1} {:>10} {:>9} {:>9} {:>7} {:>9} {:>8} {:>8.1} {:>11} {:>7}",
+                "{:<10} {:>7} {:>9.1} {:>10} {:>9} {:>9} {:>7} {:>9} {:>8} {:>8.1} {:>11} {:>7} {:>5}",
                 name,
                 match (g, still) {
                     (Some(g), _) => g.in_view.to_string(),
@@ -153,6 +158,7 @@ impl BenchReport {
                 f.wall_ms,
                 g.map_or("-".into(), |g| format!("{:.1}", g.generate_ms)),
                 g.map_or("-".into(), |g| g.rounds.to_string()),
+                g.map_or("-".into(), |g| g.waves.to_string()),
             );
         };
         line(&mut s, "bare", &self.bare, None, true);

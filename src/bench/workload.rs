@@ -54,7 +54,7 @@ impl Workload {
 
     /// Place `n` impressions over the default plan's treated scalp with the
     /// real placement pass: the plan's sessions and coverage, its density
-    /// raised to give `n`, the minimum spacing 0.6 / √density as for any plan,
+    /// raised to give `n`, the default minimum spacing for that density as for any plan,
     /// and the impression diameter shrunk in proportion to the spacing where
     /// it is denser than the plan (a denser plan uses finer impressions; at
     /// the plan's own size a million would cover the scalp five times over).
@@ -63,7 +63,9 @@ impl Workload {
         let placement = &self.scene.placement;
         let area_cm2 = placement.treated_area_mm2 / 100.0;
         let per_cm2 = n as f64 / area_cm2;
-        let spacing_mm = (6.0 / (per_cm2 * plan.peak_density_scale() as f64).sqrt()) as f32;
+        let spacing_mm = crate::plan::default_min_spacing_mm(
+            (per_cm2 * plan.peak_density_scale() as f64) as f32,
+        );
         let shrink = (spacing_mm / placement.spacing_mm).min(1.0);
         let mut params = scene::gen_params(plan, placement);
         params.spacing_mm = spacing_mm;

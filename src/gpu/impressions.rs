@@ -8,11 +8,16 @@ use wgpu::util::DeviceExt;
 
 /// GPU size of one impression (see `Impression` in `common.wgsl`).
 pub const BYTES_PER_IMPRESSION: u64 = 24;
-/// Candidates drawn per planned impression; enough for dart throwing to reach
-/// the planned density at the default spacing with margin.
-pub const CANDIDATES_PER_IMPRESSION: f64 = 4.0;
-/// Candidates per impression of the first, shorter try (see `generate`).
-const FIRST_TRY_CANDIDATES: f64 = 3.0;
+/// Candidate slots per planned impression: the candidates of one wave (see
+/// `generate`), the impressions carried from earlier waves included.
+pub const CANDIDATES_PER_IMPRESSION: f64 = 3.0;
+/// Waves at most: up to about 15 candidates per impression in all, as many as
+/// dart throwing at the default spacing takes to settle anywhere (it takes
+/// 2-3 on the example plans).
+const MAX_WAVES: u32 = 6;
+/// A wave that adds fewer than this share of the planned count ends placing:
+/// the spacing is saturated, more candidates would find no room.
+const SATURATED_SHARE: f64 = 0.002;
 /// Scratch GPU memory per candidate while placing: radius, position, cell,
 /// state, cell item, rank (also the sorted state) and the sorted position
 /// and radius (52 bytes), plus the hashed cell table (count and
@@ -38,6 +43,9 @@ pub struct GenParams {
     pub shade_spread: [f32; 4],
     /// x: the number of the first session these impressions belong to.
     pub session_base: [u32; 4],
+    /// x: impressions carried from earlier waves, y: the stream index of the
+    /// wave's first candidate (filled in by `generate`).
+    pub wave: [u32; 4],
 }
 
 /// What the generator needs of the head, already on the GPU.
@@ -59,7 +67,12 @@ pub struct Impressions {
     pub args: wgpu::Buffer,
     pub count: u32,
     pub accepted: u32,
+    /// Candidate slots (the scratch memory's size in candidates).
     pub candidates: u32,
+    /// Candidates drawn from the stream, all waves together.
+    pub drawn: u32,
+    pub waves: u32,
+    /// Accept/reject rounds, all waves together.
     pub rounds: u32,
 }
 
@@ -89,6 +102,8 @@ impl Impressions {
             count,
             accepted: count,
             candidates: count,
+            drawn: count,
+            waves: 0,
             rounds: 0,
         }
     }
@@ -209,7 +224,7 @@ impl ImpressionGenerator {
         gpu: &Gpu,
         head: &HeadInputs,
         coverage: &CoverageUniform,
-        params: GenParams,
+        mut params: GenParams,
         field: &str,
     ) -> Result<Impressions, GpuError> {
         // Nothing to place on (every triangle excluded, no skin): an empty
@@ -217,53 +232,77 @@ impl ImpressionGenerator {
         if head.support.is_empty() || params.target_total == 0 {
             return Ok(Impressions::upload(gpu, field, &[]));
         }
-        let full = candidates_for(
+        let m = candidates_for(
             &gpu.device.limits(),
             params.target_total as u64,
             head.support_ratio,
             field,
         )?;
         // A candidate's fate depends only on candidates of higher priority
-        // (lower index), and the stream of candidates only on the index and
-        // the seed: so a prefix of the stream decides its own candidates
-        // exactly as the whole stream would. Try a shorter prefix first; if
-        // it accepts enough, its first N are the same impressions, bit for
-        // bit, for about half the neighbour tests (they grow with the square
-        // of the candidate density). Otherwise place with the full count.
-        let first = ((full as f64 * FIRST_TRY_CANDIDATES / CANDIDATES_PER_IMPRESSION) as u32)
-            .max(1024)
-            .min(full);
-        let tried = self.place(gpu, head, coverage, params, first)?;
-        if tried.count >= params.target_total || first == full {
-            return Ok(tried);
+        // (lower stream index), and each candidate only on its index and the
+        // seed: so any prefix of the stream decides its own candidates exactly
+        // as the whole stream would, and the first N accepted are the same
+        // impressions, bit for bit, however long the stream. Waves of `m`
+        // slots walk down the stream until N are accepted (or the spacing is
+        // saturated), each carrying in the impressions accepted so far.
+        let b = self.buffers(gpu, head, coverage, &mut params, m);
+        let table = params.table_mask + 1;
+        let (mut rounds, mut drawn, mut waves) = (0, 0u32, 0);
+        let mut accepted = 0u32;
+        loop {
+            params.wave = [accepted, drawn, 0, 0];
+            gpu.queue
+                .write_buffer(&b.params, 0, bytemuck::bytes_of(&params));
+            self.bin_candidates(gpu, &b, m, table);
+            rounds += self.resolve(gpu, &b, m)?;
+            self.unsort(gpu, &b, m);
+            self.emit(gpu, &b, m);
+            drawn += m - accepted;
+            waves += 1;
+            let args: Vec<u32> =
+                bytemuck::pod_collect_to_vec(&readback::read_buffer(gpu, &b.args, 0, 32)?);
+            let added = args[4] - accepted;
+            accepted = args[4];
+            let saturated = (added as f64) < params.target_total as f64 * SATURATED_SHARE;
+            if args[3] >= params.target_total || waves == MAX_WAVES || saturated {
+                return Ok(Impressions {
+                    buffer: b.out,
+                    args: b.args,
+                    count: args[3],
+                    accepted,
+                    candidates: m,
+                    drawn,
+                    waves,
+                    rounds,
+                });
+            }
         }
-        drop(tried);
-        self.place(gpu, head, coverage, params, full)
     }
 
-    /// Place with `m` candidates.
-    fn place(
+    /// The placement's buffers for `m` candidate slots; fills in `params`'
+    /// slot count and cell table.
+    fn buffers<'a>(
         &self,
         gpu: &Gpu,
-        head: &HeadInputs,
+        head: &HeadInputs<'a>,
         coverage: &CoverageUniform,
-        mut params: GenParams,
+        params: &mut GenParams,
         m: u32,
-    ) -> Result<Impressions, GpuError> {
+    ) -> Buffers<'a> {
         params.candidate_count = m;
         params.support_triangles = head.support.len() as u32;
         let table = m.next_power_of_two();
         params.table_mask = table - 1;
         let u = wgpu::BufferUsages::empty();
         let copy = wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST;
-        let b = Buffers {
+        Buffers {
             vertices: head.vertices,
             indices: head.indices,
             params: init(
                 gpu,
                 "gen params",
-                bytemuck::bytes_of(&params),
-                wgpu::BufferUsages::UNIFORM,
+                bytemuck::bytes_of(params),
+                wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
             ),
             cov: init(
                 gpu,
@@ -305,21 +344,7 @@ impl ImpressionGenerator {
                 8 * 4,
                 copy | wgpu::BufferUsages::INDIRECT,
             ),
-        };
-        self.bin_candidates(gpu, &b, m, table);
-        let rounds = self.resolve(gpu, &b, m)?;
-        self.unsort(gpu, &b, m);
-        self.emit(gpu, &b, m);
-        let args: Vec<u32> =
-            bytemuck::pod_collect_to_vec(&readback::read_buffer(gpu, &b.args, 0, 32)?);
-        Ok(Impressions {
-            buffer: b.out,
-            args: b.args,
-            count: args[3],
-            accepted: args[4],
-            candidates: m,
-            rounds,
-        })
+        }
     }
 
     /// Candidates, binned into the hashed cell grid.
@@ -339,6 +364,7 @@ impl ImpressionGenerator {
                 (7, &b.cell),
                 (8, &b.state),
                 (9, &b.count),
+                (13, &b.out),
             ],
         );
         let scatter = bind_buffers(
@@ -555,21 +581,21 @@ mod tests {
             max_buffer_size: 1 << 30,
             ..wgpu::Limits::downlevel_defaults()
         };
-        // 16 MiB / 16 bytes / 4 candidates per impression.
+        // 16 MiB / 16 bytes / 3 candidate slots per impression.
         let max = max_impressions_for(&limits, 1.0);
-        assert_eq!(max, 262_144);
+        assert_eq!(max, 349_525);
         assert_eq!(
             candidates_for(&limits, max, 1.0, "density.final_per_cm2").unwrap(),
-            4 * 262_144
+            3 * 349_525
         );
         let err = candidates_for(&limits, max + 1, 1.0, "density.final_per_cm2")
             .unwrap_err()
             .to_string();
-        assert!(err.contains("262145 impressions planned"), "{err}");
-        assert!(err.contains("at most 262144"), "{err}");
+        assert!(err.contains("349526 impressions planned"), "{err}");
+        assert!(err.contains("at most 349525"), "{err}");
         assert!(err.contains("lower density.final_per_cm2"), "{err}");
         // A feathered support draws more candidates, so it holds fewer.
         let err = candidates_for(&limits, max, 2.0, "hair.natural_per_cm2").unwrap_err();
-        assert!(err.to_string().contains("at most 131072"), "{err}");
+        assert!(err.to_string().contains("at most 174762"), "{err}");
     }
 }

@@ -213,6 +213,7 @@ fn hair_params(plan: &TreatmentPlan, placement: &PlacementPlan) -> GenParams {
         diameter_spread: [0.2; 4],
         shade_spread: [0.15; 4],
         session_base: [SLOT_HAIR, 0, 0, 0],
+        wave: [0; 4],
     }
 }
 
@@ -241,6 +242,7 @@ pub fn gen_params(plan: &TreatmentPlan, placement: &PlacementPlan) -> GenParams 
         diameter_spread: [0.0; 4],
         shade_spread: [0.0; 4],
         session_base: [0; 4],
+        wave: [0; 4],
     };
     let mut end = 0;
     for (i, (s, n)) in plan.sessions.iter().zip(&placement.planned).enumerate() {
