@@ -43,6 +43,7 @@ impl Camera {
     /// The named view of a head with bounds `(min, max)`, fitted to the frame.
     pub fn preset(view: ViewName, bounds: (Vec3, Vec3), aspect: f32) -> Camera {
         let (dir, up) = view_direction(view);
+        let bounds = seen_part(view, bounds);
         let center = (bounds.0 + bounds.1) * 0.5;
         let half = (bounds.1 - bounds.0) * 0.5;
         let forward = -dir;
@@ -83,6 +84,26 @@ impl Camera {
             fov_y_deg: FOV_Y_DEG,
             aspect,
         }
+    }
+}
+
+/// From above only the skull over the ears shows (the face and the neck lie
+/// under it): the top view frames that, as a practitioner's photograph of the
+/// crown does, so the scalp fills the picture and the shoulders fall away to
+/// its edges.
+const TOP_VIEW_DEPTH_MM: f32 = 120.0;
+/// The nose's share of the head's length front to back (its tip may leave
+/// the top view's frame).
+const NOSE_SHARE: f32 = 0.1;
+
+/// The part of the head's bounds a view frames.
+fn seen_part(view: ViewName, (lo, hi): (Vec3, Vec3)) -> (Vec3, Vec3) {
+    match view {
+        ViewName::Top => (
+            Vec3::new(lo.x, lo.y.max(hi.y - TOP_VIEW_DEPTH_MM), lo.z),
+            Vec3::new(hi.x, hi.y, hi.z - NOSE_SHARE * (hi.z - lo.z)),
+        ),
+        _ => (lo, hi),
     }
 }
 
