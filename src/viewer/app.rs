@@ -744,7 +744,10 @@ impl App {
         let render_ms = t0.elapsed().as_secs_f32() * 1e3;
         if crate::viewer::debug() {
             let kind = if fast { "motion" } else { "full" };
-            eprintln!("viewer: frame {} ({kind}) {render_ms:.1} ms", self.frames);
+            eprintln!(
+                "viewer: frame {} ({kind}) {render_ms:.1} ms at scale {scale:.3}",
+                self.frames
+            );
         }
         let shot = match result {
             FrameResult::Skipped(why) => {
