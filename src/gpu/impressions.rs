@@ -11,9 +11,9 @@ pub const BYTES_PER_IMPRESSION: u64 = 24;
 /// Candidate slots per planned impression: the candidates of one wave (see
 /// `generate`), the impressions carried from earlier waves included.
 pub const CANDIDATES_PER_IMPRESSION: f64 = 3.0;
-/// Waves at most: up to about 15 candidates per impression in all, as many as
-/// dart throwing at the default spacing takes to settle anywhere (it takes
-/// 2-3 on the example plans).
+/// Waves at most: up to about 15 candidates per impression in all, more than
+/// dart throwing at the default spacing takes (the default plan and the
+/// bench's 100 k to 1 M impressions take two).
 const MAX_WAVES: u32 = 6;
 /// A wave that adds fewer than this share of the planned count ends placing:
 /// the spacing is saturated, more candidates would find no room.
