@@ -17,6 +17,13 @@
 // 4. The first N accepted (in priority order) become impressions; sessions take
 //    consecutive ranks, so later sessions fill the gaps left by earlier ones.
 //
+// 5. Relaxation (plan: density.relaxation_steps): each step bins the
+//    impressions (as carried ones), proposes for each of the fully treated
+//    area a small move away from its neighbours, and keeps a move only if it
+//    stays clear of every neighbour by the spacing, at that neighbour's old
+//    and proposed places (so any mix of kept and refused moves keeps the
+//    minimum spacing), and stays in the fully treated area.
+//
 // Waves: when the candidates that fit in memory accept fewer than N, the next
 // wave draws the stream's next candidates into the same slots, after the
 // impressions accepted so far (carried in as accepted, in the first slots).
@@ -336,4 +343,97 @@ fn finish_counts() {
     draw_args[5] = ((count + MOTION_STRIDE - 1u) / MOTION_STRIDE + 63u) / 64u;
     draw_args[6] = 1u;
     draw_args[7] = 1u;
+}
+
+// ---- relaxation -------------------------------------------------------------
+
+// Neighbours within this many spacings push an impression away: the hashed
+// cells are two spacings wide, so the 27 around hold them all.
+const RELAX_REACH: f32 = 2.0;
+// A step's move for a unit push, in spacings; and the most a step moves.
+const RELAX_STEP: f32 = 0.5;
+const RELAX_MAX_MOVE: f32 = 0.25;
+
+// Only the fully treated area moves: in the hairline's band and in lighter
+// zones the spacing grows with the coverage, and a move there would carry
+// the coverage's ramp with it.
+fn relaxes(radius: f32) -> bool {
+    return radius <= gen.spacing_mm * 1.0001;
+}
+
+// The proposed place of the impression at sorted slot k, into cand_pos.
+@compute @workgroup_size(256)
+fn relax_propose(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let k = flat_index(gid, groups);
+    if (k >= live_count()) { return; }
+    let me = sorted_pos[k];
+    let i = cell_items[k];
+    let p = me.xyz;
+    var dest = p;
+    if (relaxes(me.w)) {
+        let reach = RELAX_REACH * gen.spacing_mm;
+        var push = vec3<f32>(0.0);
+        let c = cell_of(p);
+        for (var dz = -1; dz <= 1; dz++) {
+            for (var dy = -1; dy <= 1; dy++) {
+                for (var dx = -1; dx <= 1; dx++) {
+                    let h = cell_hash(c + vec3<i32>(dx, dy, dz));
+                    let end = cell_start[h + 1u];
+                    for (var q = cell_start[h]; q < end; q++) {
+                        let d = p - sorted_pos[q].xyz;
+                        let dist = length(d);
+                        if (q != k && dist < reach && dist > 1e-6) {
+                            let f = 1.0 - dist / reach;
+                            push += f * f * d / dist;
+                        }
+                    }
+                }
+            }
+        }
+        // Along the skin: the move leaves the normal out.
+        let n = unpack_normal(impressions[i].normal_oct);
+        var shift = (push - n * dot(push, n)) * RELAX_STEP * gen.spacing_mm;
+        let most = RELAX_MAX_MOVE * gen.spacing_mm;
+        let len = length(shift);
+        if (len > most) { shift *= most / len; }
+        let moved = p + shift;
+        if (coverage(moved) >= gen.coverage_max * 0.9999) { dest = moved; }
+    }
+    cand_pos[i] = vec4<f32>(dest, 0.0);
+}
+
+// Keeps the impression's proposed move when no neighbour, at its old or its
+// proposed place, lies within the spacing of it.
+@compute @workgroup_size(256)
+fn relax_accept(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let k = flat_index(gid, groups);
+    if (k >= live_count()) { return; }
+    let me = sorted_pos[k];
+    let i = cell_items[k];
+    let next = cand_pos[i].xyz;
+    if (all(next == me.xyz)) { return; }
+    // Around the proposed place: every neighbour within the spacing of it
+    // (old places are binned; a moving one has moved at most a quarter
+    // spacing, a still one not at all).
+    let c = cell_of(next);
+    for (var dz = -1; dz <= 1; dz++) {
+        for (var dy = -1; dy <= 1; dy++) {
+            for (var dx = -1; dx <= 1; dx++) {
+                let h = cell_hash(c + vec3<i32>(dx, dy, dz));
+                let end = cell_start[h + 1u];
+                for (var q = cell_start[h]; q < end; q++) {
+                    if (q != k) {
+                        let other = sorted_pos[q];
+                        let r = max(me.w, other.w);
+                        let a = next - other.xyz;
+                        let b = next - cand_pos[cell_items[q]].xyz;
+                        if (dot(a, a) < r * r || dot(b, b) < r * r) { return; }
+                    }
+                }
+            }
+        }
+    }
+    impressions[i].px = next.x;
+    impressions[i].py = next.y;
+    impressions[i].pz = next.z;
 }

@@ -157,9 +157,9 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
     // Tangent frame.
     let t1 = normalize(select(cross(n, vec3<f32>(0.0, 1.0, 0.0)), cross(n, vec3<f32>(1.0, 0.0, 0.0)), abs(n.y) > 0.9));
     let t2 = cross(n, t1);
-    // A unit of one to three dots (`emit_impressions`), a little apart, at
-    // a random turn; smaller dots in the larger units, as the finer hairs
-    // of a follicular unit.
+    // A unit of one to three dots (`emit_impressions`), overlapping, at a
+    // random turn; smaller dots in the larger units, as the finer hairs of a
+    // follicular unit.
     let unit = ((imp.packed >> 16u) & 3u) + 1u;
     var radius = 0.5 * imp.diameter_mm * unit_dot_scale(unit);
     if (slot_of(imp) < 4u) {
@@ -167,7 +167,7 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
     }
     if (thinned) { radius *= sqrt(f32(run)); }
     let turn = f32(hash_u32(i ^ 0x7a11u) >> 8u) / 16777216.0 * TAU;
-    var offset = select(0.0, 2.2 * radius / (2.0 * sin(PI / f32(max(unit, 2u)))), unit > 1u);
+    var offset = select(0.0, UNIT_DOT_GAP * radius / (2.0 * sin(PI / f32(max(unit, 2u)))), unit > 1u);
     var dots = unit;
     // A whole unit within a pixel reads as its summed darkness: one disc of
     // the same area, as the sub-pixel footprint does for one dot.
@@ -220,6 +220,12 @@ fn splat_stubs(p: vec3<f32>, n: vec3<f32>, unit: u32, facing: f32, grey: bool, r
 const SHAFT_DIAMETER_MM: f32 = 0.07;
 
 // Dot diameter within a unit of 1, 2, 3 dots, against the impression's.
+// Centre-to-centre distance of a unit's dots, in dot radii: overlapping, so
+// a unit reads as one irregular impression. Set apart (2.2 radii), a unit
+// was a dash, and neighbouring dashes chained into dark worms across the
+// scalp seen whole.
+const UNIT_DOT_GAP: f32 = 1.4;
+
 fn unit_dot_scale(unit: u32) -> f32 {
     return select(select(1.0, 0.8, unit == 2u), 0.7, unit == 3u);
 }

@@ -55,10 +55,14 @@ fn density_spacing_and_blue_noise_match_the_plan() {
 /// so the comparison reaches past the larger plan's first wave.
 #[test]
 fn waves_of_candidates_place_what_one_stream_would() {
+    // Relaxation moves impressions by their neighbours: off, to compare
+    // what dart throwing placed.
     let mut small = common::load("default.toml");
     small.plan.density.min_spacing_mm = Some(small.plan.min_spacing_mm());
+    small.plan.density.relaxation_steps = 0;
     let mut large = common::load("default.toml");
     large.plan.density.min_spacing_mm = small.plan.density.min_spacing_mm;
+    large.plan.density.relaxation_steps = 0;
     large.plan.density.final_per_cm2 *= 1.08;
     let large = common::prepare(&large);
     let small = common::prepare(&small);
@@ -76,6 +80,46 @@ fn waves_of_candidates_place_what_one_stream_would() {
         .zip(&b)
         .position(|(x, y)| x.position_mm != y.position_mm);
     assert_eq!(first_differing, None, "of {} impressions", b.len());
+}
+
+/// Relaxation evens the spacing out (Clark–Evans R up), keeps the minimum
+/// spacing and the count, and moves impressions only a little.
+#[test]
+fn relaxation_evens_the_spacing_and_keeps_the_minimum() {
+    let mut plain = common::load("default.toml");
+    plain.plan.density.relaxation_steps = 0;
+    let relaxed = common::load("default.toml");
+    assert!(relaxed.plan.density.relaxation_steps > 0);
+    let (p, r) = (common::prepare(&plain), common::prepare(&relaxed));
+    let (sp, sr) = (p.stats(&plain).unwrap(), r.stats(&relaxed).unwrap());
+    println!(
+        "R {:.3} -> {:.3}; min spacing {:.3} -> {:.3} (planned {:.3})",
+        sp.clark_evans_r,
+        sr.clark_evans_r,
+        sp.min_spacing_mm,
+        sr.min_spacing_mm,
+        sr.planned_min_spacing_mm
+    );
+    assert_eq!(sp.impressions, sr.impressions);
+    assert!(sr.clark_evans_r > sp.clark_evans_r + 0.15);
+    assert!(sr.min_spacing_mm >= sr.planned_min_spacing_mm * 0.999);
+    let (a, b) = (p.impressions().unwrap(), r.impressions().unwrap());
+    let spacing = relaxed.plan.min_spacing_mm();
+    let moved = a
+        .iter()
+        .zip(&b)
+        .filter(|(x, y)| x.position_mm != y.position_mm)
+        .count();
+    let farthest = a
+        .iter()
+        .zip(&b)
+        .map(|(x, y)| x.position().distance(y.position()))
+        .fold(0.0f32, f32::max);
+    println!("{moved} of {} moved, at most {farthest:.3} mm", a.len());
+    assert!(moved > a.len() / 2, "{moved} moved");
+    // At most a quarter spacing a step.
+    let steps = relaxed.plan.density.relaxation_steps as f32;
+    assert!(farthest <= 0.25 * spacing * steps + 1e-3, "{farthest}");
 }
 
 #[test]

@@ -98,6 +98,14 @@ fn each_range_is_checked() {
         ("[region]\nfeather_mm = -1", "region.feather_mm"),
         ("[density]\nmin_spacing_mm = 0.01", "density.min_spacing_mm"),
         ("[density]\nmin_spacing_mm = 2.5", "density.min_spacing_mm"),
+        (
+            "[density]\nrelaxation_steps = 33",
+            "density.relaxation_steps",
+        ),
+        (
+            "[density]\nrelaxation_steps = -1",
+            "density.relaxation_steps",
+        ),
         ("[lights]\nexposure = 0", "lights.exposure"),
         (
             "[lights.key]\ndirection = [0, 0, 0]\nintensity = 1",

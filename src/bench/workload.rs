@@ -89,6 +89,7 @@ impl Workload {
             &inputs,
             &coverage,
             params,
+            plan.density.relaxation_steps,
             "the bench's impression count",
         )?;
         self.gpu.wait();

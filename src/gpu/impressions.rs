@@ -120,6 +120,8 @@ pub struct ImpressionGenerator {
     emit: wgpu::ComputePipeline,
     finish: wgpu::ComputePipeline,
     unsort: wgpu::ComputePipeline,
+    relax_propose: wgpu::ComputePipeline,
+    relax_accept: wgpu::ComputePipeline,
     scanner: Scanner,
 }
 
@@ -212,19 +214,22 @@ impl ImpressionGenerator {
             emit: p("emit_impressions"),
             finish: p("finish_counts"),
             unsort: p("unsort_states"),
+            relax_propose: p("relax_propose"),
+            relax_accept: p("relax_accept"),
             scanner: Scanner::new(gpu),
         }
     }
 
-    /// Place impressions; `params.candidate_count` and `table_mask` are filled
-    /// in here. `field` names what sets the count, for the error past the
-    /// adapter's limits.
+    /// Place impressions, then relax their spacing `relaxation_steps` times;
+    /// `params.candidate_count` and `table_mask` are filled in here. `field`
+    /// names what sets the count, for the error past the adapter's limits.
     pub fn generate(
         &self,
         gpu: &Gpu,
         head: &HeadInputs,
         coverage: &CoverageUniform,
         mut params: GenParams,
+        relaxation_steps: u32,
         field: &str,
     ) -> Result<Impressions, GpuError> {
         // Nothing to place on (every triangle excluded, no skin): an empty
@@ -265,6 +270,7 @@ impl ImpressionGenerator {
             accepted = args[4];
             let saturated = (added as f64) < params.target_total as f64 * SATURATED_SHARE;
             if args[3] >= params.target_total || waves == MAX_WAVES || saturated {
+                self.relax(gpu, &b, &mut params, args[3], relaxation_steps);
                 return Ok(Impressions {
                     buffer: b.out,
                     args: b.args,
@@ -276,6 +282,53 @@ impl ImpressionGenerator {
                     rounds,
                 });
             }
+        }
+    }
+
+    /// Relaxation steps over the `count` impressions placed (see
+    /// `impressions.wgsl`): each bins them as carried impressions, proposes
+    /// moves, and keeps those that keep the spacing.
+    fn relax(&self, gpu: &Gpu, b: &Buffers, params: &mut GenParams, count: u32, steps: u32) {
+        if count == 0 || steps == 0 {
+            return;
+        }
+        params.candidate_count = count;
+        params.wave = [count, 0, 0, 0];
+        gpu.queue
+            .write_buffer(&b.params, 0, bytemuck::bytes_of(&*params));
+        let table = params.table_mask + 1;
+        let d = &gpu.device;
+        let propose = bind_buffers(
+            d,
+            &self.relax_propose,
+            &[
+                (0, &b.params),
+                (1, &b.cov),
+                (6, &b.pos),
+                (10, &b.start),
+                (11, &b.items),
+                (13, &b.out),
+                (17, &b.sorted),
+            ],
+        );
+        let accept = bind_buffers(
+            d,
+            &self.relax_accept,
+            &[
+                (0, &b.params),
+                (6, &b.pos),
+                (10, &b.start),
+                (11, &b.items),
+                (13, &b.out),
+                (17, &b.sorted),
+            ],
+        );
+        for _ in 0..steps {
+            self.bin_candidates(gpu, b, count, table);
+            let mut encoder = d.create_command_encoder(&Default::default());
+            run(&mut encoder, &self.relax_propose, &propose, count);
+            run(&mut encoder, &self.relax_accept, &accept, count);
+            gpu.queue.submit([encoder.finish()]);
         }
     }
 

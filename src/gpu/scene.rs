@@ -98,6 +98,7 @@ impl Scene {
             &inputs(&placement.support, placement.support_ratio),
             &placement.coverage.to_uniform(Layer::Treatment),
             gen_params(plan, &placement),
+            plan.density.relaxation_steps,
             "density.final_per_cm2",
         )?;
         let hair = match placement.hair.planned {
@@ -107,6 +108,9 @@ impl Scene {
                 &inputs(&placement.hair.support, placement.hair.support_ratio),
                 &placement.coverage.to_uniform(Layer::Hair),
                 hair_params(plan, &placement),
+                // Follicles keep dart throwing's spacing: hair grows less
+                // evenly than a practitioner spaces dots.
+                0,
                 "hair.natural_per_cm2",
             )?),
         };

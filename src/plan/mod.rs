@@ -367,6 +367,13 @@ pub struct DensitySpec {
     /// Default: 0.7 / √(highest density in the plan), in cm → mm.
     #[serde(default)]
     pub min_spacing_mm: Option<f32>,
+    /// Steps of relaxation after dart throwing: each moves every impression
+    /// of the fully treated area a little away from its nearest neighbours
+    /// (never closer than the minimum spacing to any), so the spacing evens
+    /// out, as a practitioner's hand spaces the dots, without becoming a
+    /// grid. 0 leaves dart throwing's own spacing.
+    #[serde(default = "default_relaxation_steps")]
+    pub relaxation_steps: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -514,6 +521,7 @@ pub mod limits {
     pub const IRREGULARITY_MM: (f32, f32) = (0.0, 8.0);
     pub const IRREGULARITY_SCALE_MM: (f32, f32) = (2.0, 60.0);
     pub const MIN_SPACING_MM: (f32, f32) = (0.1, 5.0);
+    pub const RELAXATION_STEPS: (u32, u32) = (0, 32);
     pub const DIAMETER_SPREAD: (f32, f32) = (0.0, 0.5);
     pub const SHADE_SPREAD: (f32, f32) = (0.0, 0.3);
     pub const DAY: (f32, f32) = (0.0, 3650.0);
@@ -803,6 +811,10 @@ pub fn default_min_spacing_mm(peak_per_cm2: f32) -> f32 {
     7.0 / peak_per_cm2.max(1.0).sqrt()
 }
 
+fn default_relaxation_steps() -> u32 {
+    8
+}
+
 fn default_diameter_spread() -> f32 {
     0.15
 }
@@ -922,6 +934,7 @@ impl Default for DensitySpec {
         DensitySpec {
             final_per_cm2: default_final_density(),
             min_spacing_mm: None,
+            relaxation_steps: default_relaxation_steps(),
         }
     }
 }

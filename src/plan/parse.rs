@@ -297,6 +297,7 @@ fn allowed(path: &[Seg]) -> Option<String> {
         ["sessions", "depth_mm"] => f(limits::INK_DEPTH_MM, " mm"),
         ["density", "final_per_cm2"] => f(limits::FINAL_DENSITY_PER_CM2, " per cm²"),
         ["density", "min_spacing_mm"] => f(limits::MIN_SPACING_MM, " mm"),
+        ["density", "relaxation_steps"] => u(limits::RELAXATION_STEPS, " steps"),
         ["hairline", "frontal_height_mm"] => f(limits::FRONTAL_HEIGHT_MM, " mm"),
         ["hairline", "band_mm"] => f(limits::BAND_MM, " mm"),
         ["zones", "radius_mm"] => f(limits::ZONE_RADIUS_MM, " mm"),

@@ -533,6 +533,12 @@ impl TreatmentPlan {
             limits::FINAL_DENSITY_PER_CM2,
             " per cm²",
         );
+        c.range_u32(
+            vec![Key("density"), Key("relaxation_steps")],
+            d.relaxation_steps,
+            limits::RELAXATION_STEPS,
+            " steps",
+        );
         if let Some(s) = d.min_spacing_mm {
             c.range(
                 vec![Key("density"), Key("min_spacing_mm")],
