@@ -812,7 +812,7 @@ pub fn default_min_spacing_mm(peak_per_cm2: f32) -> f32 {
 }
 
 fn default_relaxation_steps() -> u32 {
-    8
+    4
 }
 
 fn default_diameter_spread() -> f32 {
