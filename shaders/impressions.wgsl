@@ -131,6 +131,14 @@ fn cell_hash(c: vec3<i32>) -> u32 {
     return m & gen.table_mask;
 }
 
+// The sorted slots [x, y) of the n-th (0-26) of the 27 cells around cell c:
+// neighbours within a cell's width of a point in c lie in them.
+fn neighbour_slots(c: vec3<i32>, n: u32) -> vec2<u32> {
+    let d = vec3<i32>(i32(n % 3u), i32((n / 3u) % 3u), i32(n / 9u)) - vec3<i32>(1);
+    let h = cell_hash(c + d);
+    return vec2<u32>(cell_start[h], cell_start[h + 1u]);
+}
+
 // The stream index of the candidate in slot i (carried impressions keep theirs).
 fn stream_index(i: u32) -> u32 {
     return gen.wave.y + (i - gen.wave.x);
@@ -216,22 +224,17 @@ fn blocked(k: u32, i: u32) -> bool {
     let me = sorted_pos[k];
     let p = me.xyz;
     let c = cell_of(p);
-    for (var dz = -1; dz <= 1; dz++) {
-        for (var dy = -1; dy <= 1; dy++) {
-            for (var dx = -1; dx <= 1; dx++) {
-                let h = cell_hash(c + vec3<i32>(dx, dy, dz));
-                let end = cell_start[h + 1u];
-                for (var q = cell_start[h]; q < end; q++) {
-                    let sj = sorted_state[q];
-                    let live = sj == UNDECIDED || sj == ACCEPTED_NEW;
-                    let counts = sj == ACCEPTED || (live && cell_items[q] < i);
-                    if (q != k && counts) {
-                        let other = sorted_pos[q];
-                        let d = other.xyz - p;
-                        let r = max(me.w, other.w);
-                        if (dot(d, d) < r * r) { return true; }
-                    }
-                }
+    for (var n = 0u; n < 27u; n++) {
+        let slots = neighbour_slots(c, n);
+        for (var q = slots.x; q < slots.y; q++) {
+            let sj = sorted_state[q];
+            let live = sj == UNDECIDED || sj == ACCEPTED_NEW;
+            let counts = sj == ACCEPTED || (live && cell_items[q] < i);
+            if (q != k && counts) {
+                let other = sorted_pos[q];
+                let d = other.xyz - p;
+                let r = max(me.w, other.w);
+                if (dot(d, d) < r * r) { return true; }
             }
         }
     }
@@ -257,19 +260,14 @@ fn reject_round(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_work
     let me = sorted_pos[k];
     let p = me.xyz;
     let c = cell_of(p);
-    for (var dz = -1; dz <= 1; dz++) {
-        for (var dy = -1; dy <= 1; dy++) {
-            for (var dx = -1; dx <= 1; dx++) {
-                let h = cell_hash(c + vec3<i32>(dx, dy, dz));
-                let end = cell_start[h + 1u];
-                for (var q = cell_start[h]; q < end; q++) {
-                    if (sorted_state[q] == UNDECIDED) {
-                        let other = sorted_pos[q];
-                        let d = other.xyz - p;
-                        let r = max(me.w, other.w);
-                        if (dot(d, d) < r * r) { sorted_state[q] = DEAD; }
-                    }
-                }
+    for (var n = 0u; n < 27u; n++) {
+        let slots = neighbour_slots(c, n);
+        for (var q = slots.x; q < slots.y; q++) {
+            if (sorted_state[q] == UNDECIDED) {
+                let other = sorted_pos[q];
+                let d = other.xyz - p;
+                let r = max(me.w, other.w);
+                if (dot(d, d) < r * r) { sorted_state[q] = DEAD; }
             }
         }
     }
@@ -374,19 +372,14 @@ fn relax_propose(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wor
         let reach = RELAX_REACH * gen.spacing_mm;
         var push = vec3<f32>(0.0);
         let c = cell_of(p);
-        for (var dz = -1; dz <= 1; dz++) {
-            for (var dy = -1; dy <= 1; dy++) {
-                for (var dx = -1; dx <= 1; dx++) {
-                    let h = cell_hash(c + vec3<i32>(dx, dy, dz));
-                    let end = cell_start[h + 1u];
-                    for (var q = cell_start[h]; q < end; q++) {
-                        let d = p - sorted_pos[q].xyz;
-                        let dist = length(d);
-                        if (q != k && dist < reach && dist > 1e-6) {
-                            let f = 1.0 - dist / reach;
-                            push += f * f * d / dist;
-                        }
-                    }
+        for (var n = 0u; n < 27u; n++) {
+            let slots = neighbour_slots(c, n);
+            for (var q = slots.x; q < slots.y; q++) {
+                let d = p - sorted_pos[q].xyz;
+                let dist = length(d);
+                if (q != k && dist < reach && dist > 1e-6) {
+                    let f = 1.0 - dist / reach;
+                    push += f * f * d / dist;
                 }
             }
         }
@@ -416,20 +409,15 @@ fn relax_accept(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_work
     // (old places are binned; a moving one has moved at most a quarter
     // spacing, a still one not at all).
     let c = cell_of(next);
-    for (var dz = -1; dz <= 1; dz++) {
-        for (var dy = -1; dy <= 1; dy++) {
-            for (var dx = -1; dx <= 1; dx++) {
-                let h = cell_hash(c + vec3<i32>(dx, dy, dz));
-                let end = cell_start[h + 1u];
-                for (var q = cell_start[h]; q < end; q++) {
-                    if (q != k) {
-                        let other = sorted_pos[q];
-                        let r = max(me.w, other.w);
-                        let a = next - other.xyz;
-                        let b = next - cand_pos[cell_items[q]].xyz;
-                        if (dot(a, a) < r * r || dot(b, b) < r * r) { return; }
-                    }
-                }
+    for (var n = 0u; n < 27u; n++) {
+        let slots = neighbour_slots(c, n);
+        for (var q = slots.x; q < slots.y; q++) {
+            if (q != k) {
+                let other = sorted_pos[q];
+                let r = max(me.w, other.w);
+                let a = next - other.xyz;
+                let b = next - cand_pos[cell_items[q]].xyz;
+                if (dot(a, a) < r * r || dot(b, b) < r * r) { return; }
             }
         }
     }
