@@ -18,11 +18,11 @@
 //    consecutive ranks, so later sessions fill the gaps left by earlier ones.
 //
 // 5. Relaxation (plan: density.relaxation_steps): each step bins the
-//    impressions (as carried ones), proposes for each of the fully treated
-//    area a small move away from its neighbours, and keeps a move only if it
+//    impressions (as carried ones), proposes for each where the coverage is
+//    flat a small move away from its neighbours, and keeps a move only if it
 //    stays clear of every neighbour by the spacing, at that neighbour's old
 //    and proposed places (so any mix of kept and refused moves keeps the
-//    minimum spacing), and stays in the fully treated area.
+//    minimum spacing), and stays at the same coverage.
 //
 // Waves: when the candidates that fit in memory accept fewer than N, the next
 // wave draws the stream's next candidates into the same slots, after the
@@ -345,18 +345,23 @@ fn finish_counts() {
 
 // ---- relaxation -------------------------------------------------------------
 
-// Neighbours within this many spacings push an impression away: the hashed
-// cells are two spacings wide, so the 27 around hold them all.
+// Neighbours within this many (least) spacings push an impression away:
+// the hashed cells are two spacings wide, so the 27 around hold them all.
 const RELAX_REACH: f32 = 2.0;
-// A step's move for a unit push, in spacings; and the most a step moves.
+// A step's move for a unit push, in the impression's own spacings; and the
+// most a step moves.
 const RELAX_STEP: f32 = 0.5;
 const RELAX_MAX_MOVE: f32 = 0.25;
+// The widest own spacing that moves, in least spacings: the reach is then
+// at least 1.4 of it, and a move of a quarter of it keeps every neighbour
+// the accept pass must see within the 27 cells.
+const RELAX_WIDEST: f32 = 1.414;
 
-// Only the fully treated area moves: in the hairline's band and in lighter
-// zones the spacing grows with the coverage, and a move there would carry
-// the coverage's ramp with it.
+// Where the coverage is flat, at whatever level (a zone's or the plan's
+// density): in the hairline's band and a zone's feather the spacing grows
+// with the coverage, and a move there would carry the ramp with it.
 fn relaxes(radius: f32) -> bool {
-    return radius <= gen.spacing_mm * 1.0001;
+    return radius <= gen.spacing_mm * RELAX_WIDEST;
 }
 
 // The proposed place of the impression at sorted slot k, into cand_pos.
@@ -385,12 +390,14 @@ fn relax_propose(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wor
         }
         // Along the skin: the move leaves the normal out.
         let n = unpack_normal(impressions[i].normal_oct);
-        var shift = (push - n * dot(push, n)) * RELAX_STEP * gen.spacing_mm;
-        let most = RELAX_MAX_MOVE * gen.spacing_mm;
+        var shift = (push - n * dot(push, n)) * RELAX_STEP * me.w;
+        let most = RELAX_MAX_MOVE * me.w;
         let len = length(shift);
         if (len > most) { shift *= most / len; }
         let moved = p + shift;
-        if (coverage(moved) >= gen.coverage_max * 0.9999) { dest = moved; }
+        // Only along flat coverage: the same level within 0.01 %.
+        let here = coverage(p);
+        if (abs(coverage(moved) - here) <= here * 1e-4) { dest = moved; }
     }
     cand_pos[i] = vec4<f32>(dest, 0.0);
 }
@@ -406,8 +413,8 @@ fn relax_accept(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_work
     let next = cand_pos[i].xyz;
     if (all(next == me.xyz)) { return; }
     // Around the proposed place: every neighbour within the spacing of it
-    // (old places are binned; a moving one has moved at most a quarter
-    // spacing, a still one not at all).
+    // (old places are binned; a moving one has moved at most a quarter of
+    // its own spacing, 0.35 of the least, a still one not at all).
     let c = cell_of(next);
     for (var n = 0u; n < 27u; n++) {
         let slots = neighbour_slots(c, n);

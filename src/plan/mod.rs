@@ -368,7 +368,7 @@ pub struct DensitySpec {
     #[serde(default)]
     pub min_spacing_mm: Option<f32>,
     /// Steps of relaxation after dart throwing: each moves every impression
-    /// of the fully treated area a little away from its nearest neighbours
+    /// where the coverage is flat a little away from its nearest neighbours
     /// (never closer than the minimum spacing to any), so the spacing evens
     /// out, as a practitioner's hand spaces the dots, without becoming a
     /// grid. 0 leaves dart throwing's own spacing.
