@@ -217,15 +217,16 @@ fn hairline_controls(f: f32, curve: f32, r: f32, temple: f32) -> Vec<(f32, f32)>
         (56.0, 6.0 + 0.5 * temple),
         (62.0, -2.0),
         // …back to the sideburn's top at about the eyes' level…
-        (69.0, -8.0),
+        (67.0, -9.0),
         // …the sideburn: a front edge that drops nearly straight down in
-        // front of the ear, 10-15 mm wide, to the ear canal's level (the
-        // built-in head's canal: 90° round, 32° down)…
-        (74.0, -31.0),
-        (80.0, -34.0),
-        (83.0, -30.0),
+        // front of the ear, 15-20 mm wide, to below the ear canal's level
+        // (the built-in head's canal: 90° round, 32° down), so that the ramp
+        // fades it out near the middle of the ear rather than at its top…
+        (70.0, -34.0),
+        (79.0, -42.0),
+        (84.5, -36.0),
         // …over the ear, 5-10 mm above it…
-        (86.0, -15.0),
+        (87.0, -15.0),
         (93.0, -11.0),
         (104.0, -12.0),
         // …and down behind it to the nape, which runs nearly level across

@@ -17,6 +17,18 @@ const SHOULDER_SQUARENESS: f32 = 3.0;
 const ARMPIT_AT: f32 = 0.74;
 const ARMPIT_WIDTH: f32 = 0.09;
 const ARMPIT_DEPTH: f32 = 0.22;
+/// The upper arms' caps are shallower front to back than the chest: the
+/// outline's depth narrows by this share towards the shoulders' ends, from
+/// `CAP_FROM` of the half-width out, so seen from above the shoulders end in
+/// round caps rather than a slab's corners.
+const CAP_NARROWING: f32 = 0.3;
+const CAP_FROM: f32 = 0.55;
+/// Front and back, the top falls away faster than along the shoulders
+/// (the chest and the shoulder blades under the trapezius' slope): the
+/// rings' drop is this much more straight ahead or behind than sideways,
+/// so from above a ridge runs out along each shoulder instead of the
+/// cushion-like plateau one slope all round gave.
+const CHEST_FALL: f32 = 0.9;
 
 /// Rings from the neck out: (outward offset mm, rise mm above the cut) on the
 /// collar, a 12 mm rib that starts inside the neck (so it meets the skin in a
@@ -69,7 +81,9 @@ pub fn collar(neck: &[Vec3], cut_y: impl Fn(Vec3) -> f32) -> Piece {
         // not one slab's rounded corners.
         let u = (x.abs() / sw - ARMPIT_AT) / ARMPIT_WIDTH;
         let notch = 1.0 - ARMPIT_DEPTH * (-u * u).exp();
-        Vec2::new(x, sd * notch * d.y.signum() * d.y.abs().powf(e))
+        let t = ((x.abs() / sw - CAP_FROM) / (1.0 - CAP_FROM)).clamp(0.0, 1.0);
+        let cap = 1.0 - CAP_NARROWING * t * t * (3.0 - 2.0 * t);
+        Vec2::new(x, sd * notch * cap * d.y.signum() * d.y.abs().powf(e))
     };
     let mut rings: Vec<Vec<Vec3>> = COLLAR
         .iter()
@@ -87,7 +101,8 @@ pub fn collar(neck: &[Vec3], cut_y: impl Fn(Vec3) -> f32) -> Piece {
                     let from = Vec2::new(edge[i].x, edge[i].z);
                     let to = Vec2::new(c.x, c.z) + outline(outward[i]);
                     let xz = from.lerp(to, share);
-                    Vec3::new(xz.x, edge[i].y + drop, xz.y)
+                    let ahead = outward[i].y * outward[i].y;
+                    Vec3::new(xz.x, edge[i].y + drop * (1.0 + CHEST_FALL * ahead), xz.y)
                 })
                 .collect(),
         );
