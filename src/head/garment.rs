@@ -29,6 +29,9 @@ const CAP_FROM: f32 = 0.55;
 /// so from above a ridge runs out along each shoulder instead of the
 /// cushion-like plateau one slope all round gave.
 const CHEST_FALL: f32 = 0.9;
+/// Where the shoulders' slope ends and their sides fall straight (the
+/// drop of `SHOULDERS`' last sloping ring).
+const SLOPE_END_MM: f32 = -92.0;
 
 /// Rings from the neck out: (outward offset mm, rise mm above the cut) on the
 /// collar, a 12 mm rib that starts inside the neck (so it meets the skin in a
@@ -101,8 +104,11 @@ pub fn collar(neck: &[Vec3], cut_y: impl Fn(Vec3) -> f32) -> Piece {
                     let from = Vec2::new(edge[i].x, edge[i].z);
                     let to = Vec2::new(c.x, c.z) + outline(outward[i]);
                     let xz = from.lerp(to, share);
+                    // More fall the further from the collar (which stays
+                    // where it sits), down to the arms' vertical sides.
                     let ahead = outward[i].y * outward[i].y;
-                    Vec3::new(xz.x, edge[i].y + drop * (1.0 + CHEST_FALL * ahead), xz.y)
+                    let fall = CHEST_FALL * ahead * share.min(1.0) * drop.max(SLOPE_END_MM);
+                    Vec3::new(xz.x, edge[i].y + drop + fall, xz.y)
                 })
                 .collect(),
         );
