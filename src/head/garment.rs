@@ -24,14 +24,14 @@ const ARMPIT_DEPTH: f32 = 0.22;
 const CAP_NARROWING: f32 = 0.3;
 const CAP_FROM: f32 = 0.55;
 /// Front and back, the top falls away faster than along the shoulders
-/// (the chest and the shoulder blades under the trapezius' slope): the
-/// rings' drop is this much more straight ahead or behind than sideways,
-/// so from above a ridge runs out along each shoulder instead of the
-/// cushion-like plateau one slope all round gave.
+/// (the chest and the shoulder blades under the trapezius' slope): straight
+/// ahead or behind, a ring's drop grows by this share of itself times the
+/// ring's share of the way out, so from above a ridge runs out along each
+/// shoulder instead of the cushion-like plateau one slope all round gave.
 const CHEST_FALL: f32 = 0.9;
-/// Where the shoulders' slope ends and their sides fall straight (the
-/// drop of `SHOULDERS`' last sloping ring).
-const SLOPE_END_MM: f32 = -92.0;
+/// Where the shoulders' slope ends and their sides fall straight: the
+/// drop of `SHOULDERS`' last sloping ring.
+const SLOPE_END_MM: f32 = SHOULDERS[3].1;
 
 /// Rings from the neck out: (outward offset mm, rise mm above the cut) on the
 /// collar, a 12 mm rib that starts inside the neck (so it meets the skin in a
