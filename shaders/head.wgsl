@@ -332,26 +332,74 @@ fn lip_tint(world: vec3<f32>) -> f32 {
     return band * across * smoothstep(-5.0, 10.0, world.z);
 }
 
-// Eyebrows: an arched band above each eye, hair streaked along the brow.
-fn brow_cover(world: vec3<f32>) -> f32 {
+// The brow's single hairs, in the flow's coordinates (mm): four layers of
+// rows 0.2 mm apart, each row a run of hairs 5-8 mm long a tenth of a
+// millimetre thick at the root, tapering, each leaning across its row a
+// little. The layers' grids are offset so no row or column lines up.
+const BROW_ROW_MM: f32 = 0.2;
+const BROW_PERIOD_MM: f32 = 8.5;
+// What the layers cover on average (measured on a numpy twin), where a
+// pixel spans several hairs.
+const BROW_HAIRS_MEAN: f32 = 0.78;
+fn brow_hairs(along: f32, side: f32, footprint_mm: f32) -> f32 {
+    var bare = 1.0;
+    let aa = max(0.5 * footprint_mm, 0.015);
+    for (var k = 0u; k < 4u; k++) {
+        let s = side / BROW_ROW_MM + f32(k) * 0.37;
+        let row = hash_u32(bitcast<u32>(i32(floor(s))) ^ (k * 0x9e3779b9u));
+        let a = along / BROW_PERIOD_MM + f32(row & 0xffffu) / 65535.0;
+        let hair = hash_u32(row ^ bitcast<u32>(i32(floor(a))));
+        let len = 0.6 + 0.35 * f32(hair & 0xffu) / 255.0;
+        let pos = fract(a) / len;                    // 0 at the root, 1 at the tip
+        let lean = (f32((hair >> 8u) & 0xffu) / 255.0 - 0.5) * 0.8;
+        let d = abs(fract(s) - 0.5 - lean * (pos - 0.5)) * BROW_ROW_MM;
+        let half_thick = 0.055 * (1.0 - 0.75 * pos);
+        let on = (1.0 - smoothstep(half_thick - aa, half_thick + aa, d)) * step(pos, 1.0);
+        bare *= 1.0 - on;
+    }
+    return 1.0 - bare;
+}
+
+// Eyebrows: an arched band above each eye, about 10 mm tall at the head
+// and tapering to a 3 mm tail, made of hairs 5-8 mm long lying in the
+// brow's flow: rising at the head, then outward, the lower hairs angled up
+// and the upper ones down so they meet along the middle. Dense in the body
+// (skin hardly shows), sparser at the head and the edges, and the edges
+// wander by a millimetre: a band with a sharp, even edge reads as painted.
+// Single hairs (a tenth of a millimetre) fade into their mean where a pixel
+// spans more than one; the clumps they lie in stay, so the flow shows at
+// consultation distance. A weight, 0 to 1.
+fn brow_cover(world: vec3<f32>, footprint_mm: f32) -> f32 {
     let eye = select(frame.eye_right, frame.eye_left, world.x > 0.0);
     if (world.z < eye.z - 2.0) { return 0.0; }
     let out = (world.x - eye.x) * sign(world.x);       // + toward the temple
-    let t = (out + 19.0) / 44.0;                        // 0 at the brow head, 1 at the tail
-    if (t < -0.05 || t > 1.05) { return 0.0; }
+    let t = (out + 19.0) / 46.0;                        // 0 at the brow head, 1 at the tail
+    if (t < -0.1 || t > 1.1) { return 0.0; }
+    let tc = clamp(t, 0.0, 1.0);
     let r = eye.w / 15.0;
-    let centre = eye.y + r * (19.5 + 4.5 * sin(clamp(t, 0.0, 1.0) * 2.6) - 3.0 * t * t);
-    let half_width = r * mix(4.6, 1.6, clamp(t, 0.0, 1.0));
-    let across = abs(world.y - centre);
-    let ends = smoothstep(-0.05, 0.08, t) * (1.0 - smoothstep(0.9, 1.05, t));
-    let band = 1.0 - smoothstep(half_width - 1.2, half_width + 0.9, across);
-    // Single hairs about 0.2 mm apart lying along the brow and rising at
-    // its head, thinning to the edges of the band.
-    let slant = mix(1.2, 0.25, clamp(t, 0.0, 1.0));
-    let strands = value_noise(vec3<f32>(out * 0.3 + (world.y - centre) * slant * 0.3, (world.y - centre) * 3.0 - out * slant * 1.2, world.z * 0.3), 17u);
-    let hairs = smoothstep(-0.2, 0.45, strands);
-    let fill = 1.0 - smoothstep(0.2, 1.0, across / max(half_width, 1e-3));
-    return band * ends * (0.45 + 0.55 * hairs) * (0.7 + 0.3 * fill);
+    let centre = eye.y + r * (20.5 + 4.5 * sin(tc * 2.6) - 3.5 * tc * tc);
+    let half_width = r * (5.4 - 0.8 * tc) * (1.0 - 0.62 * smoothstep(0.45, 1.0, tc));
+    let up = world.y - centre;
+    let wander = value_noise(vec3<f32>(out * 0.4, up * 0.4, 3.1), 29u);
+    let across = abs(up + 0.9 * wander) / max(half_width, 1e-3);
+    let band = 1.0 - smoothstep(0.45, 1.2, across);
+    let ends = smoothstep(-0.08, 0.1, t) * (1.0 - smoothstep(0.86, 1.08, t));
+    // The hairs' direction, radians above the outward line.
+    let angle = mix(1.0, 0.12, smoothstep(0.0, 0.3, tc)) - 0.3 * smoothstep(0.6, 1.0, tc)
+        - 0.35 * clamp(up / max(half_width, 1e-3), -1.0, 1.0);
+    let dir = vec2<f32>(cos(angle), sin(angle));
+    // Hairs do not lie in ruled lines: the flow's coordinates wander too.
+    let along = out * dir.x + up * dir.y + 2.0 * wander;
+    let side = -out * dir.y + up * dir.x + 0.7 * value_noise(vec3<f32>(out * 0.25, up * 0.25, 7.3), 37u);
+    let clumps = value_noise(vec3<f32>(along * 0.16, side * 0.75, world.z * 0.05), 31u);
+    let resolved = 1.0 - smoothstep(0.3, 0.9, footprint_mm);
+    var hairs = BROW_HAIRS_MEAN;
+    if (resolved > 0.0) { hairs = mix(hairs, brow_hairs(along, side, footprint_mm), resolved); }
+    let body = (0.6 + 0.4 * smoothstep(-0.5, 0.4, clumps)) * mix(0.6, 1.0, smoothstep(0.0, 0.22, tc));
+    let fill = 1.0 - 0.3 * smoothstep(0.35, 1.0, across);
+    // Hairs overlap and shade the skin between them: the band is darker
+    // than their cover alone.
+    return min(1.15 * band * ends * fill * body * hairs, 1.0);
 }
 
 // Skin detail noise: value noise on a one-hash lattice with its analytic
@@ -501,7 +549,8 @@ fn shade_skin(in: VertexOut, frag: vec4<f32>) -> vec3<f32> {
     var albedo = mix(s.albedo * ink_transmission_at(frag), marks.yzw, marks.x);
     // Painted brows and lash line, unless the scan brings its own (params.w 0).
     let paint = frame.params.w;
-    albedo = mix(albedo, frame.hair.rgb, brow_cover(in.world) * 0.85 * paint);
+    // Brow hair is a shade darker than the hair on the head.
+    albedo = mix(albedo, frame.hair.rgb * 0.8, brow_cover(in.world, footprint) * 0.95 * paint);
     // A shaved beard: dark roots and cut stubble seen through and on the
     // skin, a blue-grey shadow, grainy close up.
     let grain = 0.75 + 0.5 * fract(sin(dot(floor(in.world * 2.5), vec3<f32>(12.9898, 78.233, 37.719))) * 43758.5453);
