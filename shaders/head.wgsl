@@ -136,7 +136,12 @@ fn specular(n: vec3<f32>, v: vec3<f32>, l: vec3<f32>, roughness: f32, f0: f32) -
     let n_dot_v = max(dot(n, v), 1e-3);
     let k = roughness * roughness * 0.5;
     let vis = 0.25 / ((n_dot_l * (1.0 - k) + k) * (n_dot_v * (1.0 - k) + k));
-    let fresnel = f0 + (1.0 - f0) * pow(1.0 - max(dot(v, h), 0.0), 5.0);
+    // Schlick's rise towards grazing, damped on a rough surface (Lagarde's
+    // roughness-aware Schlick): skin's micro-relief and vellus hair shadow
+    // the grazing reflection, so a shaved dome's rim shows a soft sheen
+    // rather than the white band full Fresnel gives at the silhouette.
+    let peak = max(1.0 - roughness, f0);
+    let fresnel = f0 + (peak - f0) * pow(1.0 - max(dot(v, h), 0.0), 5.0);
     return ggx(max(dot(n, h), 0.0), roughness) * vis * fresnel * n_dot_l;
 }
 
@@ -304,6 +309,22 @@ fn pinna(world: vec3<f32>) -> f32 {
     let out = abs(world.x) - ear.x;
     let d = world.yz - vec2<f32>(ear.y + 6.0, ear.z - 6.0);
     return smoothstep(3.0, 9.0, out) * exp(-dot(d, d) / (2.0 * 24.0 * 24.0));
+}
+
+// The T-zone: the forehead and the nose's bridge and tip, where the skin
+// is oiliest and shines most in a portrait (Weyrich et al. 2006 measure
+// the strongest, sharpest specular there). A weight, 0 to 1; 0 off the
+// built-in head's face.
+fn t_zone(world: vec3<f32>) -> f32 {
+    if (frame.beard[1].x <= 0.0) { return 0.0; }
+    let eye_y = 0.5 * (frame.eye_left.y + frame.eye_right.y);
+    let eye_z = 0.5 * (frame.eye_left.z + frame.eye_right.z);
+    let ax = abs(world.x);
+    let front = smoothstep(eye_z - 15.0, eye_z, world.z);
+    let forehead = smoothstep(eye_y + 12.0, eye_y + 26.0, world.y) * (1.0 - smoothstep(28.0, 50.0, ax));
+    let nose = (1.0 - smoothstep(5.0, 13.0, ax)) * smoothstep(frame.beard[0].x + 2.0, frame.beard[0].x + 10.0, world.y)
+        * (1.0 - smoothstep(eye_y, eye_y + 12.0, world.y)) * smoothstep(eye_z + 4.0, eye_z + 14.0, world.z);
+    return max(forehead * front, nose);
 }
 
 // The thin skin under and beside the eyes, darker and a little violet (the
@@ -571,7 +592,9 @@ fn shade_skin(in: VertexOut, frag: vec4<f32>) -> vec3<f32> {
     // hide part of each light as they hide the sky. Skin oil is uneven
     // (patches of a few cm), so a shaved crown's highlight is broken up, not
     // a painted disc.
-    let oil = 0.75 + 0.45 * in.mottle.y;
+    let t_zone = t_zone(in.world);
+    let oil = (0.75 + 0.45 * in.mottle.y) * (1.0 + 0.9 * t_zone);
+    s.roughness -= 0.08 * t_zone;
     let sheen = (1.0 - 0.95 * stubble_matte(frag)) * oil;
     // What the blood lets through the pinna: mostly red.
     let through = pinna(in.world) * albedo * vec3<f32>(0.55, 0.16, 0.09);
