@@ -74,6 +74,7 @@ struct Frame {
     beard: array<vec4<f32>, 2>,   // (subnasale y, stomion y, menton y, strength), (ear |x|, y, z, 0)
     detail_level: vec4<f32>,    // 1 / impressions per splat thread (1, or 1 / MOTION_STRIDE in motion), least ink blur px (0 unless thinned), 0, 0
     lens: vec4<f32>,            // focus distance mm, blur diameter at infinity px, largest radius px, 0
+    head_ellipsoid: array<vec4<f32>, 2>, // the head's shadow on the clothes: centre, semi-axes mm (0: none)
     scars: Scars,
 }
 

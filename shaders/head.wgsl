@@ -165,6 +165,19 @@ fn light_occlusion(sky: f32, open_dir: vec3<f32>, l: vec3<f32>) -> f32 {
     return mix(mix(0.35, 1.0, inside), 1.0, smoothstep(0.8, 0.97, sky));
 }
 
+// The soft boxes stand this far from the head's centre (the world's origin):
+// a point nearer a light gets more of it, by the inverse square, so the
+// shoulders under the head and the chest below it fall off as in a studio
+// photograph instead of being lit as brightly as the face.
+const SOFT_BOX_DISTANCE_MM: f32 = 1500.0;
+
+// Light `k`'s radiance at `p`.
+fn light_at(k: u32, p: vec3<f32>) -> vec3<f32> {
+    let to_light = frame.light_dir[k].xyz * SOFT_BOX_DISTANCE_MM - p;
+    let falloff = SOFT_BOX_DISTANCE_MM * SOFT_BOX_DISTANCE_MM / max(dot(to_light, to_light), 1.0);
+    return frame.light_color[k].rgb * falloff;
+}
+
 fn ambient(n: vec3<f32>) -> vec3<f32> {
     return mix(frame.ambient_ground.rgb, frame.ambient_sky.rgb, 0.5 + 0.5 * n.y);
 }
@@ -593,17 +606,18 @@ fn shade_skin(in: VertexOut, frag: vec4<f32>) -> vec3<f32> {
     // (patches of a few cm), so a shaved crown's highlight is broken up, not
     // a painted disc.
     let t_zone = t_zone(in.world);
-    let oil = (0.75 + 0.45 * in.mottle.y) * (1.0 + 0.9 * t_zone);
-    s.roughness -= 0.08 * t_zone;
+    let oil = (0.75 + 0.45 * in.mottle.y) * (1.0 + 0.6 * t_zone);
+    s.roughness -= 0.05 * t_zone;
     let sheen = (1.0 - 0.95 * stubble_matte(frag)) * oil;
     // What the blood lets through the pinna: mostly red.
     let through = pinna(in.world) * albedo * vec3<f32>(0.55, 0.16, 0.09);
     for (var k = 0u; k < 3u; k++) {
         let l = frame.light_dir[k].xyz;
-        let radiance = frame.light_color[k].rgb * light_occlusion(in.sky, open_dir, l);
+        let light = light_at(k, in.world);
+        let radiance = light * light_occlusion(in.sky, open_dir, l);
         let n_dot_l = dot(s.normal, l);
         color += radiance * albedo * skin_diffuse(n_dot_l);
-        color += frame.light_color[k].rgb * through * max(-dot(n_geo, l), 0.0);
+        color += light * through * max(-dot(n_geo, l), 0.0);
         color += radiance * sheen * (specular(s.normal, v, l, s.roughness, 0.028) + 0.35 * specular(s.normal, v, l, 0.75, 0.028));
     }
     return color;
@@ -657,7 +671,7 @@ fn shade_eye(in: VertexOut) -> vec3<f32> {
     var color = ambient(open_dir) * albedo * occlusion * in.sky;
     for (var k = 0u; k < 3u; k++) {
         let l = frame.light_dir[k].xyz;
-        let radiance = frame.light_color[k].rgb * light_occlusion(in.sky, open_dir, l);
+        let radiance = light_at(k, in.world) * light_occlusion(in.sky, open_dir, l);
         // The cornea is wet: a small, sharp catchlight.
         let cornea = specular(n, v, l, 0.07, 0.03) * (0.4 + 0.6 * smoothstep(0.6, 0.95, front));
         color += radiance * (albedo * max(dot(n, l), 0.0) * occlusion + cornea * lid);
@@ -678,6 +692,25 @@ fn shade_eye(in: VertexOut) -> vec3<f32> {
 }
 
 // ---- clothing -------------------------------------------------------------
+
+
+// How much of a light the head lets reach a point on the clothes: the head
+// as an ellipsoid (`HeadMesh::head_ellipsoid`), its shadow's edge softer the
+// farther the point lies from it, as under a soft box. Without it the
+// shoulders under the head are lit as brightly as the crown in the top view
+// and the head floats over a cushion. 1 where nothing is known.
+fn head_shadow(p: vec3<f32>, l: vec3<f32>) -> f32 {
+    let axes = frame.head_ellipsoid[1].xyz;
+    if (axes.x <= 0.0) { return 1.0; }
+    // In the ellipsoid's own space it is the unit sphere.
+    let q = (p - frame.head_ellipsoid[0].xyz) / axes;
+    let d = normalize(l / axes);
+    let along = -dot(q, d);
+    if (along <= 0.0) { return 1.0; }
+    let miss = length(q + along * d);
+    let soft = 0.1 + 0.3 * along;
+    return smoothstep(1.0 - soft, 1.0 + soft, miss);
+}
 
 // A plain cotton top (charcoal unless `[output] clothing` says): matte, a fine knit and the rib of the collar
 // (uv.y < 4 is the collar's rings), so the eye reads it as fabric and then
@@ -702,8 +735,8 @@ fn shade_cloth(in: VertexOut) -> vec3<f32> {
     var color = ambient(open_dir) * albedo * in.sky;
     for (var k = 0u; k < 3u; k++) {
         let l = frame.light_dir[k].xyz;
-        let shadow = light_occlusion(in.sky, open_dir, l);
-        color += frame.light_color[k].rgb * albedo * (0.15 + 0.85 * max(dot(n, l), 0.0)) * shadow;
+        let shadow = light_occlusion(in.sky, open_dir, l) * head_shadow(in.world, l);
+        color += light_at(k, in.world) * albedo * (0.15 + 0.85 * max(dot(n, l), 0.0)) * shadow;
     }
     return color;
 }

@@ -1,6 +1,7 @@
 //! The plan's lights: presets and overrides, resolved to linear colours.
 
 use crate::plan::{AmbientSpec, LightSpec, LightingPreset, LightingSpec, parse_color};
+use crate::sessions::luminance;
 use glam::Vec3;
 
 /// One directional light; `direction` points toward the light in camera
@@ -58,7 +59,25 @@ pub fn preset(p: LightingPreset) -> (LightSpec, LightSpec, LightSpec, AmbientSpe
     }
 }
 
-pub fn resolve(spec: &LightingSpec) -> LightRig {
+/// The exposure a camera set for the skin gets when the plan sets none: 0.7
+/// on the reference tone (fitzpatrick-3), where lit skin sits below the tone
+/// curve's shoulder. Paler skin is exposed down by the square root of its
+/// luminance ratio, so it keeps its colour instead of reaching the shoulder,
+/// where the curve desaturates it to an ashen white (fitzpatrick-1 at 0.7 did);
+/// darker skin is exposed up by the ratio's fourth root, as a photographer
+/// opens up for a dark face without making it look pale.
+pub fn exposure_for_skin(skin_linear: [f32; 3]) -> f32 {
+    const REFERENCE_EXPOSURE: f32 = 0.7;
+    let reference = crate::plan::skin_tone_srgb("fitzpatrick-3")
+        .expect("a preset tone")
+        .to_linear();
+    let ratio = luminance(reference) / luminance(skin_linear).max(1e-4);
+    let power = if ratio < 1.0 { 0.5 } else { 0.25 };
+    REFERENCE_EXPOSURE * ratio.powf(power)
+}
+
+/// The plan's lights; `skin_linear` sets the exposure where the plan does not.
+pub fn resolve(spec: &LightingSpec, skin_linear: [f32; 3]) -> LightRig {
     let (key, fill, rim, ambient) = preset(spec.preset);
     let pick = |o: &Option<LightSpec>, d: LightSpec| {
         let s = o.clone().unwrap_or(d);
@@ -76,6 +95,33 @@ pub fn resolve(spec: &LightingSpec) -> LightRig {
         ambient_sky: sky,
         // Light bounced from clothes and the room below: dimmer and warmer.
         ambient_ground: [sky[0] * 0.45, sky[1] * 0.38, sky[2] * 0.32],
-        exposure: spec.exposure,
+        exposure: spec
+            .exposure
+            .unwrap_or_else(|| exposure_for_skin(skin_linear)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::skin_tone_srgb;
+
+    fn auto(tone: &str) -> f32 {
+        exposure_for_skin(skin_tone_srgb(tone).unwrap().to_linear())
+    }
+
+    #[test]
+    fn the_camera_is_exposed_for_the_skin_unless_the_plan_sets_it() {
+        assert!((auto("fitzpatrick-3") - 0.7).abs() < 1e-4);
+        let by_tone: Vec<f32> = (1..=6).map(|k| auto(&format!("fitzpatrick-{k}"))).collect();
+        assert!(by_tone.windows(2).all(|w| w[0] < w[1]), "{by_tone:?}");
+        // Within the plan's allowed range, and never so far that a dark face
+        // is shown pale or a fair one dim.
+        assert!(by_tone[0] > 0.5 && by_tone[5] < 1.4, "{by_tone:?}");
+        let skin = skin_tone_srgb("fitzpatrick-1").unwrap().to_linear();
+        let mut spec = LightingSpec::default();
+        assert_eq!(resolve(&spec, skin).exposure, by_tone[0]);
+        spec.exposure = Some(0.9);
+        assert_eq!(resolve(&spec, skin).exposure, 0.9);
     }
 }

@@ -33,7 +33,7 @@ fn an_empty_plan_takes_the_documented_defaults() {
     let shares: Vec<f32> = plan.sessions.iter().map(|s| s.share).collect();
     assert_eq!(shares, vec![0.30, 0.40, 0.30]);
     assert!(plan.sessions.iter().all(|s| s.diameter_mm == 0.45));
-    assert_eq!(plan.lights.exposure, 0.7);
+    assert_eq!(plan.lights.exposure, None);
     // 0.7 / √90 cm = 0.738 mm
     assert!((plan.min_spacing_mm() - 0.7379).abs() < 1e-3);
 }

@@ -44,9 +44,9 @@ fn pigment_darkening_does_not_depend_on_resolution() {
     // averaging over a pixel and averaging over the eye agree: what remains to
     // compare is the pigment coverage the splat lays down.
     let mut treated = common::load("default.toml");
-    treated.plan.lights.exposure = 0.4;
+    treated.plan.lights.exposure = Some(0.4);
     let mut bare = common::load("default.toml");
-    bare.plan.lights.exposure = 0.4;
+    bare.plan.lights.exposure = Some(0.4);
     // A zone of density 0 over the whole back: the same head with no impressions.
     bare.plan.zones.push(ZoneSpec {
         name: "none".into(),

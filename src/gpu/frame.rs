@@ -47,6 +47,9 @@ pub struct FrameUniform {
     pub detail_level: [f32; 4],
     /// The camera's depth of field (`gpu::lens::lens_uniform`); zero: none.
     pub lens: [f32; 4],
+    /// The head as an ellipsoid for its shadow on the clothes: centre (xyz,
+    /// 0), semi-axes mm (xyz, 0); zero axes: none.
+    pub head_ellipsoid: [[f32; 4]; 2],
     pub scars: ScarUniform,
 }
 
@@ -96,6 +99,9 @@ pub struct Look {
     pub lid_curves: Option<[MarginCurve; 2]>,
     /// Where the beard shows, on the built-in head.
     pub beard: Option<BeardArea>,
+    /// The head's ellipsoid (centre, semi-axes mm) that shades the clothes
+    /// under it, on the built-in head.
+    pub head_ellipsoid: Option<(Vec3, Vec3)>,
     /// Whether the shader paints the brows and the lower lash line: not on
     /// a scan that brings its own colour (its brows are in it).
     pub face_paint: bool,
@@ -197,6 +203,9 @@ impl FrameUniform {
             }),
             detail_level: [1.0, 0.0, 0.0, 0.0],
             lens: [0.0; 4],
+            head_ellipsoid: look
+                .head_ellipsoid
+                .map_or([[0.0; 4]; 2], |(c, r)| [v4(c, 0.0), v4(r, 0.0)]),
             scars: look.scars,
         }
     }

@@ -264,6 +264,9 @@ fn look(plan: &TreatmentPlan, head: &HeadMesh, placement: &PlacementPlan) -> Loo
     let skin = skin_tone_srgb(&plan.skin.tone)
         .expect("validated plan")
         .to_linear();
+    let skin_linear = skin_tone_srgb(&plan.skin.tone)
+        .expect("validated plan")
+        .to_linear();
     let scars = &placement.coverage.scars;
     let mut scar_looks = [None; 4];
     for (slot, scar) in scar_looks.iter_mut().zip(&scars.scars) {
@@ -272,10 +275,8 @@ fn look(plan: &TreatmentPlan, head: &HeadMesh, placement: &PlacementPlan) -> Loo
             .map(|ink| crate::sessions::shown_look(plan, ink).seen_linear);
     }
     Look {
-        lights: crate::lighting::resolve(&plan.lights),
-        skin_linear: skin_tone_srgb(&plan.skin.tone)
-            .expect("validated plan")
-            .to_linear(),
+        lights: crate::lighting::resolve(&plan.lights, skin_linear),
+        skin_linear,
         skin_detail: plan.skin.detail,
         sessions: crate::sessions::session_looks(plan),
         eye_left: l.eye_left,
@@ -291,6 +292,7 @@ fn look(plan: &TreatmentPlan, head: &HeadMesh, placement: &PlacementPlan) -> Loo
             .then(|| head.menton())
             .flatten()
             .map(|m| BeardArea::of(l.glabella, m, l.ear_left, plan.hair.beard_shadow)),
+        head_ellipsoid: head.is_dressed().then(|| head.head_ellipsoid()).flatten(),
         background_linear: parse_color(&plan.output.background)
             .expect("validated plan")
             .to_linear(),

@@ -31,6 +31,21 @@ impl HeadMesh {
             .min_by(|a, b| a.y.total_cmp(&b.y))
     }
 
+    /// The head from the chin up as an ellipsoid (centre, semi-axes mm): the
+    /// box of its skin above the menton, whose faces the ellipsoid touches.
+    /// Enough to say where the head shades the shoulders under it; `None`
+    /// without a chin.
+    pub fn head_ellipsoid(&self) -> Option<(Vec3, Vec3)> {
+        let chin = self.menton()?;
+        let (lo, hi) = self
+            .vertices
+            .iter()
+            .filter(|v| v.material == MATERIAL_SKIN && v.position_mm[1] >= chin.y)
+            .map(|v| Vec3::from(v.position_mm))
+            .fold((Vec3::MAX, Vec3::MIN), |(lo, hi), p| (lo.min(p), hi.max(p)));
+        Some((0.5 * (lo + hi), 0.5 * (hi - lo)))
+    }
+
     /// The menton, or where the facial thirds put it when the mesh has none:
     /// the face (glabella to menton) twice the forehead's usual 60 mm.
     pub fn menton_or_estimate(&self) -> Vec3 {
@@ -58,5 +73,17 @@ mod tests {
         // An adult's glabella-menton height is 120-160 mm.
         assert!((120.0..160.0).contains(&(g.y - m.y)), "menton {m}");
         assert!(m.z > 60.0 && m.x.abs() < 3.0, "menton {m}");
+    }
+
+    #[test]
+    fn the_built_in_head_shades_as_a_head_sized_ellipsoid() {
+        let head = crate::head::load_builtin(2).unwrap();
+        let (centre, axes) = head.head_ellipsoid().unwrap();
+        // Adult men: head breadth 140-170 mm with the ears, length 180-210,
+        // chin to vertex 210-250.
+        assert!((65.0..95.0).contains(&axes.x), "{axes}");
+        assert!((90.0..110.0).contains(&axes.z), "{axes}");
+        assert!((105.0..125.0).contains(&axes.y), "{axes}");
+        assert!(centre.x.abs() < 3.0, "{centre}");
     }
 }

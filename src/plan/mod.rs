@@ -421,12 +421,14 @@ pub enum LightingPreset {
 pub struct LightingSpec {
     #[serde(default = "default_lighting_preset")]
     pub preset: LightingPreset,
-    /// Overall exposure multiplier before the tone curve. The default keeps
-    /// lit skin below the curve's shoulder, where a photo of skin sits, so
-    /// that the scalp's tones (and what the pigment does to them) are not
-    /// compressed.
-    #[serde(default = "default_exposure")]
-    pub exposure: f32,
+    /// Overall exposure multiplier before the tone curve. Unset, the camera
+    /// is exposed for the skin as a photographer would
+    /// (`lighting::exposure_for_skin`): 0.7 on fitzpatrick-3, which keeps lit
+    /// skin below the curve's shoulder, where a photo of skin sits, so that
+    /// the scalp's tones (and what the pigment does to them) are not
+    /// compressed; less on paler skin, more on darker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exposure: Option<f32>,
     /// Overrides of the preset's lights; directions point toward the light in
     /// camera space (+x right, +y up, +z toward the viewer), so the lighting
     /// follows the view like a studio rig.
@@ -860,9 +862,6 @@ fn default_views() -> Vec<ViewName> {
 fn default_shade() -> String {
     "dark".into()
 }
-pub fn default_exposure() -> f32 {
-    0.7
-}
 fn default_clothing() -> String {
     "#3c3f44".into()
 }
@@ -942,7 +941,7 @@ impl Default for LightingSpec {
     fn default() -> Self {
         LightingSpec {
             preset: default_lighting_preset(),
-            exposure: default_exposure(),
+            exposure: None,
             key: None,
             fill: None,
             rim: None,

@@ -596,12 +596,14 @@ impl TreatmentPlan {
 
     fn check_lights(&self, c: &mut Checker) {
         let l = &self.lights;
-        c.range(
-            vec![Key("lights"), Key("exposure")],
-            l.exposure,
-            limits::EXPOSURE,
-            "",
-        );
+        if let Some(exposure) = l.exposure {
+            c.range(
+                vec![Key("lights"), Key("exposure")],
+                exposure,
+                limits::EXPOSURE,
+                "",
+            );
+        }
         for (name, light) in [("key", &l.key), ("fill", &l.fill), ("rim", &l.rim)] {
             if let Some(light) = light {
                 let p = |k| vec![Key("lights"), Key(name), Key(k)];
