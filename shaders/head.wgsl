@@ -136,12 +136,7 @@ fn specular(n: vec3<f32>, v: vec3<f32>, l: vec3<f32>, roughness: f32, f0: f32) -
     let n_dot_v = max(dot(n, v), 1e-3);
     let k = roughness * roughness * 0.5;
     let vis = 0.25 / ((n_dot_l * (1.0 - k) + k) * (n_dot_v * (1.0 - k) + k));
-    // Schlick's rise towards grazing, damped on a rough surface (Lagarde's
-    // roughness-aware Schlick): skin's micro-relief and vellus hair shadow
-    // the grazing reflection, so a shaved dome's rim shows a soft sheen
-    // rather than the white band full Fresnel gives at the silhouette.
-    let peak = max(1.0 - roughness, f0);
-    let fresnel = f0 + (peak - f0) * pow(1.0 - max(dot(v, h), 0.0), 5.0);
+    let fresnel = f0 + (1.0 - f0) * pow(1.0 - max(dot(v, h), 0.0), 5.0);
     return ggx(max(dot(n, h), 0.0), roughness) * vis * fresnel * n_dot_l;
 }
 
