@@ -58,8 +58,10 @@ fn hairline_distance(p: vec3<f32>) -> vec2<f32> {
 }
 
 // The edge's ramp width at |azimuth| (degrees); mirrors `hairline::band_at`.
+const TAPER_FROM_DEG: f32 = 95.0;
+const TAPER_OVER_DEG: f32 = 35.0;
 fn band_at(az_deg: f32) -> f32 {
-    let t = clamp((az_deg - 75.0) / 35.0, 0.0, 1.0);
+    let t = clamp((az_deg - TAPER_FROM_DEG) / TAPER_OVER_DEG, 0.0, 1.0);
     return cov.band.x + 7.0 * t * t * (3.0 - 2.0 * t);
 }
 

@@ -226,15 +226,16 @@ fn hairline_controls(f: f32, curve: f32, r: f32, temple: f32) -> Vec<(f32, f32)>
         (79.0, -42.0),
         (84.5, -36.0),
         // …over the ear, 5-10 mm above it…
-        (87.0, -15.0),
-        (93.0, -11.0),
-        (104.0, -12.0),
-        // …and down behind it to the nape, which runs nearly level across
-        // the back of the neck below the earlobes (a squared nape, not a cap).
-        (111.0, -15.0),
-        (119.0, -30.0),
-        (129.0, -48.0),
-        (142.0, -56.0),
+        (87.0, -14.0),
+        (93.0, -10.0),
+        (102.0, -11.0),
+        // …down close behind it (within a centimetre of its rim) and on to
+        // the nape, which runs nearly level across the back of the neck
+        // below the earlobes (a squared nape, not a cap).
+        (108.0, -17.0),
+        (115.0, -31.0),
+        (125.0, -46.0),
+        (138.0, -55.0),
         (165.0, -58.0),
         (180.0, -58.5),
     ]
@@ -534,11 +535,19 @@ fn ramp(x: f32, width: f32) -> f32 {
 /// 12 mm read to two blind reviewers as loose dots down the neck.
 pub const TAPER_MM: f32 = 7.0;
 
+/// Where the taper starts and over how many degrees it reaches its full
+/// width: behind the ear, so that the hair over the ear ends within the
+/// plan's band of its line (from 75°, the ear had a bare rim 1.5-2 cm deep
+/// to a blind reviewer, "as if the mask avoided the ear").
+const TAPER_FROM_DEG: f32 = 95.0;
+const TAPER_OVER_DEG: f32 = 35.0;
+
 /// The hairline's ramp width at azimuth `az_deg` (absolute degrees): the
-/// plan's band at the front, widened by [`TAPER_MM`] from the sideburns
-/// back; mirrored by `band_at` in `shaders/coverage.wgsl`.
+/// plan's band at the front and over the ears, widened by [`TAPER_MM`]
+/// from behind the ears to the nape; mirrored by `band_at` in
+/// `shaders/coverage.wgsl`.
 pub fn band_at(band_mm: f32, az_deg: f32) -> f32 {
-    let t = ((az_deg - 75.0) / 35.0).clamp(0.0, 1.0);
+    let t = ((az_deg - TAPER_FROM_DEG) / TAPER_OVER_DEG).clamp(0.0, 1.0);
     band_mm + TAPER_MM * t * t * (3.0 - 2.0 * t)
 }
 
