@@ -294,6 +294,9 @@ fn mark_accepted(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wor
 // rest triples, giving 1.8-2 hairs per unit.
 const UNIT_TWO: f32 = 0.72;
 const UNIT_THREE: f32 = 0.24;
+// An impression's darkness at the very edge of the hairline, against the
+// session's (1 past the band).
+const EDGE_DARKNESS: f32 = 0.6;
 
 @compute @workgroup_size(256)
 fn emit_impressions(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
@@ -313,7 +316,11 @@ fn emit_impressions(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_
     // past it units of 1-3 dots, as hair grows in follicular units.
     let edge = hairline_ramp(c.xyz);
     let size = max(0.35, 1.0 + gen.diameter_spread[session] * rng_gaussian(&rng)) * (0.72 + 0.28 * edge);
-    let dark = clamp(1.0 + gen.shade_spread[session] * rng_gaussian(&rng), 0.5, 1.99);
+    // Less pigment and a lighter hand towards the edge too (DESIGN.md): the
+    // first rows are paler as well as sparser and smaller, so the edge fades
+    // instead of ending in loose full-strength dots.
+    let lighter = mix(EDGE_DARKNESS, 1.0, edge);
+    let dark = clamp((1.0 + gen.shade_spread[session] * rng_gaussian(&rng)) * lighter, 0.5, 1.99);
     let pick = rng_next(&rng);
     let unit = select(select(1u, 2u, pick < UNIT_TWO * edge), 3u, pick < UNIT_THREE * edge * edge);
     var imp: Impression;
