@@ -356,7 +356,7 @@ fn lip_tint(world: vec3<f32>) -> f32 {
     if (frame.beard[1].x <= 0.0) { return 0.0; }
     let ax = abs(world.x);
     let half_height = mix(6.5, 2.0, smoothstep(8.0, 24.0, ax));
-    let band = 1.0 - smoothstep(half_height - 1.0, half_height + 1.0, abs(world.y - (b.y - MOUTH_BELOW_STOMION_MM)));
+    let band = 1.0 - smoothstep(half_height - 2.0, half_height + 1.5, abs(world.y - (b.y - MOUTH_BELOW_STOMION_MM)));
     let across = 1.0 - smoothstep(19.0, 24.0, ax);
     return band * across * smoothstep(-5.0, 10.0, world.z);
 }
@@ -387,6 +387,18 @@ fn brow_hairs(along: f32, side: f32, footprint_mm: f32) -> f32 {
         bare *= 1.0 - on;
     }
     return 1.0 - bare;
+}
+
+// The lips' own colour against the skin's: rosy rather than salmon, darker
+// towards the line where they meet (their inner, wetter part, in the shadow
+// of the upper lip), and crossed by the fine vertical furrows every lip has,
+// a millimetre or so apart (faded out where a pixel spans more).
+fn lip_color(world: vec3<f32>, footprint_mm: f32) -> vec3<f32> {
+    let meet = 1.0 - smoothstep(0.5, 3.5, abs(world.y - frame.beard[0].y));
+    let furrows = value_noise(vec3<f32>(world.x * 1.4, world.y * 0.3, world.z * 0.2), 41u);
+    let resolved = 1.0 - smoothstep(0.35, 0.9, footprint_mm);
+    let shade = (1.0 - 0.28 * meet) * (1.0 - 0.08 * resolved * max(furrows, 0.0));
+    return vec3<f32>(0.9, 0.68, 0.7) * shade;
 }
 
 // Eyebrows: an arched band above each eye, about 10 mm tall at the head
@@ -587,7 +599,7 @@ fn shade_skin(in: VertexOut, frag: vec4<f32>) -> vec3<f32> {
     albedo = mix(albedo, stubble, 0.55 * beard_shadow(in.world) * grain);
     // The lips: darker and redder than the skin round them, and moist.
     let lips = lip_tint(in.world);
-    albedo *= mix(vec3<f32>(1.0), vec3<f32>(0.92, 0.66, 0.66), lips);
+    albedo *= mix(vec3<f32>(1.0), lip_color(in.world, footprint), lips);
     s.roughness = mix(s.roughness, 0.3, lips);
     albedo *= mix(vec3<f32>(1.0), vec3<f32>(1.04, 0.90, 0.91), in.redness * frame.skin.w);
     albedo *= mix(vec3<f32>(1.0), vec3<f32>(0.86, 0.82, 0.88), in.under_eye * frame.skin.w);
