@@ -329,7 +329,9 @@ fn t_zone(world: vec3<f32>) -> f32 {
     let eye_z = 0.5 * (frame.eye_left.z + frame.eye_right.z);
     let ax = abs(world.x);
     let front = smoothstep(eye_z - 15.0, eye_z, world.z);
-    let forehead = smoothstep(eye_y + 12.0, eye_y + 26.0, world.y) * (1.0 - smoothstep(28.0, 50.0, ax));
+    // (Up to about the hairline: the scalp keeps the skin's own sheen.)
+    let forehead = smoothstep(eye_y + 12.0, eye_y + 26.0, world.y) * (1.0 - smoothstep(eye_y + 45.0, eye_y + 60.0, world.y))
+        * (1.0 - smoothstep(28.0, 50.0, ax));
     let nose = (1.0 - smoothstep(5.0, 13.0, ax)) * smoothstep(frame.beard[0].x + 2.0, frame.beard[0].x + 10.0, world.y)
         * (1.0 - smoothstep(eye_y, eye_y + 12.0, world.y)) * smoothstep(eye_z + 4.0, eye_z + 14.0, world.z);
     return max(forehead * front, nose);
