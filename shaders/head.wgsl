@@ -393,14 +393,12 @@ fn brow_hairs(along: f32, side: f32, footprint_mm: f32) -> f32 {
 
 // The lips' own colour against the skin's: rosy rather than salmon, darker
 // towards the line where they meet (their inner, wetter part, in the shadow
-// of the upper lip), and crossed by the fine vertical furrows every lip has,
-// a millimetre or so apart (faded out where a pixel spans more).
-fn lip_color(world: vec3<f32>, footprint_mm: f32) -> vec3<f32> {
+// of the upper lip). (Plain arithmetic: every skin pixel pays for it on a
+// CPU rasteriser; a noise for the lips' fine furrows cost the full frame
+// more than it showed.)
+fn lip_color(world: vec3<f32>) -> vec3<f32> {
     let meet = 1.0 - smoothstep(0.5, 3.5, abs(world.y - frame.beard[0].y));
-    let furrows = value_noise(vec3<f32>(world.x * 1.4, world.y * 0.3, world.z * 0.2), 41u);
-    let resolved = 1.0 - smoothstep(0.35, 0.9, footprint_mm);
-    let shade = (1.0 - 0.28 * meet) * (1.0 - 0.08 * resolved * max(furrows, 0.0));
-    return vec3<f32>(0.9, 0.68, 0.7) * shade;
+    return vec3<f32>(0.9, 0.68, 0.7) * (1.0 - 0.28 * meet);
 }
 
 // Eyebrows: an arched band above each eye, about 10 mm tall at the head
@@ -423,6 +421,9 @@ fn brow_cover(world: vec3<f32>, footprint_mm: f32) -> f32 {
     let centre = eye.y + r * (20.5 + 4.5 * sin(tc * 2.6) - 3.5 * tc * tc);
     let half_width = r * (5.4 - 0.8 * tc) * (1.0 - 0.62 * smoothstep(0.45, 1.0, tc));
     let up = world.y - centre;
+    // Past the band's widest reach (edge ramp and wander): out before the
+    // noises, which every pixel near the brow would pay for.
+    if (abs(up) > 1.2 * half_width + 1.0) { return 0.0; }
     let wander = value_noise(vec3<f32>(out * 0.4, up * 0.4, 3.1), 29u);
     let across = abs(up + 0.9 * wander) / max(half_width, 1e-3);
     let band = 1.0 - smoothstep(0.45, 1.2, across);
@@ -601,7 +602,7 @@ fn shade_skin(in: VertexOut, frag: vec4<f32>) -> vec3<f32> {
     albedo = mix(albedo, stubble, 0.55 * beard_shadow(in.world) * grain);
     // The lips: darker and redder than the skin round them, and moist.
     let lips = lip_tint(in.world);
-    albedo *= mix(vec3<f32>(1.0), lip_color(in.world, footprint), lips);
+    albedo *= mix(vec3<f32>(1.0), lip_color(in.world), lips);
     s.roughness = mix(s.roughness, 0.3, lips);
     albedo *= mix(vec3<f32>(1.0), vec3<f32>(1.04, 0.90, 0.91), in.redness * frame.skin.w);
     albedo *= mix(vec3<f32>(1.0), vec3<f32>(0.86, 0.82, 0.88), in.under_eye * frame.skin.w);

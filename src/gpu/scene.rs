@@ -264,9 +264,6 @@ fn look(plan: &TreatmentPlan, head: &HeadMesh, placement: &PlacementPlan) -> Loo
     let skin = skin_tone_srgb(&plan.skin.tone)
         .expect("validated plan")
         .to_linear();
-    let skin_linear = skin_tone_srgb(&plan.skin.tone)
-        .expect("validated plan")
-        .to_linear();
     let scars = &placement.coverage.scars;
     let mut scar_looks = [None; 4];
     for (slot, scar) in scar_looks.iter_mut().zip(&scars.scars) {
@@ -275,8 +272,8 @@ fn look(plan: &TreatmentPlan, head: &HeadMesh, placement: &PlacementPlan) -> Loo
             .map(|ink| crate::sessions::shown_look(plan, ink).seen_linear);
     }
     Look {
-        lights: crate::lighting::resolve(&plan.lights, skin_linear),
-        skin_linear,
+        lights: crate::lighting::resolve(&plan.lights, skin),
+        skin_linear: skin,
         skin_detail: plan.skin.detail,
         sessions: crate::sessions::session_looks(plan),
         eye_left: l.eye_left,
