@@ -371,6 +371,10 @@ fn relaxes(radius: f32) -> bool {
     return radius <= gen.spacing_mm * RELAX_WIDEST;
 }
 
+// Fixed-point steps of a neighbour's push (each under 1 in every component;
+// a few dozen neighbours stay far inside an i32).
+const PUSH_SCALE: f32 = 1048576.0;
+
 // The proposed place of the impression at sorted slot k, into cand_pos.
 @compute @workgroup_size(256)
 fn relax_propose(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
@@ -382,7 +386,11 @@ fn relax_propose(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wor
     var dest = p;
     if (relaxes(me.w)) {
         let reach = RELAX_REACH * gen.spacing_mm;
-        var push = vec3<f32>(0.0);
+        // Summed in fixed point: the order of the impressions within a cell
+        // follows the scatter's atomics, and a float sum in that order
+        // differed in its last bit from run to run (the same seed then
+        // placed an impression a ULP elsewhere).
+        var push_fixed = vec3<i32>(0);
         let c = cell_of(p);
         for (var n = 0u; n < 27u; n++) {
             let slots = neighbour_slots(c, n);
@@ -391,10 +399,11 @@ fn relax_propose(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wor
                 let dist = length(d);
                 if (q != k && dist < reach && dist > 1e-6) {
                     let f = 1.0 - dist / reach;
-                    push += f * f * d / dist;
+                    push_fixed += vec3<i32>(round(f * f * d / dist * PUSH_SCALE));
                 }
             }
         }
+        let push = vec3<f32>(push_fixed) / PUSH_SCALE;
         // Along the skin: the move leaves the normal out.
         let n = unpack_normal(impressions[i].normal_oct);
         var shift = (push - n * dot(push, n)) * RELAX_STEP * me.w;
