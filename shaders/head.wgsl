@@ -615,9 +615,9 @@ fn shade_skin(in: VertexOut, frag: vec4<f32>) -> vec3<f32> {
     // hide part of each light as they hide the sky. Skin oil is uneven
     // (patches of a few cm), so a shaved crown's highlight is broken up, not
     // a painted disc.
-    let t_zone = t_zone(in.world);
-    let oil = (0.75 + 0.45 * in.mottle.y) * (1.0 + 0.6 * t_zone);
-    s.roughness -= 0.05 * t_zone;
+    let oily = t_zone(in.world);
+    let oil = (0.75 + 0.45 * in.mottle.y) * (1.0 + 0.6 * oily);
+    s.roughness -= 0.05 * oily;
     let sheen = (1.0 - 0.95 * stubble_matte(frag)) * oil;
     // What the blood lets through the pinna: mostly red.
     let through = pinna(in.world) * albedo * vec3<f32>(0.55, 0.16, 0.09);
@@ -702,7 +702,6 @@ fn shade_eye(in: VertexOut) -> vec3<f32> {
 }
 
 // ---- clothing -------------------------------------------------------------
-
 
 // How much of a light the head lets reach a point on the clothes: the head
 // as an ellipsoid (`HeadMesh::head_ellipsoid`), its shadow's edge softer the

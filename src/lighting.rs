@@ -1,7 +1,7 @@
 //! The plan's lights: presets and overrides, resolved to linear colours.
 
 use crate::plan::{AmbientSpec, LightSpec, LightingPreset, LightingSpec, parse_color};
-use crate::sessions::luminance;
+use crate::sessions::{luminance, palette_skin_linear};
 use glam::Vec3;
 
 /// One directional light; `direction` points toward the light in camera
@@ -60,7 +60,8 @@ pub fn preset(p: LightingPreset) -> (LightSpec, LightSpec, LightSpec, AmbientSpe
 }
 
 /// The exposure a camera set for the skin gets when the plan sets none: 0.7
-/// on the reference tone (fitzpatrick-3), where lit skin sits below the tone
+/// on the reference tone (fitzpatrick-3, the palette's skin:
+/// `sessions::palette_skin_linear`), where lit skin sits below the tone
 /// curve's shoulder. Paler skin is exposed down by the square root of its
 /// luminance ratio, so it keeps its colour instead of reaching the shoulder,
 /// where the curve desaturates it to an ashen white (fitzpatrick-1 at 0.7 did);
@@ -68,10 +69,7 @@ pub fn preset(p: LightingPreset) -> (LightSpec, LightSpec, LightSpec, AmbientSpe
 /// opens up for a dark face without making it look pale.
 pub fn exposure_for_skin(skin_linear: [f32; 3]) -> f32 {
     const REFERENCE_EXPOSURE: f32 = 0.7;
-    let reference = crate::plan::skin_tone_srgb("fitzpatrick-3")
-        .expect("a preset tone")
-        .to_linear();
-    let ratio = luminance(reference) / luminance(skin_linear).max(1e-4);
+    let ratio = luminance(palette_skin_linear()) / luminance(skin_linear).max(1e-4);
     let power = if ratio < 1.0 { 0.5 } else { 0.25 };
     REFERENCE_EXPOSURE * ratio.powf(power)
 }

@@ -124,7 +124,7 @@ impl Healing {
 
 /// The skin the palette's shades are given on (`pigment_palette`: the
 /// fresh ink's look on the skin): fitzpatrick-3.
-fn palette_skin_linear() -> [f32; 3] {
+pub fn palette_skin_linear() -> [f32; 3] {
     skin_tone_srgb("fitzpatrick-3")
         .expect("a preset")
         .to_linear()

@@ -264,6 +264,10 @@ fn look(plan: &TreatmentPlan, head: &HeadMesh, placement: &PlacementPlan) -> Loo
     let skin = skin_tone_srgb(&plan.skin.tone)
         .expect("validated plan")
         .to_linear();
+    // The built-in head's chin, for its beard and its shadow on the clothes
+    // (a scan shows the client's own face, beard and all, and no clothes):
+    // found once, a pass over the mesh on every restyle.
+    let dressed_chin = head.is_dressed().then(|| head.menton()).flatten();
     let scars = &placement.coverage.scars;
     let mut scar_looks = [None; 4];
     for (slot, scar) in scar_looks.iter_mut().zip(&scars.scars) {
@@ -283,13 +287,9 @@ fn look(plan: &TreatmentPlan, head: &HeadMesh, placement: &PlacementPlan) -> Loo
         lid_curves: head
             .lid_margins
             .map(|lids| lids.map(|m| crate::head::lids::margin_curve(&m))),
-        // A scan shows the client's own face, beard and all.
-        beard: head
-            .is_dressed()
-            .then(|| head.menton())
-            .flatten()
+        beard: dressed_chin
             .map(|m| BeardArea::of(l.glabella, m, l.ear_left, plan.hair.beard_shadow)),
-        head_ellipsoid: head.is_dressed().then(|| head.head_ellipsoid()).flatten(),
+        head_ellipsoid: dressed_chin.map(|m| head.head_ellipsoid(m)),
         background_linear: parse_color(&plan.output.background)
             .expect("validated plan")
             .to_linear(),

@@ -32,18 +32,16 @@ impl HeadMesh {
     }
 
     /// The head from the chin up as an ellipsoid (centre, semi-axes mm): the
-    /// box of its skin above the menton, whose faces the ellipsoid touches.
-    /// Enough to say where the head shades the shoulders under it; `None`
-    /// without a chin.
-    pub fn head_ellipsoid(&self) -> Option<(Vec3, Vec3)> {
-        let chin = self.menton()?;
+    /// box of its skin above `chin` (the menton), whose faces the ellipsoid
+    /// touches. Enough to say where the head shades the shoulders under it.
+    pub fn head_ellipsoid(&self, chin: Vec3) -> (Vec3, Vec3) {
         let (lo, hi) = self
             .vertices
             .iter()
             .filter(|v| v.material == MATERIAL_SKIN && v.position_mm[1] >= chin.y)
             .map(|v| Vec3::from(v.position_mm))
             .fold((Vec3::MAX, Vec3::MIN), |(lo, hi), p| (lo.min(p), hi.max(p)));
-        Some((0.5 * (lo + hi), 0.5 * (hi - lo)))
+        (0.5 * (lo + hi), 0.5 * (hi - lo))
     }
 
     /// The menton, or where the facial thirds put it when the mesh has none:
@@ -78,7 +76,7 @@ mod tests {
     #[test]
     fn the_built_in_head_shades_as_a_head_sized_ellipsoid() {
         let head = crate::head::load_builtin(2).unwrap();
-        let (centre, axes) = head.head_ellipsoid().unwrap();
+        let (centre, axes) = head.head_ellipsoid(head.menton().unwrap());
         // Adult men: head breadth 140-170 mm with the ears, length 180-210,
         // chin to vertex 210-250.
         assert!((65.0..95.0).contains(&axes.x), "{axes}");
