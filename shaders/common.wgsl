@@ -179,3 +179,14 @@ fn pack_unit3(v: vec3<f32>) -> u32 {
 fn unpack_unit3(p: u32) -> vec3<f32> {
     return vec3<f32>(f32(p & 1023u), f32((p >> 10u) & 1023u), f32((p >> 20u) & 1023u)) / 1023.0;
 }
+
+// A camera's sensor noise: a faint, fixed grain (±2.5 % of the signal per
+// pixel, a third of it in colour; deterministic), without which a clean
+// render reads as a render.
+fn sensor_grain(c: vec3<f32>, pixel: vec2<f32>) -> vec3<f32> {
+    let k = hash_u32(u32(pixel.x) * 1973u + u32(pixel.y) * 9277u + 7u);
+    let luma = f32(k >> 8u) / 16777216.0 - 0.5;
+    let j = hash_u32(k);
+    let chroma = vec3<f32>(f32(j & 255u), f32((j >> 8u) & 255u), f32((j >> 16u) & 255u)) / 255.0 - vec3<f32>(0.5);
+    return c * (vec3<f32>(1.0 + 0.05 * luma) + 0.017 * chroma);
+}

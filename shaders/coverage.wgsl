@@ -53,8 +53,30 @@ fn hairline_distance(p: vec3<f32>) -> vec2<f32> {
     let el = atan2(v.y, length(v.xz));
     let s = max(cov.band.z, 1e-3);
     let seed = bitcast<u32>(cov.band.w);
-    let wander = value_noise(p / s, seed) + 0.5 * value_noise(p / (0.37 * s), seed ^ 0xa5a5u);
-    return vec2<f32>((el - hairline_elevation(az)) * length(v) + cov.band.y * wander / 1.5, az);
+    return vec2<f32>((el - hairline_elevation(az)) * length(v) + cov.band.y * edge_wander(p, s, seed), az);
+}
+
+// Mirrors `hairline::edge_wander`: three octaves, so the line breaks at
+// every scale instead of drawing even scallops.
+fn edge_wander(p: vec3<f32>, s: f32, seed: u32) -> f32 {
+    let wander = value_noise(p / s, seed)
+        + 0.5 * value_noise(p / (0.37 * s), seed ^ 0xa5a5u)
+        + 0.25 * value_noise(p / (0.14 * s), seed ^ 0x3c3cu);
+    return wander / 1.75;
+}
+
+// Mirrors `hairline::edge_density`: sentinel dots in sparse clumps up to
+// STRAY_REACH_MM ahead of the line, then the band's ramp.
+const STRAY_SHARE: f32 = 0.06;
+const STRAY_REACH_MM: f32 = 4.0;
+const STRAY_CLUMP_MM: f32 = 6.0;
+fn edge_density(d: f32, band: f32, p: vec3<f32>) -> f32 {
+    let fill = ramp(d, band);
+    if (fill >= 1.0) { return 1.0; }
+    let seed = bitcast<u32>(cov.band.w);
+    let clump = clamp(0.5 + value_noise(p / STRAY_CLUMP_MM, seed ^ 0x57a4u), 0.0, 1.0);
+    let strays = STRAY_SHARE * clump * ramp(d + STRAY_REACH_MM, STRAY_REACH_MM);
+    return fill + (1.0 - fill) * strays;
 }
 
 // The edge's ramp width at |azimuth| (degrees); mirrors `hairline::band_at`.
@@ -78,7 +100,7 @@ fn coverage(p: vec3<f32>) -> f32 {
     let h = hairline_distance(p);
     let d = h.x;
     let az = h.y;
-    let inside = ramp(d, band_at(abs(degrees(az))));
+    let inside = edge_density(d, band_at(abs(degrees(az))), p);
     let bald = bald_fraction(p, d, abs(degrees(az)));
     var zone_scale = 1.0;
     var hair_scale = 1.0;

@@ -762,18 +762,14 @@ fn fs_shade(v: Varyings) -> @location(0) vec4<f32> {
     } else {
         color = shade_skin(in, in.clip);
     }
-    return vec4<f32>(sensor_grain(tone_map(color * frame.params.x), in.clip.xy), 1.0);
+    return vec4<f32>(grain_unless_lens(tone_map(color * frame.params.x), in.clip.xy), 1.0);
 }
 
-// A camera's sensor noise: a faint, fixed grain (±2.5 % of the signal per
-// pixel, a third of it in colour; deterministic), without which a clean
-// render reads as a render.
-fn sensor_grain(c: vec3<f32>, pixel: vec2<f32>) -> vec3<f32> {
-    let k = hash_u32(u32(pixel.x) * 1973u + u32(pixel.y) * 9277u + 7u);
-    let luma = f32(k >> 8u) / 16777216.0 - 0.5;
-    let j = hash_u32(k);
-    let chroma = vec3<f32>(f32(j & 255u), f32((j >> 8u) & 255u), f32((j >> 16u) & 255u)) / 255.0 - vec3<f32>(0.5);
-    return c * (vec3<f32>(1.0 + 0.05 * luma) + 0.017 * chroma);
+// The sensor's grain lies over the lens's blur: where the lens pass
+// follows (`frame.lens.w`, its optics' blur), it adds the grain after.
+fn grain_unless_lens(c: vec3<f32>, pixel: vec2<f32>) -> vec3<f32> {
+    if (frame.lens.w > 0.0) { return c; }
+    return sensor_grain(c, pixel);
 }
 
 // ---- backdrop -------------------------------------------------------------
@@ -799,5 +795,5 @@ fn fs_backdrop(in: BackdropOut) -> @location(0) vec4<f32> {
     // brightest behind the head.
     let centred = (in.clip.xy / frame.viewport.xy - vec2<f32>(0.5)) * vec2<f32>(frame.viewport.x / frame.viewport.y, 1.0);
     let vignette = 1.0 - 0.35 * dot(centred, centred);
-    return vec4<f32>(sensor_grain(base * vignette, in.clip.xy), 1.0);
+    return vec4<f32>(grain_unless_lens(base * vignette, in.clip.xy), 1.0);
 }

@@ -357,7 +357,7 @@ fn finish_counts() {
 const RELAX_REACH: f32 = 2.0;
 // A step's move for a unit push, in the impression's own spacings; and the
 // most a step moves.
-const RELAX_STEP: f32 = 0.5;
+const RELAX_STEP: f32 = 1.0;
 const RELAX_MAX_MOVE: f32 = 0.25;
 // The widest own spacing that moves, in least spacings: the reach is then
 // at least 1.4 of it, and a move of a quarter of it keeps every neighbour

@@ -12,6 +12,11 @@
 // circle: there it takes in what reaches it, so a soft torso's outline
 // spreads over the backdrop as in a photograph instead of ending in a
 // sharp silhouette.
+//
+// Then, everywhere, the optics' own blur (`optics`): no lens and sensor
+// resolve a pixel alone, and an edge drawn to one pixel (the head's outline
+// against the backdrop, stepping row by row) reads as rendered. Last, the
+// sensor's grain, which lies over the blur in a photograph.
 
 @group(0) @binding(0) var<uniform> frame: Frame;
 @group(0) @binding(1) var sharp: texture_2d<f32>;
@@ -66,7 +71,7 @@ fn backdrop_pixel(p: vec2<i32>, own: vec4<f32>, turn: f32, depth: f32) -> vec4<f
         let d = depth_at(tap(p, widest, turn + f32(k) * TAU / 4.0, size));
         near = near || (d < NO_SURFACE && blur_radius_px(d) >= soft);
     }
-    if (!near) { return own; }
+    if (!near) { return optics(p, own); }
     // (The backdrop's depth is the pre-pass's clear value: any backdrop
     // sample counts as behind it, a surface only if its circle reaches.)
     return disc_gather(p, own, turn, depth, widest, soft);
@@ -97,14 +102,36 @@ fn disc_gather(p: vec2<i32>, own: vec4<f32>, turn: f32, depth: f32, radius: f32,
     return vec4<f32>(sum / weight, own.a);
 }
 
+// A point's image through the lens and the sensor's filter, where nothing
+// defocuses it: a Gaussian of `frame.lens.w` px, in 3×3 taps.
+fn optics(p: vec2<i32>, own: vec4<f32>) -> vec4<f32> {
+    let size = vec2<i32>(textureDimensions(sharp));
+    let fall = -0.5 / (frame.lens.w * frame.lens.w);
+    let side = exp(fall);
+    let corner = side * side;
+    var sum = vec3<f32>(0.0);
+    for (var dy = -1; dy <= 1; dy++) {
+        for (var dx = -1; dx <= 1; dx++) {
+            let q = clamp(p + vec2<i32>(dx, dy), vec2<i32>(0), size - 1);
+            let w = select(select(1.0, side, dx != 0 || dy != 0), corner, dx != 0 && dy != 0);
+            sum += w * textureLoad(sharp, q, 0).rgb;
+        }
+    }
+    return vec4<f32>(sum / (1.0 + 4.0 * side + 4.0 * corner), own.a);
+}
+
+fn focused(p: vec2<i32>, own: vec4<f32>, turn: f32) -> vec4<f32> {
+    let depth = depth_at(p);
+    if (depth > NO_SURFACE) { return backdrop_pixel(p, own, turn, depth); }
+    let radius = blur_radius_px(depth);
+    if (radius < 0.5) { return optics(p, own); }
+    return disc_gather(p, own, turn, depth, radius, 0.0);
+}
+
 @fragment
 fn fs_lens(in: VertexOut) -> @location(0) vec4<f32> {
     let p = vec2<i32>(in.clip.xy);
     let own = textureLoad(sharp, p, 0);
-    let depth = depth_at(p);
-    let turn = disc_turn(in.clip.xy);
-    if (depth > NO_SURFACE) { return backdrop_pixel(p, own, turn, depth); }
-    let radius = blur_radius_px(depth);
-    if (radius < 0.5) { return own; }
-    return disc_gather(p, own, turn, depth, radius, 0.0);
+    let seen = focused(p, own, disc_turn(in.clip.xy));
+    return vec4<f32>(sensor_grain(seen.rgb, in.clip.xy), seen.a);
 }

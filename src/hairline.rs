@@ -341,9 +341,7 @@ impl CoverageModel {
         let az = azimuth(v);
         let d = (elevation(v) - self.hairline_elevation(az)) * v.length();
         let s = self.irregularity_scale_mm.max(1e-3);
-        let wander = value_noise(p / s, self.noise_seed)
-            + 0.5 * value_noise(p / (0.37 * s), self.noise_seed ^ 0xa5a5);
-        d + self.irregularity_mm * wander / 1.5
+        d + self.irregularity_mm * edge_wander(p, s, self.noise_seed)
     }
 
     /// Relative density of impressions at a point: 0 outside, 1 in the fully
@@ -370,7 +368,7 @@ impl CoverageModel {
     pub fn layer_density(&self, layer: Layer, p: Vec3, margin_mm: f32) -> f32 {
         let d = self.hairline_distance_mm(p);
         let az = azimuth(p - self.center).to_degrees().abs();
-        let inside = ramp(d + margin_mm, band_at(self.band_mm, az));
+        let inside = edge_density(d + margin_mm, band_at(self.band_mm, az), p, self.noise_seed);
         // Inner boundaries move toward whichever layer is asked about.
         let inner = match layer {
             Layer::Treatment => margin_mm,
@@ -541,6 +539,40 @@ pub const TAPER_MM: f32 = 7.0;
 /// to a blind reviewer, "as if the mask avoided the ear").
 const TAPER_FROM_DEG: f32 = 95.0;
 const TAPER_OVER_DEG: f32 = 35.0;
+
+/// The edge's wander in units of `irregularity_mm` (within ±1): three
+/// octaves of noise at `scale_mm`, 0.37 and 0.14 of it, each half the one
+/// before. One or two octaves drew the line as even scallops (a blind
+/// reviewer's "scalloped" top-view edge); a natural hairline breaks at
+/// every scale. Mirrored in `shaders/coverage.wgsl`.
+pub fn edge_wander(p: Vec3, scale_mm: f32, seed: u32) -> f32 {
+    let wander = value_noise(p / scale_mm, seed)
+        + 0.5 * value_noise(p / (0.37 * scale_mm), seed ^ 0xa5a5)
+        + 0.25 * value_noise(p / (0.14 * scale_mm), seed ^ 0x3c3c);
+    wander / 1.75
+}
+
+/// Ahead of the line, sentinel dots: single ones scattered up to
+/// [`STRAY_REACH_MM`] in front of it, as a natural hairline's first hairs
+/// stand loose ahead of the rest (and a practitioner breaks the line so it
+/// does not read as drawn). At the line their density is [`STRAY_SHARE`]
+/// of the fill's, in clumps [`STRAY_CLUMP_MM`] across.
+pub const STRAY_SHARE: f32 = 0.06;
+pub const STRAY_REACH_MM: f32 = 4.0;
+const STRAY_CLUMP_MM: f32 = 6.0;
+
+/// The edge's relative density `d` mm above the line (ramp width `band`):
+/// 0 from [`STRAY_REACH_MM`] ahead of it, the sentinels' sparse clumps up
+/// to it, then the band's ramp to 1. Mirrored in `shaders/coverage.wgsl`.
+pub fn edge_density(d: f32, band: f32, p: Vec3, seed: u32) -> f32 {
+    let fill = ramp(d, band);
+    if fill >= 1.0 {
+        return 1.0;
+    }
+    let clump = (0.5 + value_noise(p / STRAY_CLUMP_MM, seed ^ 0x57a4)).clamp(0.0, 1.0);
+    let strays = STRAY_SHARE * clump * ramp(d + STRAY_REACH_MM, STRAY_REACH_MM);
+    fill + (1.0 - fill) * strays
+}
 
 /// The hairline's ramp width at azimuth `az_deg` (absolute degrees): the
 /// plan's band at the front and over the ears, widened by [`TAPER_MM`]

@@ -3,6 +3,7 @@
 mod common;
 
 use glam::Vec3;
+use smp_preview::hairline::STRAY_REACH_MM;
 use smp_preview::stats::{self, ImpressionRecord};
 
 #[test]
@@ -155,9 +156,10 @@ fn impressions_lie_on_the_treated_scalp_only() {
     let records = prepared.impressions().unwrap();
     for r in &records {
         // The GPU evaluates the same coverage function as the CPU; allow float slack at the edge.
+        // Sentinel dots lie up to STRAY_REACH_MM ahead of the line.
         let d = coverage.hairline_distance_mm(r.position());
         assert!(
-            d > -0.05,
+            d > -STRAY_REACH_MM - 0.05,
             "impression {:?} is {d:.2} mm outside the hairline",
             r.position_mm
         );
@@ -186,10 +188,13 @@ fn later_sessions_fill_the_gaps_of_earlier_ones() {
     let mean = |v: &[f32]| v.iter().map(|x| *x as f64).sum::<f64>() / v.len() as f64;
     let nn_first = mean(&stats::nearest_distances(&first, spacing * 2.0));
     let nn_all = mean(&stats::nearest_distances(&all, spacing * 2.0));
-    // Session 1 alone is sparser (a Poisson-like 0.45 of the density would give
-    // √(1/0.45) ≈ 1.5× the spacing; measured ≈ 1.26×), and keeps the minimum spacing.
+    // Session 1 alone is sparser, and keeps the minimum spacing. Its 30 % are
+    // dart throwing's first, held apart by the spacing as the rest are, so
+    // not the √(1/0.3) ≈ 1.8× of a random third: measured 1.017 against
+    // 0.848 mm (1.20×; 1.26× before relaxation's twelve full steps evened
+    // the whole set out).
     assert!(
-        nn_first > nn_all * 1.2,
+        nn_first > nn_all * 1.15,
         "session 1 mean NN {nn_first:.3} vs all {nn_all:.3}"
     );
     assert!(

@@ -5,7 +5,9 @@ mod common;
 
 use glam::Vec3;
 use smp_preview::camera::Camera;
-use smp_preview::hairline::{CoverageModel, Layer, direction, elevation, scalp_center};
+use smp_preview::hairline::{
+    CoverageModel, Layer, STRAY_SHARE, direction, elevation, scalp_center,
+};
 use smp_preview::head;
 use smp_preview::plan::{HairlinePreset, RegionPreset, TreatmentPlan, ViewName};
 use smp_preview::raycast::SkinRays;
@@ -18,7 +20,8 @@ fn plan_with(edit: impl FnOnce(&mut TreatmentPlan)) -> TreatmentPlan {
 }
 
 /// Walk up the midline from the glabella over the skin and return the
-/// distance walked (mm) where the treatment first begins.
+/// distance walked (mm) where the treatment first begins: past the
+/// sentinel dots' sparse clumps ahead of the line (within 0.42 mm of it).
 fn measured_hairline_height(coverage: &CoverageModel, head: &head::HeadMesh) -> f32 {
     let midline = SkinRays::midline(head);
     let center = scalp_center(head);
@@ -35,7 +38,7 @@ fn measured_hairline_height(coverage: &CoverageModel, head: &head::HeadMesh) -> 
         };
         walked += (p - prev).length();
         prev = p;
-        if coverage.coverage(p) > 0.0 {
+        if coverage.coverage(p) > STRAY_SHARE {
             return walked;
         }
     }

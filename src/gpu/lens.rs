@@ -17,8 +17,14 @@ const STOP_DOWN_WITHIN_MM: f32 = 500.0;
 /// The widest circle of confusion drawn, as a fraction of the image height.
 const MAX_RADIUS_OF_HEIGHT: f32 = 0.012;
 
+/// The lens and sensor's own blur where nothing is out of focus (Gaussian
+/// sigma, px): a sharp portrait lens and a sensor's anti-aliasing filter
+/// resolve about 0.3 cycles a pixel at half contrast, not 0.5.
+pub const OPTICS_SIGMA_PX: f32 = 0.55;
+
 /// `Frame.lens`: focus distance mm, blur scale px (the circle's diameter at
-/// infinity), the largest radius px, 0.
+/// infinity), the largest radius px, the optics' blur (sigma px; non-zero
+/// tells the head's shading that this pass follows and adds the grain).
 pub fn lens_uniform(camera: &Camera, focus: Vec3, height_px: u32) -> [f32; 4] {
     let h = height_px as f32;
     let focus_mm = (focus - camera.eye)
@@ -29,7 +35,7 @@ pub fn lens_uniform(camera: &Camera, focus: Vec3, height_px: u32) -> [f32; 4] {
     // for an aperture A = f/N; in pixels, f/(u − f) is about focal_px / u.
     let aperture_mm = focal_mm / F_NUMBER;
     let blur_px = aperture_mm * camera.focal_px(h) / focus_mm.max(STOP_DOWN_WITHIN_MM);
-    [focus_mm, blur_px, MAX_RADIUS_OF_HEIGHT * h, 0.0]
+    [focus_mm, blur_px, MAX_RADIUS_OF_HEIGHT * h, OPTICS_SIGMA_PX]
 }
 
 pub struct LensPass {
