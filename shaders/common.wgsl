@@ -18,7 +18,15 @@ struct Impression {
     px: f32, py: f32, pz: f32,
     normal_oct: u32,   // octahedral unit normal, snorm16 × 2
     diameter_mm: f32,
-    packed: u32,       // session (bits 0-7), darkness ×128 (bits 8-15)
+    packed: u32,       // session (bits 0-7), darkness ×128 (bits 8-15), unit's dots - 1 (16-17), ink share (18-25)
+}
+
+// An impression's ink against its session's mean, in steps of 1/64 (bits
+// 18-25 of `packed`); 0, as a record made on the CPU leaves it, is 1.
+const INK_SHARE_STEPS: f32 = 64.0;
+fn ink_share(imp: Impression) -> f32 {
+    let steps = (imp.packed >> 18u) & 0xffu;
+    return select(f32(steps) / INK_SHARE_STEPS, 1.0, steps == 0u);
 }
 
 // Mirrors `scars::ScarUniform`.

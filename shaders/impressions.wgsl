@@ -315,7 +315,8 @@ fn emit_impressions(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_
     // At the hairline's edge single, smaller dots (a 1RL and a lighter hand);
     // past it units of 1-3 dots, as hair grows in follicular units.
     let edge = hairline_ramp(c.xyz);
-    let size = max(0.35, 1.0 + gen.diameter_spread[session] * rng_gaussian(&rng)) * (0.72 + 0.28 * edge);
+    let spread = max(0.35, 1.0 + gen.diameter_spread[session] * rng_gaussian(&rng));
+    let size = spread * (0.72 + 0.28 * edge);
     // Less pigment and a lighter hand towards the edge too (DESIGN.md): the
     // first rows are paler as well as sparser and smaller, so the edge fades
     // instead of ending in loose full-strength dots.
@@ -329,7 +330,10 @@ fn emit_impressions(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_
     imp.pz = c.z;
     imp.normal_oct = bitcast<u32>(c.w);
     imp.diameter_mm = gen.diameter_mm[session] * size;
-    imp.packed = (gen.session_base.x + session) | (u32(round(dark * 128.0)) << 8u) | ((unit - 1u) << 16u);
+    // The needle leaves about the same ink whatever the dot's spread: a dot
+    // that spread wider is paler, a tighter one denser (`INK_SHARE_STEPS`).
+    let share = u32(round(clamp(1.0 / (spread * spread), 0.5, 2.0) * INK_SHARE_STEPS));
+    imp.packed = (gen.session_base.x + session) | (u32(round(dark * 128.0)) << 8u) | ((unit - 1u) << 16u) | (share << 18u);
     impressions[k] = imp;
 }
 

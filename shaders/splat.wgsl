@@ -116,7 +116,10 @@ fn mark_look(imp: Impression, p: vec3<f32>, i: u32) -> Mark {
     }
     seen = clamp(seen / dark, vec3<f32>(0.0), vec3<f32>(1.0));
     let kept = ink_retained(i, frame.session_extra[slot].y);
-    let absorption = min(ink_absorption(seen, frame.skin.rgb) * kept, vec3<f32>(1.0));
+    // The ink's absorption over the dot's area stays the session's whatever
+    // the dot's size (`emit_impressions`): sizes vary close up, and the
+    // treated scalp seen whole stays even.
+    let absorption = min(ink_absorption(seen, frame.skin.rgb) * kept * ink_share(imp), vec3<f32>(1.0));
     let healed = frame.session_extra[slot].y;
     return Mark(look, seen, frame.session_extra[slot].x, true, absorption, false, 1.0 - healed, INK_HALO_SHARE * healed);
 }
