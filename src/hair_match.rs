@@ -5,7 +5,7 @@
 //! darken the skin as much as a unit of buzzed hair does, so the two read as
 //! one buzz cut with no seam.
 
-use crate::placement::{DOTS_PER_UNIT, mean_over_units};
+use crate::placement::{DOTS_PER_UNIT, ROOT_DIAMETER_SPREAD, mean_over_spread, mean_over_units};
 use crate::plan::{
     TreatmentPlan, limits, parse_color, pigment_palette, pigment_srgb, skin_tone_srgb,
 };
@@ -72,7 +72,10 @@ pub fn apply(plan: &mut TreatmentPlan) {
     // stubs (opaque shafts over it): as dot area × contrast.
     let root_contrast = 1.0 - luminance(root_seen(plan)) / luminance(skin);
     let stub_contrast = 1.0 - luminance(hair) / luminance(skin);
-    let root_area = unit_area_mm2(plan.hair.stubble_diameter_mm);
+    // Roots vary in width and a wider one is as dark: on average it covers
+    // E[s²] of a root of the mean width.
+    let root_area = unit_area_mm2(plan.hair.stubble_diameter_mm)
+        * mean_over_spread(ROOT_DIAMETER_SPREAD, |s| s * s);
     let stub_area = stub_area_mm2(&plan.hair);
     // Grey hairs hardly darken the skin (their roots hide, their stubs are
     // light): count them as 85 % less.
@@ -86,9 +89,11 @@ pub fn apply(plan: &mut TreatmentPlan) {
         let ink_contrast = (1.0 - luminance(seen) / luminance(skin)).max(0.05);
         // The same darkening per unit at the same units per area; settled
         // ink darkens by its dot and its halo of migrated ink as well.
-        let ink_per_area = ink_contrast * (1.0 + crate::skin_optics::ink_halo_gain());
+        let ink_per_area = ink_contrast
+            * (1.0 + crate::skin_optics::ink_halo_gain())
+            * ink_held_darkening(s.diameter_spread, ink_contrast);
         let size = plan.hair.stubble_diameter_mm
-            * (hair_darkening / (root_area * ink_per_area))
+            * (hair_darkening / (unit_area_mm2(plan.hair.stubble_diameter_mm) * ink_per_area))
                 .max(0.0)
                 .sqrt();
         s.shade = shade.to_string();
@@ -96,6 +101,20 @@ pub fn apply(plan: &mut TreatmentPlan) {
     }
     let (lo, hi) = limits::FINAL_DENSITY_PER_CM2;
     plan.density.final_per_cm2 = (plan.hair.natural_per_cm2 / DOTS_PER_UNIT).clamp(lo, hi);
+}
+
+/// What a session's dot darkens on average against a dot of the mean width
+/// and ink, where the widths vary by `spread` with the ink held
+/// (`ink_share` in the shaders: a dot s times the mean width carries 1/s²
+/// of the absorption per area, within 0.5-2, and at most all the light).
+/// Under one: darkening is concave in the ink, so a wide pale dot gains
+/// less than a tight dense one loses, and the densest saturate.
+fn ink_held_darkening(spread: f32, contrast: f32) -> f32 {
+    // Light crosses the ink twice: seen / skin = (1 − a)² (`ink_absorption`).
+    let absorption = 1.0 - (1.0 - contrast).clamp(0.0, 1.0).sqrt();
+    let darkening = |a: f32| 1.0 - (1.0 - a.min(1.0)).powi(2);
+    let held = |s: f32| s * s * darkening(absorption * (1.0 / (s * s)).clamp(0.5, 2.0));
+    mean_over_spread(spread, held) / darkening(absorption).max(1e-6)
 }
 
 /// Area (mm²) of one unit's dots for a dot diameter, on average.
@@ -120,6 +139,20 @@ fn nearest_shade(hair: [f32; 3]) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn varied_widths_with_the_ink_held_darken_less() {
+        let square = mean_over_spread(0.2, |s| s * s);
+        assert!((square - 1.04).abs() < 1e-3, "{square}");
+        assert!((mean_over_spread(0.2, |s| s) - 1.0).abs() < 1e-3);
+        assert!((ink_held_darkening(0.0, 0.6) - 1.0).abs() < 1e-4);
+        let mut last = 1.0;
+        for spread in [0.1, 0.2, 0.3] {
+            let d = ink_held_darkening(spread, 0.6);
+            assert!(d < last && d > 0.85, "{spread}: {d}");
+            last = d;
+        }
+    }
 
     #[test]
     fn the_match_follows_the_hair() {
@@ -159,6 +192,15 @@ mod tests {
                 .iter()
                 .any(|i| i.to_string().contains("hair.grey_fraction"))
         );
+        // Dots that vary in width with their ink held darken less on
+        // average (a wide dot is paler): larger impressions to match.
+        let mut varied = plan.clone();
+        varied
+            .sessions
+            .iter_mut()
+            .for_each(|s| s.diameter_spread = 0.3);
+        apply(&mut varied);
+        assert!(varied.sessions[0].diameter_mm > plan.sessions[0].diameter_mm);
         // Off: nothing changes.
         let mut off = TreatmentPlan::default_plan();
         let before = off.clone();

@@ -76,6 +76,26 @@ pub fn mean_over_units(f: impl Fn(f32, f32) -> f32) -> f32 {
         .sum()
 }
 
+/// How much a buzzed hair's root varies in width, as a share of its mean
+/// (`hair_gen_params` in `src/gpu/scene.rs`; SMP gives it per session).
+pub const ROOT_DIAMETER_SPREAD: f32 = 0.2;
+
+/// The mean of `f(s)` over a dot's width s against its mean, drawn as
+/// `emit_impressions` does: max(0.35, 1 + spread·z), z a standard normal
+/// (a midpoint sum over z in ±6).
+pub fn mean_over_spread(spread: f32, f: impl Fn(f32) -> f32) -> f32 {
+    const STEPS: usize = 480;
+    let dz = 12.0 / STEPS as f32;
+    let (mut sum, mut weight) = (0.0, 0.0);
+    for k in 0..STEPS {
+        let z = -6.0 + (k as f32 + 0.5) * dz;
+        let w = (-0.5 * z * z).exp();
+        sum += w * f((1.0 + spread * z).max(0.35));
+        weight += w;
+    }
+    sum / weight
+}
+
 /// Dots in a unit on average (1.96). Hair grows in such follicular units, so
 /// the client's hairs are placed as units of this many on average.
 pub const DOTS_PER_UNIT: f32 = UNIT_SHARES[0] + 2.0 * UNIT_SHARES[1] + 3.0 * UNIT_SHARES[2];

@@ -214,7 +214,7 @@ fn hair_params(plan: &TreatmentPlan, placement: &PlacementPlan) -> GenParams {
         session_count: 1,
         session_end: [hair.planned, u32::MAX, u32::MAX, u32::MAX],
         diameter_mm: [plan.hair.stubble_diameter_mm; 4],
-        diameter_spread: [0.2; 4],
+        diameter_spread: [crate::placement::ROOT_DIAMETER_SPREAD; 4],
         shade_spread: [0.15; 4],
         session_base: [SLOT_HAIR, 0, 0, 0],
         wave: [0; 4],
