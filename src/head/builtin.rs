@@ -3,9 +3,9 @@
 //! found on the morph, moved into the head frame, cut below the morphed chin
 //! and dressed in a crew-neck collar so that it ends as a person does.
 
-use super::landmark_rules;
 use super::morph::{HeadShape, target_weights};
 use super::{HeadError, Landmarks, Piece};
+use super::{landmark_rules, smooth};
 use glam::Vec3;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -146,15 +146,20 @@ fn part_points(pos: &[Vec3], part: usize) -> Vec<Vec3> {
 pub fn pieces(shape: &HeadShape) -> Result<(Vec<Piece>, Landmarks), HeadError> {
     let a = asset();
     let mut pos = morphed_positions(shape);
-    let found = landmark_rules::find(
-        &part_points(&pos, 0),
-        &part_points(&pos, 1),
-        &part_points(&pos, 2),
-    )
-    .map_err(|message| HeadError::Landmarks {
-        file: BUILTIN_NAME.to_string(),
-        message: format!("the head shape {shape:?} has no {message}"),
-    })?;
+    let find = |pos: &[Vec3]| {
+        landmark_rules::find(
+            &part_points(pos, 0),
+            &part_points(pos, 1),
+            &part_points(pos, 2),
+        )
+        .map_err(|message| HeadError::Landmarks {
+            file: BUILTIN_NAME.to_string(),
+            message: format!("the head shape {shape:?} has no {message}"),
+        })
+    };
+    let unsmoothed = find(&pos)?.landmarks;
+    smooth_cranium(&mut pos, &unsmoothed);
+    let found = find(&pos)?;
     let origin = found.landmarks.ear_midpoint();
     pos.iter_mut().for_each(|p| *p -= origin);
     let l = found.landmarks;
@@ -207,6 +212,37 @@ pub fn pieces(shape: &HeadShape) -> Result<(Vec<Piece>, Landmarks), HeadError> {
         super::garment::collar(&neck_loop, cut_y),
     ];
     Ok((pieces, landmarks))
+}
+
+/// Smooths the skin over the skull and the back of the neck
+/// (`smooth::smooth_where`), not the face, nor the ears and the skin round
+/// them. `l`: the landmarks found on `pos`.
+fn smooth_cranium(pos: &mut [Vec3], l: &Landmarks) {
+    let a = asset();
+    let skin: Vec<[usize; 3]> = a
+        .triangles
+        .iter()
+        .filter(|t| a.corners[t[0] as usize].2 == 0)
+        .map(|t| t.map(|c| a.corners[c as usize].0 as usize))
+        .collect();
+    let origin = l.ear_midpoint();
+    let ramp = |x: f32| {
+        let t = x.clamp(0.0, 1.0);
+        t * t * (3.0 - 2.0 * t)
+    };
+    let weight = |p: Vec3| {
+        let q = p - origin;
+        let ear = (p.distance(l.ear_left)).min(p.distance(l.ear_right));
+        let away_from_ears = ramp((ear - 30.0) / 20.0);
+        // Down to the ears' level at the sides, to the upper neck behind.
+        let back = ramp((-30.0 - q.z) / 40.0);
+        let lowest_y = -5.0 - 65.0 * back;
+        let above = ramp((q.y - lowest_y + 10.0) / 20.0);
+        // Not the face: from 35 mm behind the glabella forward.
+        let behind_face = ramp((l.glabella.z - origin.z - 35.0 - q.z) / 25.0);
+        away_from_ears * above * behind_face
+    };
+    smooth::smooth_where(pos, &skin, weight);
 }
 
 /// Of `loops`, the one with the lowest mean height: the neck cut.

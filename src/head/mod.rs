@@ -25,6 +25,7 @@ mod obj;
 mod obj_errors;
 pub mod occlusion;
 mod ply;
+mod smooth;
 mod texture;
 
 pub use build::coarse_level;
