@@ -73,14 +73,10 @@ mod tests {
                 Vec3::new(x, y, 3.0 * (x * 0.05).sin())
             })
             .collect();
-        let mut tris = Vec::new();
-        for y in 0..n - 1 {
-            for x in 0..n - 1 {
-                let a = y * n + x;
-                tris.push([a, a + 1, a + n]);
-                tris.push([a + 1, a + n + 1, a + n]);
-            }
-        }
+        let tris: Vec<[u32; 3]> = crate::head::grid_triangles(n as usize)
+            .iter()
+            .map(|t| t.map(|v| v as u32))
+            .collect();
         let weld: Vec<u32> = (0..n * n).collect();
         let (coarse, sag) = decimate(&tris, &weld, &pos, 5000);
         assert!(

@@ -413,5 +413,20 @@ impl HeadMesh {
     }
 }
 
+/// Two triangles per square of an `n`×`n` grid of vertices numbered row by
+/// row: the meshes the head's mesh tools are tested on.
+#[cfg(test)]
+pub(crate) fn grid_triangles(n: usize) -> Vec<[usize; 3]> {
+    let mut tris = Vec::new();
+    for row in 0..n - 1 {
+        for col in 0..n - 1 {
+            let a = row * n + col;
+            tris.push([a, a + 1, a + n]);
+            tris.push([a + 1, a + n + 1, a + n]);
+        }
+    }
+    tris
+}
+
 #[cfg(test)]
 mod tests;

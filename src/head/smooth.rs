@@ -84,15 +84,7 @@ mod tests {
                 pos.push(Vec3::new(x, height(x, z), z));
             }
         }
-        let mut tris = Vec::new();
-        for i in 0..n - 1 {
-            for j in 0..n - 1 {
-                let a = i * n + j;
-                tris.push([a, a + 1, a + n]);
-                tris.push([a + 1, a + n + 1, a + n]);
-            }
-        }
-        (pos, tris)
+        (pos, crate::head::grid_triangles(n))
     }
 
     #[test]
