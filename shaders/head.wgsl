@@ -282,7 +282,10 @@ fn beard_shadow(world: vec3<f32>) -> f32 {
     // cheek's bare patch towards the jaw, up again to the sideburn.
     let dip = 16.0 * smoothstep(0.15, 0.55, t) * (1.0 - smoothstep(0.6, 1.0, t));
     let top = mix(b.x - 3.0, ear.y - 6.0, smoothstep(0.45, 1.0, t)) - dip;
-    let below = 1.0 - smoothstep(top - 7.0, top + 4.0, world.y);
+    // The beard thins out over 1-2 cm up the cheek: an 11 mm ramp drew a
+    // ruled line from the nose to the jaw once the shadow was strong enough
+    // to be seen.
+    let below = 1.0 - smoothstep(top - 13.0, top + 5.0, world.y);
     let front = smoothstep(-14.0, 2.0, world.z) * (1.0 - smoothstep(ear.x - 14.0, ear.x - 7.0, ax));
     let neck = smoothstep(b.z - 42.0, b.z - 30.0, world.y);
     let lips = (1.0 - smoothstep(4.5, 7.0, abs(world.y - (b.y - MOUTH_BELOW_STOMION_MM)))) * (1.0 - smoothstep(20.0, 25.0, ax));

@@ -224,8 +224,11 @@ pub struct HairSpec {
     pub beard_shadow: f32,
 }
 
+// A man who keeps his scalp buzzed and has dark brows shaves a beard that
+// shows: at 0.45 two blind reviews in a row saw "no beard shadow at all",
+// at 0.75 the jaw, chin and upper lip read grey as after a morning shave.
 fn default_beard_shadow() -> f32 {
-    0.45
+    0.75
 }
 
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
