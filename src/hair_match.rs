@@ -74,8 +74,8 @@ pub fn apply(plan: &mut TreatmentPlan) {
     let stub_contrast = 1.0 - luminance(hair) / luminance(skin);
     // Roots vary in width and a wider one is as dark: on average it covers
     // E[s²] of a root of the mean width.
-    let root_area = unit_area_mm2(plan.hair.stubble_diameter_mm)
-        * mean_over_spread(ROOT_DIAMETER_SPREAD, |s| s * s);
+    let mean_root_area = unit_area_mm2(plan.hair.stubble_diameter_mm);
+    let root_area = mean_root_area * mean_over_spread(ROOT_DIAMETER_SPREAD, |s| s * s);
     let stub_area = stub_area_mm2(&plan.hair);
     // Grey hairs hardly darken the skin (their roots hide, their stubs are
     // light): count them as 85 % less.
@@ -93,7 +93,7 @@ pub fn apply(plan: &mut TreatmentPlan) {
             * (1.0 + crate::skin_optics::ink_halo_gain())
             * ink_held_darkening(s.diameter_spread, ink_contrast);
         let size = plan.hair.stubble_diameter_mm
-            * (hair_darkening / (unit_area_mm2(plan.hair.stubble_diameter_mm) * ink_per_area))
+            * (hair_darkening / (mean_root_area * ink_per_area))
                 .max(0.0)
                 .sqrt();
         s.shade = shade.to_string();

@@ -16,6 +16,7 @@
 
 use crate::head::HeadMesh;
 use crate::plan::{HairlinePreset, RegionPreset, TreatmentPlan};
+use crate::ramps::smoothstep;
 use crate::raycast::SkinRays;
 use crate::scars::{ScarModel, ScarUniform};
 use glam::Vec3;
@@ -579,12 +580,8 @@ pub fn edge_density(d: f32, band: f32, p: Vec3, seed: u32) -> f32 {
 /// from behind the ears to the nape; mirrored by `band_at` in
 /// `shaders/coverage.wgsl`.
 pub fn band_at(band_mm: f32, az_deg: f32) -> f32 {
-    let smooth = |x: f32| {
-        let t = x.clamp(0.0, 1.0);
-        t * t * (3.0 - 2.0 * t)
-    };
-    let behind_ears = smooth((az_deg - TAPER_FROM_DEG) / TAPER_OVER_DEG);
-    let nape = smooth((az_deg - NAPE_FROM_DEG) / NAPE_OVER_DEG);
+    let behind_ears = smoothstep(TAPER_FROM_DEG, TAPER_FROM_DEG + TAPER_OVER_DEG, az_deg);
+    let nape = smoothstep(NAPE_FROM_DEG, NAPE_FROM_DEG + NAPE_OVER_DEG, az_deg);
     band_mm + TAPER_MM * behind_ears * (1.0 - (1.0 - NAPE_TAPER_SHARE) * nape)
 }
 

@@ -18,6 +18,7 @@ pub mod output;
 pub mod par;
 pub mod placement;
 pub mod plan;
+pub mod ramps;
 pub mod raycast;
 pub mod scars;
 pub mod sessions;

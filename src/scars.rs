@@ -10,6 +10,7 @@
 use crate::hairline::{azimuth, direction, hash_u32};
 use crate::head::HeadMesh;
 use crate::plan::{ScarKind, TreatmentPlan, pigment_srgb};
+use crate::ramps::smoothstep;
 use crate::raycast::RaysFrom;
 use glam::Vec3;
 
@@ -401,11 +402,6 @@ fn segment_distance(p: Vec3, a: Vec3, b: Vec3) -> f32 {
     let ab = b - a;
     let t = ((p - a).dot(ab) / ab.length_squared().max(1e-9)).clamp(0.0, 1.0);
     (p - (a + ab * t)).length()
-}
-
-fn smoothstep(e0: f32, e1: f32, x: f32) -> f32 {
-    let t = ((x - e0) / (e1 - e0)).clamp(0.0, 1.0);
-    t * t * (3.0 - 2.0 * t)
 }
 
 fn ramp(x: f32, width: f32) -> f32 {

@@ -6,6 +6,7 @@
 use super::morph::{HeadShape, target_weights};
 use super::{HeadError, Landmarks, Piece};
 use super::{landmark_rules, smooth};
+use crate::ramps::smoothstep;
 use glam::Vec3;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -226,20 +227,16 @@ fn smooth_cranium(pos: &mut [Vec3], l: &Landmarks) {
         .map(|t| t.map(|c| a.corners[c as usize].0 as usize))
         .collect();
     let origin = l.ear_midpoint();
-    let ramp = |x: f32| {
-        let t = x.clamp(0.0, 1.0);
-        t * t * (3.0 - 2.0 * t)
-    };
     let weight = |p: Vec3| {
         let q = p - origin;
         let ear = (p.distance(l.ear_left)).min(p.distance(l.ear_right));
-        let away_from_ears = ramp((ear - 30.0) / 20.0);
+        let away_from_ears = smoothstep(30.0, 50.0, ear);
         // Down to the ears' level at the sides, to the upper neck behind.
-        let back = ramp((-30.0 - q.z) / 40.0);
+        let back = smoothstep(0.0, 40.0, -30.0 - q.z);
         let lowest_y = -5.0 - 65.0 * back;
-        let above = ramp((q.y - lowest_y + 10.0) / 20.0);
+        let above = smoothstep(-10.0, 10.0, q.y - lowest_y);
         // Not the face: from 35 mm behind the glabella forward.
-        let behind_face = ramp((l.glabella.z - origin.z - 35.0 - q.z) / 25.0);
+        let behind_face = smoothstep(0.0, 25.0, l.glabella.z - origin.z - 35.0 - q.z);
         away_from_ears * above * behind_face
     };
     smooth::smooth_where(pos, &skin, weight);
