@@ -179,10 +179,22 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
         offset = 0.0;
         dots = 1u;
     }
+    // A hair's root is its shaft seen through the skin, running obliquely
+    // down from where it leaves the skin, back against the flow: a streak
+    // along the flow of the same area, behind the stub.
+    var along = t1 * radius;
+    var across = t2 * radius;
+    var root_shift = vec3<f32>(0.0);
+    let flow = hair_flow_at(p, n);
+    if (slot_of(imp) == SLOT_HAIR && dot(flow, flow) > 0.0) {
+        along = flow * radius * ROOT_ELONGATION;
+        across = cross(n, flow) * radius / ROOT_ELONGATION;
+        root_shift = -along;
+    }
     for (var j = 0u; j < dots; j++) {
         let angle = turn + TAU * f32(j) / f32(dots);
-        let q = p + (t1 * cos(angle) + t2 * sin(angle)) * offset;
-        splat_disc(q, t1 * radius, t2 * radius, facing, mark);
+        let q = p + root_shift + (t1 * cos(angle) + t2 * sin(angle)) * offset;
+        splat_disc(q, along, across, facing, mark);
     }
     if (slot_of(imp) == SLOT_HAIR && frame.hair_flow.w > 0.0) {
         splat_stubs(p, n, unit, facing, is_grey(i), run);
@@ -199,18 +211,11 @@ fn slot_of(imp: Impression) -> u32 {
 }
 
 // The cut stubs of a unit of hair: opaque shafts lying along the hair's flow
-// from the follicle, as long as the stubble has grown. Hair flows away from
-// the crown's whorl (forward on top, down the sides and the nape), turning
-// round it near the whorl.
+// (`hair_flow_at`) from the follicle, as long as the stubble has grown.
 // (`run`: the units it stands for, at their area.)
 fn splat_stubs(p: vec3<f32>, n: vec3<f32>, unit: u32, facing: f32, grey: bool, run: u32) {
-    let from_crown = p - frame.hair_flow.xyz;
-    let whorl = cross(n, from_crown) * exp(-length(from_crown) / 25.0);
-    var flow = normalize(from_crown + 0.9 * whorl) + vec3<f32>(0.0, -0.35, 0.0) * (1.0 - abs(n.y));
-    flow = flow - n * dot(flow, n);
-    let len = length(flow);
-    if (len < 1e-4) { return; }
-    flow = flow / len;
+    let flow = hair_flow_at(p, n);
+    if (dot(flow, flow) == 0.0) { return; }
     let side = cross(n, flow);
     let half = 0.5 * frame.hair_flow.w;
     // One stub per unit, as wide as its shafts side by side.
@@ -221,6 +226,24 @@ fn splat_stubs(p: vec3<f32>, n: vec3<f32>, unit: u32, facing: f32, grey: bool, r
 }
 
 const SHAFT_DIAMETER_MM: f32 = 0.07;
+
+// How a hair's root streak is drawn against a round dot of its area: this
+// many times longer along the flow, and shorter across (`hair_match::ROOT_ELONGATION`
+// says why).
+const ROOT_ELONGATION: f32 = 1.8;
+
+// The way hair grows at `p` (normal `n`), along the skin: away from the
+// crown's whorl (forward on top, down the sides and the nape), turning round
+// it near the whorl. Zero where it is not defined (at the whorl itself).
+fn hair_flow_at(p: vec3<f32>, n: vec3<f32>) -> vec3<f32> {
+    let from_crown = p - frame.hair_flow.xyz;
+    let whorl = cross(n, from_crown) * exp(-length(from_crown) / 25.0);
+    var flow = normalize(from_crown + 0.9 * whorl) + vec3<f32>(0.0, -0.35, 0.0) * (1.0 - abs(n.y));
+    flow = flow - n * dot(flow, n);
+    let len = length(flow);
+    if (len < 1e-4) { return vec3<f32>(0.0); }
+    return flow / len;
+}
 
 // Dot diameter within a unit of 1, 2, 3 dots, against the impression's.
 // Centre-to-centre distance of a unit's dots, in dot radii: overlapping, so
