@@ -40,8 +40,8 @@ fn density_spacing_and_blue_noise_match_the_plan() {
         stats.min_spacing_mm,
         stats.planned_min_spacing_mm
     );
-    // Nearly saturated dart throwing: 1.60 on this plan (1.48 before the
-    // default spacing was widened to 0.7 / √ρ).
+    // Nearly saturated dart throwing: 1.60 on this plan before relaxation
+    // (1.48 before the default spacing was widened to 0.7 / √ρ).
     assert!(
         stats.clark_evans_r >= 1.55,
         "Clark–Evans R {}",
@@ -64,7 +64,8 @@ fn waves_of_candidates_place_what_one_stream_would() {
     let mut large = common::load("default.toml");
     large.plan.density.min_spacing_mm = small.plan.density.min_spacing_mm;
     large.plan.density.relaxation_steps = 0;
-    large.plan.density.final_per_cm2 *= 1.08;
+    // (Within what the spacing can hold: it saturates near 1.07 times the plan.)
+    large.plan.density.final_per_cm2 *= 1.04;
     let large = common::prepare(&large);
     let small = common::prepare(&small);
     for p in [&large, &small] {

@@ -34,8 +34,8 @@ fn an_empty_plan_takes_the_documented_defaults() {
     assert_eq!(shares, vec![0.30, 0.40, 0.30]);
     assert!(plan.sessions.iter().all(|s| s.diameter_mm == 0.45));
     assert_eq!(plan.lights.exposure, None);
-    // 0.7 / √90 cm = 0.738 mm
-    assert!((plan.min_spacing_mm() - 0.7379).abs() < 1e-3);
+    // 0.74 / √90 cm = 0.780 mm
+    assert!((plan.min_spacing_mm() - 0.7800).abs() < 1e-3);
 }
 
 #[test]
