@@ -79,7 +79,9 @@ fn edge_density(d: f32, band: f32, p: vec3<f32>) -> f32 {
     return fill + (1.0 - fill) * strays;
 }
 
-// The edge's ramp width at |azimuth| (degrees); mirrors `hairline::band_at`.
+// The edge's ramp width at |azimuth| (degrees); mirrors `hairline::band_at`
+// (its test checks these constants are the same).
+const TAPER_MM: f32 = 7.0;
 const TAPER_FROM_DEG: f32 = 95.0;
 const TAPER_OVER_DEG: f32 = 35.0;
 const NAPE_TAPER_SHARE: f32 = 0.35;
@@ -88,7 +90,7 @@ const NAPE_OVER_DEG: f32 = 30.0;
 fn band_at(az_deg: f32) -> f32 {
     let behind_ears = smoothstep(0.0, 1.0, (az_deg - TAPER_FROM_DEG) / TAPER_OVER_DEG);
     let nape = smoothstep(0.0, 1.0, (az_deg - NAPE_FROM_DEG) / NAPE_OVER_DEG);
-    return cov.band.x + 7.0 * behind_ears * (1.0 - (1.0 - NAPE_TAPER_SHARE) * nape);
+    return cov.band.x + TAPER_MM * behind_ears * (1.0 - (1.0 - NAPE_TAPER_SHARE) * nape);
 }
 
 // 0 at the hairline's edge, 1 past its band: where the edge's single,

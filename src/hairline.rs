@@ -815,3 +815,24 @@ pub fn value_noise(p: Vec3, seed: u32) -> f32 {
     let y1 = x01 + (x11 - x01) * w.y;
     y0 + (y1 - y0) * w.z
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_coverage_shader_tapers_the_band_alike() {
+        let src = include_str!("../shaders/coverage.wgsl");
+        for (name, value) in [
+            ("TAPER_MM", TAPER_MM),
+            ("TAPER_FROM_DEG", TAPER_FROM_DEG),
+            ("TAPER_OVER_DEG", TAPER_OVER_DEG),
+            ("NAPE_TAPER_SHARE", NAPE_TAPER_SHARE),
+            ("NAPE_FROM_DEG", NAPE_FROM_DEG),
+            ("NAPE_OVER_DEG", NAPE_OVER_DEG),
+        ] {
+            let line = format!("const {name}: f32 = {value:?};");
+            assert!(src.contains(&line), "shaders/coverage.wgsl lacks `{line}`");
+        }
+    }
+}
