@@ -288,7 +288,7 @@ fn beard_shadow(world: vec3<f32>) -> f32 {
     let below = 1.0 - smoothstep(top - 13.0, top + 5.0, world.y);
     let front = smoothstep(-14.0, 2.0, world.z) * (1.0 - smoothstep(ear.x - 14.0, ear.x - 7.0, ax));
     let neck = smoothstep(b.z - 42.0, b.z - 30.0, world.y);
-    let lips = (1.0 - smoothstep(4.5, 7.0, abs(world.y - (b.y - MOUTH_BELOW_STOMION_MM)))) * (1.0 - smoothstep(20.0, 25.0, ax));
+    let lips = (1.0 - smoothstep(LIPS_HALF_HEIGHT_MM - 2.0, LIPS_HALF_HEIGHT_MM + 0.5, abs(world.y - (b.y - MOUTH_BELOW_STOMION_MM)))) * (1.0 - smoothstep(20.0, 25.0, ax));
     return b.w * below * front * neck * (1.0 - lips);
 }
 
@@ -350,9 +350,13 @@ fn under_eye(world: vec3<f32>) -> f32 {
     return exp(-r2 / (2.0 * 9.0 * 9.0)) * smoothstep(eye.z - 4.0, eye.z + 4.0, world.z);
 }
 
-// The lips' middle sits this far below the facial-thirds estimate of the
-// mouth line on the built-in head (its lower lip is the fuller).
-const MOUTH_BELOW_STOMION_MM: f32 = 3.0;
+// The lips' middle sits this far below the mouth's line (found on the mesh,
+// `HeadMesh::stomion_y`): the lower lip's red is a little the taller. The
+// facial thirds had put the line 3-4 mm high, on the upper lip, and the red
+// on the lower lip alone.
+const MOUTH_BELOW_STOMION_MM: f32 = 0.5;
+// Half the height of both lips' red together at the middle, mm.
+const LIPS_HALF_HEIGHT_MM: f32 = 8.0;
 
 // The lips' red (the vermilion): a band round the mouth line, fuller at the
 // middle, where the beard leaves off.
@@ -360,7 +364,7 @@ fn lip_tint(world: vec3<f32>) -> f32 {
     let b = frame.beard[0];
     if (frame.beard[1].x <= 0.0) { return 0.0; }
     let ax = abs(world.x);
-    let half_height = mix(6.5, 2.0, smoothstep(8.0, 24.0, ax));
+    let half_height = mix(LIPS_HALF_HEIGHT_MM, 2.0, smoothstep(8.0, 24.0, ax));
     let band = 1.0 - smoothstep(half_height - 2.0, half_height + 1.5, abs(world.y - (b.y - MOUTH_BELOW_STOMION_MM)));
     let across = 1.0 - smoothstep(19.0, 24.0, ax);
     return band * across * smoothstep(-5.0, 10.0, world.z);

@@ -1,6 +1,7 @@
 //! The per-view uniform block (`Frame` in `common.wgsl`).
 
 use crate::camera::Camera;
+use crate::head::HeadMesh;
 use crate::head::lids::MarginCurve;
 use crate::lighting::LightRig;
 use crate::scars::ScarUniform;
@@ -67,15 +68,18 @@ pub struct BeardArea {
 
 impl BeardArea {
     /// On a head with a chin and a glabella, by the facial thirds: the
-    /// subnasale halfway from the glabella to the menton, the mouth a third
-    /// of the way from the subnasale down to the menton.
-    pub fn of(glabella: Vec3, menton: Vec3, ear: Vec3, strength: f32) -> BeardArea {
-        let subnasale_y = menton.y + 0.5 * (glabella.y - menton.y);
+    /// subnasale halfway from the glabella to the menton; the mouth where
+    /// the mesh shows it (`HeadMesh::stomion_y`), or a third of the way from
+    /// the subnasale down to the menton.
+    pub fn of(head: &HeadMesh, menton: Vec3, strength: f32) -> BeardArea {
+        let l = &head.landmarks;
+        let subnasale_y = menton.y + 0.5 * (l.glabella.y - menton.y);
+        let thirds = subnasale_y - (subnasale_y - menton.y) / 3.0;
         BeardArea {
             subnasale_y,
-            stomion_y: subnasale_y - (subnasale_y - menton.y) / 3.0,
+            stomion_y: head.stomion_y(menton, subnasale_y).unwrap_or(thirds),
             menton_y: menton.y,
-            ear,
+            ear: l.ear_left,
             strength,
         }
     }

@@ -287,8 +287,7 @@ fn look(plan: &TreatmentPlan, head: &HeadMesh, placement: &PlacementPlan) -> Loo
         lid_curves: head
             .lid_margins
             .map(|lids| lids.map(|m| crate::head::lids::margin_curve(&m))),
-        beard: dressed_chin
-            .map(|m| BeardArea::of(l.glabella, m, l.ear_left, plan.hair.beard_shadow)),
+        beard: dressed_chin.map(|m| BeardArea::of(head, m, plan.hair.beard_shadow)),
         head_ellipsoid: dressed_chin.map(|m| head.head_ellipsoid(m)),
         background_linear: parse_color(&plan.output.background)
             .expect("validated plan")

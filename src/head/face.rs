@@ -44,6 +44,58 @@ impl HeadMesh {
         (0.5 * (lo + hi), 0.5 * (hi - lo))
     }
 
+    /// The height (y, mm) of the mouth's line, the stomion, on a head whose
+    /// chin is `menton` and nose base about `subnasale_y`: the notch of the
+    /// midline profile between the lips, the deepest point between its two
+    /// front-most bulges (the lips: the chin's stands further back). `None`
+    /// where the profile shows no such notch (a scan with a smooth or a
+    /// broken mouth).
+    /// The facial thirds put it 4-5 mm too low on the built-in head, on the
+    /// lower lip, so that its red was drawn on the lower lip alone.
+    pub fn stomion_y(&self, menton: Vec3, subnasale_y: f32) -> Option<f32> {
+        let span = subnasale_y - menton.y;
+        if span < 20.0 {
+            return None;
+        }
+        // The front of the profile in 1 mm steps, from a quarter of the way
+        // up from the chin to just under the nose.
+        let (lo, hi) = (menton.y + 0.25 * span, subnasale_y - 0.1 * span);
+        let steps = (hi - lo).ceil() as usize;
+        let mut front = vec![f32::NEG_INFINITY; steps];
+        for v in self.vertices.iter().filter(|v| v.material == MATERIAL_SKIN) {
+            let p = Vec3::from(v.position_mm);
+            if p.x.abs() < MIDLINE_BAND_MM
+                && p.y >= lo
+                && p.y < hi
+                && p.z > menton.z - CHIN_DEPTH_MM
+            {
+                let k = ((p.y - lo) as usize).min(steps - 1);
+                front[k] = front[k].max(p.z);
+            }
+        }
+        // The bulges: steps further forward than both neighbours.
+        let mut bulges: Vec<usize> = (1..steps.saturating_sub(1))
+            .filter(|&k| {
+                front[k].is_finite() && front[k] > front[k - 1] && front[k] >= front[k + 1]
+            })
+            .collect();
+        bulges.sort_by(|&a, &b| front[b].total_cmp(&front[a]));
+        // The front-most is one lip; the other is the next front-most with a
+        // notch at least `STOMION_NOTCH_MIN_MM` deep between them (a wobble
+        // of the profile under the nose has none).
+        let first = *bulges.first()?;
+        let notch_to = |k: usize| {
+            let (a, b) = (first.min(k), first.max(k));
+            let notch = (a..=b)
+                .filter(|&n| front[n].is_finite())
+                .min_by(|&x, &y| front[x].total_cmp(&front[y]))?;
+            let depth = front[first].min(front[k]) - front[notch];
+            (depth >= STOMION_NOTCH_MIN_MM).then_some(notch)
+        };
+        let notch = bulges[1..].iter().find_map(|&k| notch_to(k))?;
+        Some(lo + notch as f32 + 0.5)
+    }
+
     /// The menton, or where the facial thirds put it when the mesh has none:
     /// the face (glabella to menton) twice the forehead's usual 60 mm.
     pub fn menton_or_estimate(&self) -> Vec3 {
@@ -58,6 +110,10 @@ impl HeadMesh {
 /// 100-140): a scan's chest, further down, is not its chin.
 const CHIN_BELOW_EYES_MAX_MM: f32 = 180.0;
 
+/// The least depth (mm) of the notch between the lips that counts as the
+/// mouth's line.
+const STOMION_NOTCH_MIN_MM: f32 = 0.3;
+
 /// Glabella to menton on adult men, mm (midface 65 + lower face 76).
 pub const TYPICAL_GLABELLA_MENTON_MM: f32 = 141.0;
 
@@ -71,6 +127,25 @@ mod tests {
         // An adult's glabella-menton height is 120-160 mm.
         assert!((120.0..160.0).contains(&(g.y - m.y)), "menton {m}");
         assert!(m.z > 60.0 && m.x.abs() < 3.0, "menton {m}");
+    }
+
+    #[test]
+    fn the_mouth_line_lies_between_the_lips_on_every_build() {
+        for shape in crate::head::HeadShape::three_builds() {
+            let head = crate::head::load_builtin_shape(&shape, 2).unwrap();
+            let m = head.menton().unwrap();
+            let g = head.landmarks.glabella;
+            let subnasale = m.y + 0.5 * (g.y - m.y);
+            let y = head.stomion_y(m, subnasale).expect("a mouth");
+            // An adult's stomion: 20-27 mm below the subnasale, a third or
+            // a little more of the lower face, never on the chin.
+            let below_nose = subnasale - y;
+            assert!(
+                (14.0..30.0).contains(&below_nose),
+                "{shape:?}: {below_nose} mm"
+            );
+            assert!(y - m.y > 35.0, "{shape:?}: {} mm above the chin", y - m.y);
+        }
     }
 
     #[test]
