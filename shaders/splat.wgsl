@@ -182,11 +182,14 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
     // A hair's root is its shaft seen through the skin, running obliquely
     // down from where it leaves the skin, back against the flow: a streak
     // along the flow of the same area, behind the stub.
+    // (The flow only for hair: pigment's dots are round.)
+    let hair = slot_of(imp) == SLOT_HAIR;
     var along = t1 * radius;
     var across = t2 * radius;
     var root_shift = vec3<f32>(0.0);
-    let flow = hair_flow_at(p, n);
-    if (slot_of(imp) == SLOT_HAIR && dot(flow, flow) > 0.0) {
+    var flow = vec3<f32>(0.0);
+    if (hair) { flow = hair_flow_at(p, n); }
+    if (dot(flow, flow) > 0.0) {
         along = flow * radius * ROOT_ELONGATION;
         across = cross(n, flow) * radius / ROOT_ELONGATION;
         root_shift = -along;
@@ -196,8 +199,8 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
         let q = p + root_shift + (t1 * cos(angle) + t2 * sin(angle)) * offset;
         splat_disc(q, along, across, facing, mark);
     }
-    if (slot_of(imp) == SLOT_HAIR && frame.hair_flow.w > 0.0) {
-        splat_stubs(p, n, unit, facing, is_grey(i), run);
+    if (hair && frame.hair_flow.w > 0.0) {
+        splat_stubs(p, n, flow, unit, facing, is_grey(i), run);
     }
 }
 
@@ -211,10 +214,9 @@ fn slot_of(imp: Impression) -> u32 {
 }
 
 // The cut stubs of a unit of hair: opaque shafts lying along the hair's flow
-// (`hair_flow_at`) from the follicle, as long as the stubble has grown.
-// (`run`: the units it stands for, at their area.)
-fn splat_stubs(p: vec3<f32>, n: vec3<f32>, unit: u32, facing: f32, grey: bool, run: u32) {
-    let flow = hair_flow_at(p, n);
+// (`hair_flow_at`, zero where it has none) from the follicle, as long as the
+// stubble has grown. (`run`: the units it stands for, at their area.)
+fn splat_stubs(p: vec3<f32>, n: vec3<f32>, flow: vec3<f32>, unit: u32, facing: f32, grey: bool, run: u32) {
     if (dot(flow, flow) == 0.0) { return; }
     let side = cross(n, flow);
     let half = 0.5 * frame.hair_flow.w;

@@ -50,8 +50,9 @@ impl HeadMesh {
     /// front-most bulges (the lips: the chin's stands further back). `None`
     /// where the profile shows no such notch (a scan with a smooth or a
     /// broken mouth).
-    /// The facial thirds put it 4-5 mm too low on the built-in head, on the
-    /// lower lip, so that its red was drawn on the lower lip alone.
+    /// The facial thirds put it 3-4 mm too high on the built-in head's three
+    /// builds, on the upper lip, and the lips' red, placed from that, on the
+    /// lower lip alone.
     pub fn stomion_y(&self, menton: Vec3, subnasale_y: f32) -> Option<f32> {
         let span = subnasale_y - menton.y;
         if span < 20.0 {
