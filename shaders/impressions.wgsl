@@ -19,7 +19,8 @@
 //
 // 5. Relaxation (plan: density.relaxation_steps): each step bins the
 //    impressions (as carried ones), proposes for each where the coverage is
-//    flat a small move away from its neighbours, and keeps a move only if it
+//    flat a small move away from its neighbours plus a random nudge (none in
+//    the last step), and keeps a move only if it
 //    stays clear of every neighbour by the spacing, at that neighbour's old
 //    and proposed places (so any mix of kept and refused moves keeps the
 //    minimum spacing), and stays at the same coverage.
@@ -367,6 +368,13 @@ const RELAX_MAX_MOVE: f32 = 0.25;
 // at least 1.4 of it, and a move of a quarter of it keeps every neighbour
 // the accept pass must see within the 27 cells.
 const RELAX_WIDEST: f32 = 1.414;
+// A step's random nudge, in the impression's own spacings. Pushes alone
+// settle impressions into a crystal's curved rows, which close up read as a
+// printed halftone; a needle's landings are even but in no rows. The nudge
+// melts the rows while the pushes keep the count even over a few spacings.
+// Nudged in every step but the last (`gen.wave.z`), which only pushes and
+// so closes the small holes the nudges open.
+const RELAX_JITTER: f32 = 0.25;
 
 // Where the coverage is flat, at whatever level (a zone's or the plan's
 // density): in the hairline's band and a zone's feather the spacing grows
@@ -378,6 +386,14 @@ fn relaxes(radius: f32) -> bool {
 // Fixed-point steps of a neighbour's push (each under 1 in every component;
 // a few dozen neighbours stay far inside an i32).
 const PUSH_SCALE: f32 = 1048576.0;
+
+// A random vector in the unit cube, from the impression, the step
+// (`gen.wave.y`) and the seed: the same on every run.
+fn relax_nudge(i: u32) -> vec3<f32> {
+    var rng = rng_seed(i, gen.seed ^ hash_u32(gen.wave.y ^ 0x6a09e667u));
+    let u = vec3<f32>(rng_next(&rng), rng_next(&rng), rng_next(&rng));
+    return 2.0 * u - vec3<f32>(1.0);
+}
 
 // The proposed place of the impression at sorted slot k, into cand_pos.
 @compute @workgroup_size(256)
@@ -410,7 +426,9 @@ fn relax_propose(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_wor
         let push = vec3<f32>(push_fixed) / PUSH_SCALE;
         // Along the skin: the move leaves the normal out.
         let n = unpack_normal(impressions[i].normal_oct);
-        var shift = (push - n * dot(push, n)) * RELAX_STEP * me.w;
+        let nudge = relax_nudge(i) * select(0.0, RELAX_JITTER, gen.wave.z != 0u);
+        let along = push * RELAX_STEP + nudge;
+        var shift = (along - n * dot(along, n)) * me.w;
         let most = RELAX_MAX_MOVE * me.w;
         let len = length(shift);
         if (len > most) { shift *= most / len; }

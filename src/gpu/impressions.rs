@@ -293,9 +293,6 @@ impl ImpressionGenerator {
             return;
         }
         params.candidate_count = count;
-        params.wave = [count, 0, 0, 0];
-        gpu.queue
-            .write_buffer(&b.params, 0, bytemuck::bytes_of(&*params));
         let table = params.table_mask + 1;
         let d = &gpu.device;
         let propose = bind_buffers(
@@ -323,7 +320,12 @@ impl ImpressionGenerator {
                 (17, &b.sorted),
             ],
         );
-        for _ in 0..steps {
+        for step in 0..steps {
+            // The step's number seeds its random nudges (`relax_nudge`); the
+            // last step has none.
+            params.wave = [count, step, u32::from(step + 1 < steps), 0];
+            gpu.queue
+                .write_buffer(&b.params, 0, bytemuck::bytes_of(&*params));
             self.bin_candidates(gpu, b, count, table);
             let mut encoder = d.create_command_encoder(&Default::default());
             run(&mut encoder, &self.relax_propose, &propose, count);

@@ -371,10 +371,11 @@ pub struct DensitySpec {
     #[serde(default)]
     pub min_spacing_mm: Option<f32>,
     /// Steps of relaxation after dart throwing: each moves every impression
-    /// where the coverage is flat a little away from its nearest neighbours
-    /// (never closer than the minimum spacing to any), so the spacing evens
-    /// out, as a practitioner's hand spaces the dots, without becoming a
-    /// grid. 0 leaves dart throwing's own spacing.
+    /// where the coverage is flat a little away from its nearest neighbours,
+    /// with a small random nudge (never closer than the minimum spacing to
+    /// any), so the spacing evens out, as a practitioner's hand spaces the
+    /// dots, without settling into a crystal's rows. 0 leaves dart
+    /// throwing's own spacing.
     #[serde(default = "default_relaxation_steps")]
     pub relaxation_steps: u32,
 }
