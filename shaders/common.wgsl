@@ -46,6 +46,7 @@ struct Coverage {
     counts: vec4<f32>,      // zone count, max coverage, layer (0 treatment, 1 hair)
     bald: vec4<f32>,        // Norwood: corner_mm, mid_mm, crown_mm, fringe_mm
     bald_side: vec4<f32>,   // Norwood: side_deg
+    temple_point: vec4<f32>, // the temporal points' tip: |azimuth| deg, elevation deg
     zone_points: array<vec4<f32>, 8>,
     zone_params: array<vec4<f32>, 8>,   // feather, density scale, hair scale
     hairline: array<vec4<f32>, 32>,

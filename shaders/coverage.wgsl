@@ -46,14 +46,29 @@ fn bald_fraction(p: vec3<f32>, d: f32, az_deg: f32) -> f32 {
     return max(max(front, crown), top);
 }
 
-// Signed distance above the hairline (mm, with its wander) and the azimuth.
+// The temporal points' wedges; mirrors `temple_point::temple_point_distance_deg`
+// (its test checks these constants are the same).
+const TEMPLE_POINT_HALF_ANGLE_DEG: f32 = 40.0;
+const TEMPLE_POINT_LENGTH_DEG: f32 = 20.0;
+const TEMPLE_POINT_SHARPNESS: f32 = 2.0;
+fn temple_point_distance(az_deg: f32, el_deg: f32) -> f32 {
+    let half = radians(TEMPLE_POINT_HALF_ANGLE_DEG);
+    let back = abs(az_deg) - cov.temple_point.x;
+    let off = abs(el_deg - cov.temple_point.y);
+    return TEMPLE_POINT_SHARPNESS * min(back * sin(half) - off * cos(half), TEMPLE_POINT_LENGTH_DEG - back);
+}
+
+// Signed distance above the hairline (mm, with its wander; the temporal
+// points' wedges count as above it) and the azimuth.
 fn hairline_distance(p: vec3<f32>) -> vec2<f32> {
     let v = p - cov.center.xyz;
     let az = atan2(v.x, v.z);
     let el = atan2(v.y, length(v.xz));
     let s = max(cov.band.z, 1e-3);
     let seed = bitcast<u32>(cov.band.w);
-    return vec2<f32>((el - hairline_elevation(az)) * length(v) + cov.band.y * edge_wander(p, s, seed), az);
+    let line = el - hairline_elevation(az);
+    let point = radians(temple_point_distance(degrees(az), degrees(el)));
+    return vec2<f32>(max(line, point) * length(v) + cov.band.y * edge_wander(p, s, seed), az);
 }
 
 // Mirrors `hairline::edge_wander`: three octaves, so the line breaks at

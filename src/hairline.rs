@@ -19,6 +19,9 @@ use crate::plan::{HairlinePreset, RegionPreset, TreatmentPlan};
 use crate::ramps::smoothstep;
 use crate::raycast::SkinRays;
 use crate::scars::{ScarModel, ScarUniform};
+use crate::temple_point::{
+    TEMPLE_POINT_TIP_DEG, TEMPLE_POINT_TIP_EL_DEG, temple_point_distance_deg,
+};
 use glam::Vec3;
 
 pub const HAIRLINE_SAMPLES: usize = 128;
@@ -48,6 +51,8 @@ pub struct CoverageModel {
     /// Azimuth (degrees, either side) of the frontotemporal corners: on the
     /// vertical through the outer canthus.
     pub temple_corner_deg: f32,
+    /// The temporal points' tip: |azimuth|, elevation (degrees).
+    pub temple_point_deg: [f32; 2],
 }
 
 /// The two things coverage can describe: where impressions go and how
@@ -142,6 +147,8 @@ pub struct CoverageUniform {
     pub bald: [f32; 4],
     /// Norwood: side_deg, 0, 0, 0
     pub bald_side: [f32; 4],
+    /// The temporal points' tip: |azimuth| deg, elevation deg, 0, 0
+    pub temple_point: [f32; 4],
     /// xyz point, radius
     pub zone_points: [[f32; 4]; MAX_ZONES],
     /// feather, density scale, hair scale, 0
@@ -212,11 +219,13 @@ fn hairline_controls(f: f32, curve: f32, r: f32, temple: f32) -> Vec<(f32, f32)>
         (28.0, f + curve + 0.5 * r - 1.0),
         // The frontotemporal corner, where recession bites deepest…
         (37.0, f + r - 3.0),
-        // …then the temporal hairline runs steeply down to the temple point…
+        // …then the temporal hairline runs steeply down and back, over the
+        // temporal point (`temple_point`: its wedge brings the hair forward
+        // below this)…
         (44.0, 0.5 * (f + r) + 4.0 + 0.5 * temple),
-        (50.0, 15.0 + temple),
-        (56.0, 6.0 + 0.5 * temple),
-        (62.0, -2.0),
+        (50.0, 17.0 + temple),
+        (56.0, 9.0 + 0.5 * temple),
+        (62.0, 3.0),
         // …back to the sideburn's top at about the eyes' level…
         (67.0, -9.0),
         // …the sideburn: a front edge that drops nearly straight down in
@@ -271,7 +280,7 @@ impl CoverageModel {
             }
         };
         let skin = SkinRays::new(head, |_| true);
-        let (hairline_rad, corner_deg) = hairline_table(
+        let (hairline_rad, corner_deg, temple_point_deg) = hairline_table(
             plan,
             center,
             frontal_point,
@@ -311,6 +320,7 @@ impl CoverageModel {
             scars: ScarModel::new(plan, head, center),
             frontal_point,
             temple_corner_deg: corner_deg,
+            temple_point_deg,
         }
     }
 
@@ -336,11 +346,15 @@ impl CoverageModel {
     }
 
     /// Signed distance (mm, along the surface, approximately) above the hairline,
-    /// including the edge's irregular wander.
+    /// including the edge's irregular wander; the temporal points' wedges
+    /// count as above it.
     pub fn hairline_distance_mm(&self, p: Vec3) -> f32 {
         let v = p - self.center;
-        let az = azimuth(v);
-        let d = (elevation(v) - self.hairline_elevation(az)) * v.length();
+        let (az, el) = (azimuth(v), elevation(v));
+        let line = el - self.hairline_elevation(az);
+        let [tip_az, tip_el] = self.temple_point_deg;
+        let point = temple_point_distance_deg(az.to_degrees(), el.to_degrees(), tip_az, tip_el);
+        let d = line.max(point.to_radians()) * v.length();
         let s = self.irregularity_scale_mm.max(1e-3);
         d + self.irregularity_mm * edge_wander(p, s, self.noise_seed)
     }
@@ -494,6 +508,7 @@ impl CoverageModel {
             counts: [self.zones.len() as f32, max, layer_code, 0.0],
             bald,
             bald_side,
+            temple_point: [self.temple_point_deg[0], self.temple_point_deg[1], 0.0, 0.0],
             zone_points: [[0.0; 4]; MAX_ZONES],
             zone_params: [[0.0; 4]; MAX_ZONES],
             hairline: [[0.0; 4]; HAIRLINE_SAMPLES / 4],
@@ -703,6 +718,21 @@ fn template_azimuth(az_deg: f32, corner_deg: f32) -> f32 {
     t.copysign(az_deg)
 }
 
+/// The azimuth (degrees, ≥ 0) at which `template_azimuth` shows the
+/// template's `template_deg` when the corner sits at `corner_deg`.
+fn shown_azimuth(template_deg: f32, corner_deg: f32) -> f32 {
+    let t = template_deg.abs();
+    if t <= TEMPLATE_CORNER_DEG {
+        t * corner_deg / TEMPLATE_CORNER_DEG
+    } else if t < TEMPLATE_SIDEBURN_DEG {
+        corner_deg
+            + (t - TEMPLATE_CORNER_DEG) * (TEMPLATE_SIDEBURN_DEG - corner_deg)
+                / (TEMPLATE_SIDEBURN_DEG - TEMPLATE_CORNER_DEG)
+    } else {
+        t
+    }
+}
+
 /// The outer-canthus rule: the frontotemporal corner lies on the vertical
 /// through the outer corner of the eye. Its azimuth from the scalp centre,
 /// found on the skin at the corner's elevation; `None` when the rays miss.
@@ -748,16 +778,17 @@ pub fn outer_canthus_x(l: &crate::head::Landmarks) -> f32 {
     0.5 * (l.eye_left.x - l.eye_right.x) + l.eye_radius_mm
 }
 
-/// The table, and the azimuth (degrees) its frontotemporal corners were put
-/// at: on the vertical through the outer canthus at `canthus_x`, found on
-/// `skin` at the corner's elevation in the template.
+/// The table, the azimuth (degrees) its frontotemporal corners were put
+/// at (on the vertical through the outer canthus at `canthus_x`, found on
+/// `skin` at the corner's elevation in the template), and the temporal
+/// points' tip (|azimuth|, elevation, degrees).
 fn hairline_table(
     plan: &TreatmentPlan,
     center: Vec3,
     frontal_point: Vec3,
     skin: &SkinRays,
     canthus_x: f32,
-) -> ([f32; HAIRLINE_SAMPLES], f32) {
+) -> ([f32; HAIRLINE_SAMPLES], f32, [f32; 2]) {
     let h = &plan.hairline;
     let deg_per_mm = (1.0 / (frontal_point - center).length().max(1.0)).to_degrees();
     let shape = plan_shape(h);
@@ -785,7 +816,11 @@ fn hairline_table(
         let lean = 0.5 * asymmetry * az.signum() * corner;
         *e = (interpolate(&controls, az) + raise + lean).to_radians();
     }
-    (table, corner_deg)
+    let temple_point = [
+        shown_azimuth(TEMPLE_POINT_TIP_DEG, corner_deg),
+        TEMPLE_POINT_TIP_EL_DEG + 0.5 * h.temple_offset_mm * deg_per_mm,
+    ];
+    (table, corner_deg, temple_point)
 }
 
 /// Integer hash (PCG-style), identical in `common.wgsl`.
@@ -819,6 +854,16 @@ pub fn value_noise(p: Vec3, seed: u32) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shown_azimuth_undoes_the_template_azimuth() {
+        for corner in [30.0, 37.0, 45.0] {
+            for t in [0.0, 20.0, 37.0, 52.0, 61.0, 70.0, 120.0] {
+                let back = template_azimuth(shown_azimuth(t, corner), corner);
+                assert!((back - t).abs() < 1e-3, "{corner} {t}: {back}");
+            }
+        }
+    }
 
     #[test]
     fn the_coverage_shader_tapers_the_band_alike() {

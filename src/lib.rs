@@ -24,4 +24,5 @@ pub mod scars;
 pub mod sessions;
 pub mod skin_optics;
 pub mod stats;
+pub mod temple_point;
 pub mod viewer;

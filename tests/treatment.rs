@@ -399,3 +399,37 @@ fn the_hairline_follows_the_face_on_every_morph() {
         );
     }
 }
+
+/// The side hairline has temporal points: at the tip's elevation the
+/// treated (hair-bearing) side reaches further forward than a little above
+/// it, where the temple recedes, and the sideburn behind it is filled.
+#[test]
+fn the_side_hairline_juts_forward_at_the_temporal_points() {
+    let head = head::load_builtin(2).unwrap();
+    let plan = plan_with(|p| p.hairline.irregularity_mm = 0.0);
+    let model = CoverageModel::new(&plan, &head);
+    let skin = SkinRays::new(&head, |_| true);
+    let [tip_az, tip_el] = model.temple_point_deg;
+    // The front-most azimuth (degrees) on the client's left, at elevation
+    // `el` (degrees), where the treatment reaches half its density.
+    let front_edge = |el: f32| {
+        (0..=400)
+            .map(|k| 40.0 + 0.1 * k as f32)
+            .find(|az: &f32| {
+                let d = direction(az.to_radians(), el.to_radians());
+                skin.outermost(model.center, d)
+                    .is_some_and(|p| model.coverage(p) >= 0.5)
+            })
+            .unwrap_or(f32::INFINITY)
+    };
+    let (at_tip, above) = (front_edge(tip_el), front_edge(tip_el + 8.0));
+    println!("tip {tip_az:.1}°, {tip_el:.1}°: edge at {at_tip:.1}°, 8° above at {above:.1}°");
+    assert!(at_tip < above - 3.0, "no point: {at_tip:.1} vs {above:.1}");
+    assert!(at_tip > tip_az && at_tip < tip_az + 10.0, "{at_tip:.1}");
+    // Behind the point, in front of the ear, the side is treated throughout.
+    for el in [tip_el - 4.0, tip_el, tip_el + 4.0] {
+        let d = direction((tip_az + 14.0).to_radians(), el.to_radians());
+        let p = skin.outermost(model.center, d).unwrap();
+        assert!(model.coverage(p) > 0.9, "{el:.1}°: {}", model.coverage(p));
+    }
+}
