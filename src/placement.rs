@@ -118,8 +118,12 @@ impl HairPlacement {
         HairPlacement {
             area_mm2,
             planned,
-            // Units keep apart like impressions: 0.6 / √density (cm → mm).
-            spacing_mm: 6.0 / per_cm2.max(1.0).sqrt(),
+            // Units keep apart as impressions do (0.74 / √density, cm →
+            // mm) and are relaxed as they are: at 0.6 / √density, unrelaxed,
+            // the buzzed hair clumped into a grain that reads as sandpaper
+            // (blind review 20); follicular units lie about as evenly as a
+            // practitioner spaces dots.
+            spacing_mm: 7.4 / per_cm2.max(1.0).sqrt(),
             support,
             support_ratio: (support_area / area_mm2.max(1e-9)).max(1.0),
         }

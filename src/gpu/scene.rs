@@ -108,9 +108,7 @@ impl Scene {
                 &inputs(&placement.hair.support, placement.hair.support_ratio),
                 &placement.coverage.to_uniform(Layer::Hair),
                 hair_params(plan, &placement),
-                // Follicles keep dart throwing's spacing: hair grows less
-                // evenly than a practitioner spaces dots.
-                0,
+                plan.density.relaxation_steps,
                 "hair.natural_per_cm2",
             )?),
         };
