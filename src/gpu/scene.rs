@@ -108,7 +108,7 @@ impl Scene {
                 &inputs(&placement.hair.support, placement.hair.support_ratio),
                 &placement.coverage.to_uniform(Layer::Hair),
                 hair_params(plan, &placement),
-                plan.density.relaxation_steps,
+                crate::placement::HAIR_RELAXATION_STEPS,
                 "hair.natural_per_cm2",
             )?),
         };

@@ -374,8 +374,9 @@ pub struct DensitySpec {
     /// where the coverage is flat a little away from its nearest neighbours,
     /// with a small random nudge (never closer than the minimum spacing to
     /// any), so the spacing evens out, as a practitioner's hand spaces the
-    /// dots, without settling into a crystal's rows; the client's own
-    /// follicular units too. 0 leaves dart throwing's own spacing.
+    /// dots, without settling into a crystal's rows. 0 leaves dart
+    /// throwing's own spacing. (The client's own follicular units take
+    /// `placement::HAIR_RELAXATION_STEPS`.)
     #[serde(default = "default_relaxation_steps")]
     pub relaxation_steps: u32,
 }
