@@ -40,6 +40,14 @@ const WEAK_SHARE: f32 = 0.12;
 const WEAK_KEPT: vec2<f32> = vec2<f32>(0.3, 0.7);
 const STRONG_KEPT_MEAN: f32 = 1.0682;
 const STRONG_KEPT_SPREAD: f32 = 0.08;
+// A healed pigment dot is round only on average: the needle enters at a
+// slant and the skin stretches round it, so each heals a little oval, at its
+// own turn, its half-axes r·k and r / k for k up to this (axes up to 1.44 :
+// 1); and at its own depth, its edge softer or crisper than the session's
+// by up to this share. Its area and ink stay the same, so only a close-up
+// sees it (a dot under a pixel is its area).
+const DOT_OVAL_MAX: f32 = 1.2;
+const DOT_SOFTNESS_SPREAD: f32 = 0.4;
 
 fn to_pixel(p: vec3<f32>) -> vec3<f32> {
     let clip = frame.view_proj * vec4<f32>(p, 1.0);
@@ -155,7 +163,7 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
     if (facing <= 0.02) { return; }
     let view_depth = -(frame.view * vec4<f32>(p, 1.0)).z;
     if (view_depth <= 1.0) { return; }
-    let mark = mark_look(imp, p, i);
+    var mark = mark_look(imp, p, i);
     if (mark.look.w < 0.0) { return; }
     // Tangent frame.
     let t1 = normalize(select(cross(n, vec3<f32>(0.0, 1.0, 0.0)), cross(n, vec3<f32>(1.0, 0.0, 0.0)), abs(n.y) > 0.9));
@@ -193,6 +201,13 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
         along = flow * radius * ROOT_ELONGATION;
         across = cross(n, flow) * radius / ROOT_ELONGATION;
         root_shift = -along;
+    } else if (slot_of(imp) < 4u) {
+        let shape = dot_shape(i);
+        let c = cos(shape.y);
+        let s = sin(shape.y);
+        along = (t1 * c + t2 * s) * radius * shape.x;
+        across = (t2 * c - t1 * s) * radius / shape.x;
+        mark.look.w *= shape.z;
     }
     for (var j = 0u; j < dots; j++) {
         let angle = turn + TAU * f32(j) / f32(dots);
@@ -207,6 +222,16 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
 // Whether hair unit `i` is grey (`frame.hair_root.w` of them).
 fn is_grey(i: u32) -> bool {
     return f32(hash_u32(i ^ 0x6e7au) >> 8u) / 16777216.0 < frame.hair_root.w;
+}
+
+// A pigment dot's shape: (elongation 1 to DOT_OVAL_MAX, its turn, its edge's
+// softness against the session's), from its number.
+fn dot_shape(i: u32) -> vec3<f32> {
+    var rng = rng_seed(i, 0x0a7du);
+    let oval = 1.0 + (DOT_OVAL_MAX - 1.0) * rng_next(&rng);
+    let turn = PI * rng_next(&rng);
+    let soft = 1.0 + DOT_SOFTNESS_SPREAD * (2.0 * rng_next(&rng) - 1.0);
+    return vec3<f32>(oval, turn, soft);
 }
 
 fn slot_of(imp: Impression) -> u32 {
