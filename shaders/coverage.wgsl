@@ -50,11 +50,14 @@ fn bald_fraction(p: vec3<f32>, d: f32, az_deg: f32) -> f32 {
 // (its test checks these constants are the same).
 const TEMPLE_POINT_HALF_ANGLE_DEG: f32 = 40.0;
 const TEMPLE_POINT_LENGTH_DEG: f32 = 20.0;
-const TEMPLE_POINT_SHARPNESS: f32 = 2.0;
+const TEMPLE_POINT_SHARPNESS: f32 = 1.5;
+const TEMPLE_POINT_ROUNDING_DEG: f32 = 2.5;
+const TEMPLE_POINT_BLEND_MM: f32 = 5.0;
 fn temple_point_distance(az_deg: f32, el_deg: f32) -> f32 {
     let half = radians(TEMPLE_POINT_HALF_ANGLE_DEG);
     let back = abs(az_deg) - cov.temple_point.x;
-    let off = abs(el_deg - cov.temple_point.y);
+    let r = TEMPLE_POINT_ROUNDING_DEG;
+    let off = sqrt((el_deg - cov.temple_point.y) * (el_deg - cov.temple_point.y) + r * r) - r;
     return TEMPLE_POINT_SHARPNESS * min(back * sin(half) - off * cos(half), TEMPLE_POINT_LENGTH_DEG - back);
 }
 
@@ -68,7 +71,12 @@ fn hairline_distance(p: vec3<f32>) -> vec2<f32> {
     let seed = bitcast<u32>(cov.band.w);
     let line = el - hairline_elevation(az);
     let point = radians(temple_point_distance(degrees(az), degrees(el)));
-    return vec2<f32>(max(line, point) * length(v) + cov.band.y * edge_wander(p, s, seed), az);
+    // The union, its notch rounded: mirrors `temple_point::smooth_union_mm`.
+    let a = line * length(v);
+    let b = point * length(v);
+    let h = max(TEMPLE_POINT_BLEND_MM - abs(a - b), 0.0) / TEMPLE_POINT_BLEND_MM;
+    let d = max(a, b) + 0.25 * TEMPLE_POINT_BLEND_MM * h * h;
+    return vec2<f32>(d + cov.band.y * edge_wander(p, s, seed), az);
 }
 
 // Mirrors `hairline::edge_wander`: three octaves, so the line breaks at

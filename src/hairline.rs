@@ -20,7 +20,7 @@ use crate::ramps::smoothstep;
 use crate::raycast::SkinRays;
 use crate::scars::{ScarModel, ScarUniform};
 use crate::temple_point::{
-    TEMPLE_POINT_TIP_DEG, TEMPLE_POINT_TIP_EL_DEG, temple_point_distance_deg,
+    TEMPLE_POINT_TIP_DEG, TEMPLE_POINT_TIP_EL_DEG, smooth_union_mm, temple_point_distance_deg,
 };
 use glam::Vec3;
 
@@ -354,7 +354,7 @@ impl CoverageModel {
         let line = el - self.hairline_elevation(az);
         let [tip_az, tip_el] = self.temple_point_deg;
         let point = temple_point_distance_deg(az.to_degrees(), el.to_degrees(), tip_az, tip_el);
-        let d = line.max(point.to_radians()) * v.length();
+        let d = smooth_union_mm(line * v.length(), point.to_radians() * v.length());
         let s = self.irregularity_scale_mm.max(1e-3);
         d + self.irregularity_mm * edge_wander(p, s, self.noise_seed)
     }
