@@ -196,7 +196,7 @@ fn splat_impressions(@builtin(global_invocation_id) gid: vec3<u32>) {
     var across = t2 * radius;
     var root_shift = vec3<f32>(0.0);
     var flow = vec3<f32>(0.0);
-    if (hair) { flow = hair_flow_at(p, n); }
+    if (hair) { flow = scattered_flow(hair_flow_at(p, n), n, i); }
     if (dot(flow, flow) > 0.0) {
         along = flow * radius * ROOT_ELONGATION;
         across = cross(n, flow) * radius / ROOT_ELONGATION;
@@ -270,6 +270,18 @@ fn hair_flow_at(p: vec3<f32>, n: vec3<f32>) -> vec3<f32> {
     let len = length(flow);
     if (len < 1e-4) { return vec3<f32>(0.0); }
     return flow / len;
+}
+
+// Each unit grows a little off the mean flow, by up to this much either
+// way: follicles' angles scatter. Exactly along it, the stubs drew the
+// flow's streamlines and the crown's whorl as a fingerprint (blind review
+// 21).
+const HAIR_FLOW_SCATTER_DEG: f32 = 18.0;
+
+fn scattered_flow(flow: vec3<f32>, n: vec3<f32>, i: u32) -> vec3<f32> {
+    let u = f32(hash_u32(i ^ 0x3f1cu) >> 8u) / 16777216.0;
+    let a = radians(HAIR_FLOW_SCATTER_DEG) * (2.0 * u - 1.0);
+    return flow * cos(a) + cross(n, flow) * sin(a);
 }
 
 // Dot diameter within a unit of 1, 2, 3 dots, against the impression's.
