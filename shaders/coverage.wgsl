@@ -61,6 +61,13 @@ fn temple_point_distance(az_deg: f32, el_deg: f32) -> f32 {
     return TEMPLE_POINT_SHARPNESS * min(back * sin(half) - off * cos(half), TEMPLE_POINT_LENGTH_DEG - back);
 }
 
+// Mirrors `temple_point::smooth_union_mm`: the union of two signed distances
+// (mm, > 0 inside), its inner corners rounded.
+fn smooth_union_mm(a: f32, b: f32) -> f32 {
+    let h = max(TEMPLE_POINT_BLEND_MM - abs(a - b), 0.0) / TEMPLE_POINT_BLEND_MM;
+    return max(a, b) + 0.25 * TEMPLE_POINT_BLEND_MM * h * h;
+}
+
 // Signed distance above the hairline (mm, with its wander; the temporal
 // points' wedges count as above it) and the azimuth.
 fn hairline_distance(p: vec3<f32>) -> vec2<f32> {
@@ -71,11 +78,7 @@ fn hairline_distance(p: vec3<f32>) -> vec2<f32> {
     let seed = bitcast<u32>(cov.band.w);
     let line = el - hairline_elevation(az);
     let point = radians(temple_point_distance(degrees(az), degrees(el)));
-    // The union, its notch rounded: mirrors `temple_point::smooth_union_mm`.
-    let a = line * length(v);
-    let b = point * length(v);
-    let h = max(TEMPLE_POINT_BLEND_MM - abs(a - b), 0.0) / TEMPLE_POINT_BLEND_MM;
-    let d = max(a, b) + 0.25 * TEMPLE_POINT_BLEND_MM * h * h;
+    let d = smooth_union_mm(line * length(v), point * length(v));
     return vec2<f32>(d + cov.band.y * edge_wander(p, s, seed), az);
 }
 

@@ -167,10 +167,11 @@ mod tests {
 
     #[test]
     fn roots_streak_as_far_as_the_shaft_runs_near_the_skin() {
-        let src = include_str!("../shaders/splat.wgsl");
-        assert!(src.contains(&format!(
-            "const ROOT_ELONGATION: f32 = {ROOT_ELONGATION:?};"
-        )));
+        crate::wgsl_twins::assert_f32_consts(
+            "shaders/splat.wgsl",
+            include_str!("../shaders/splat.wgsl"),
+            &[("ROOT_ELONGATION", ROOT_ELONGATION)],
+        );
         let shaft_mm = ROOT_DEPTH_MM / STUB_ANGLE_DEG.to_radians().tan();
         let streak_mm = TreatmentPlan::default_plan().hair.stubble_diameter_mm * ROOT_ELONGATION;
         assert!(

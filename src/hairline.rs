@@ -867,17 +867,17 @@ mod tests {
 
     #[test]
     fn the_coverage_shader_tapers_the_band_alike() {
-        let src = include_str!("../shaders/coverage.wgsl");
-        for (name, value) in [
-            ("TAPER_MM", TAPER_MM),
-            ("TAPER_FROM_DEG", TAPER_FROM_DEG),
-            ("TAPER_OVER_DEG", TAPER_OVER_DEG),
-            ("NAPE_TAPER_SHARE", NAPE_TAPER_SHARE),
-            ("NAPE_FROM_DEG", NAPE_FROM_DEG),
-            ("NAPE_OVER_DEG", NAPE_OVER_DEG),
-        ] {
-            let line = format!("const {name}: f32 = {value:?};");
-            assert!(src.contains(&line), "shaders/coverage.wgsl lacks `{line}`");
-        }
+        crate::wgsl_twins::assert_f32_consts(
+            "shaders/coverage.wgsl",
+            include_str!("../shaders/coverage.wgsl"),
+            &[
+                ("TAPER_MM", TAPER_MM),
+                ("TAPER_FROM_DEG", TAPER_FROM_DEG),
+                ("TAPER_OVER_DEG", TAPER_OVER_DEG),
+                ("NAPE_TAPER_SHARE", NAPE_TAPER_SHARE),
+                ("NAPE_FROM_DEG", NAPE_FROM_DEG),
+                ("NAPE_OVER_DEG", NAPE_OVER_DEG),
+            ],
+        );
     }
 }

@@ -26,3 +26,5 @@ pub mod skin_optics;
 pub mod stats;
 pub mod temple_point;
 pub mod viewer;
+#[cfg(test)]
+mod wgsl_twins;

@@ -127,9 +127,14 @@ mod tests {
 
     #[test]
     fn the_splat_shader_draws_the_same_ink_halo() {
-        let src = include_str!("../shaders/common.wgsl");
-        assert!(src.contains(&format!("const INK_HALO_REACH: f32 = {INK_HALO_REACH:?};")));
-        assert!(src.contains(&format!("const INK_HALO_SHARE: f32 = {INK_HALO_SHARE:?};")));
+        crate::wgsl_twins::assert_f32_consts(
+            "shaders/common.wgsl",
+            include_str!("../shaders/common.wgsl"),
+            &[
+                ("INK_HALO_REACH", INK_HALO_REACH),
+                ("INK_HALO_SHARE", INK_HALO_SHARE),
+            ],
+        );
         // The halo's integral, numerically: 0.3·R²·h dot areas.
         let (r, h) = (INK_HALO_REACH as f64, INK_HALO_SHARE as f64);
         let steps = 10_000;

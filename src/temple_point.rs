@@ -8,9 +8,9 @@
 
 /// The tip, in the hairline template's azimuth (degrees, either side;
 /// `hairline::template_azimuth` maps it to the face's own) and elevation
-/// (degrees from the scalp centre, plus half the plan's temple offset): a
-/// little above the brows' outer ends, about 15 mm behind the vertical
-/// through the outer canthus.
+/// (degrees from the scalp centre, plus half the plan's temple offset):
+/// 16.5° of the template behind the frontotemporal corner, 10° above the
+/// sideburn's top, which the template puts at about the eyes' level.
 pub const TEMPLE_POINT_TIP_DEG: f32 = 53.5;
 pub const TEMPLE_POINT_TIP_EL_DEG: f32 = 1.0;
 /// The wedge's half opening (degrees): its upper edge runs back and up into
@@ -76,16 +76,16 @@ mod tests {
 
     #[test]
     fn the_coverage_shader_draws_the_same_wedge() {
-        let src = include_str!("../shaders/coverage.wgsl");
-        for (name, value) in [
-            ("TEMPLE_POINT_HALF_ANGLE_DEG", TEMPLE_POINT_HALF_ANGLE_DEG),
-            ("TEMPLE_POINT_LENGTH_DEG", TEMPLE_POINT_LENGTH_DEG),
-            ("TEMPLE_POINT_SHARPNESS", TEMPLE_POINT_SHARPNESS),
-            ("TEMPLE_POINT_ROUNDING_DEG", TEMPLE_POINT_ROUNDING_DEG),
-            ("TEMPLE_POINT_BLEND_MM", TEMPLE_POINT_BLEND_MM),
-        ] {
-            let line = format!("const {name}: f32 = {value:?};");
-            assert!(src.contains(&line), "shaders/coverage.wgsl lacks `{line}`");
-        }
+        crate::wgsl_twins::assert_f32_consts(
+            "shaders/coverage.wgsl",
+            include_str!("../shaders/coverage.wgsl"),
+            &[
+                ("TEMPLE_POINT_HALF_ANGLE_DEG", TEMPLE_POINT_HALF_ANGLE_DEG),
+                ("TEMPLE_POINT_LENGTH_DEG", TEMPLE_POINT_LENGTH_DEG),
+                ("TEMPLE_POINT_SHARPNESS", TEMPLE_POINT_SHARPNESS),
+                ("TEMPLE_POINT_ROUNDING_DEG", TEMPLE_POINT_ROUNDING_DEG),
+                ("TEMPLE_POINT_BLEND_MM", TEMPLE_POINT_BLEND_MM),
+            ],
+        );
     }
 }
